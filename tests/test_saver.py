@@ -384,6 +384,20 @@ def test_empty_deferred_and_unsupported_arguments(tmp_path):
         sharded.restore(sess, str(tmp_path / "d"))  # restoring works
 
 
+def test_save_creates_missing_directories_as_tf1s_savev2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    v = tf.Variable(3.0, name="v")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert saver.save(sess, "./model/dnn.ckpt") == "./model/dnn.ckpt"
+    assert sorted(os.listdir(tmp_path / "model")) == ["checkpoint", "dnn.ckpt.data-00000-of-00001",
+                                                      "dnn.ckpt.index"]
+    with tf.Session() as sess:
+        saver.restore(sess, "./model/dnn.ckpt")
+        assert sess.run(v) == 3.0
+
+
 def test_save_errors_write_nothing(tmp_path):
     a = tf.Variable(1.0, name="a")
     b = tf.Variable(2.0, name="b")
@@ -392,9 +406,9 @@ def test_save_errors_write_nothing(tmp_path):
         sess.run(a.initializer)
         with pytest.raises(errors.FailedPreconditionError, match="uninitialized value b"):
             saver.save(sess, str(tmp_path / "m"))
+        with pytest.raises(errors.FailedPreconditionError, match="uninitialized value b"):
+            saver.save(sess, str(tmp_path / "no" / "such" / "m"))  # no directory is made either
         sess.run(b.initializer)
-        with pytest.raises(ValueError, match="Parent directory of .* doesn't exist"):
-            saver.save(sess, str(tmp_path / "no" / "such" / "m"))
         with pytest.raises(TypeError, match="must be a Session"):
             saver.save(object(), str(tmp_path / "m"))
     assert os.listdir(tmp_path) == []

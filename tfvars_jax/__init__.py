@@ -38,6 +38,8 @@ from tfvars_jax.train import saver as _saver
 from tfvars_jax.train import checkpoint_management as _ckpt_mgmt
 from tfvars_jax.train import checkpoint_utils as _ckpt_utils
 from tfvars_jax import contrib_framework  # also `tfvars_jax.contrib.framework`
+from tfvars_jax import version
+from tfvars_jax.version import VERSION, __version__
 from tfvars_jax.variables.variable import Variable, VariableAggregation, VariableSynchronization
 
 # ----- framework --------------------------------------------------------------------------

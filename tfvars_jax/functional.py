@@ -6,7 +6,9 @@
 
 `step(state, *feeds) -> (fetch values, new_state)` is the same function `Session.run` compiles;
 it works under `jax.jit`, `jax.grad` (with respect to the trainable part of the state, see
-`split`/`merge`), `jax.vmap` and `jax.lax.scan`. `transform(fn)` turns a TF1-style model function
+`split`/`merge`), `jax.vmap` and `jax.lax.scan`. Pure functions are deterministic: random ops
+draw from the State's counter (and `make_init`'s seed) alone, where a Session also draws
+unseeded ops afresh per Session, as TF1. `transform(fn)` turns a TF1-style model function
 into Haiku-style `init(rng, *inputs)` / `apply(state, *inputs)`.
 """
 from typing import Callable, NamedTuple
@@ -22,12 +24,6 @@ from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
 from tfvars_jax.variables import initialization
-
-
-def _counter(value):
-    if isinstance(value, (int, np.integer)):
-        return np.uint32(value)
-    return jnp.asarray(value).astype(jnp.uint32)
 
 
 def make_step(fetches, feeds=(), graph=None):
@@ -64,7 +60,8 @@ def make_step(fetches, feeds=(), graph=None):
         readonly = {n: state[n] for n in plan.readonly}
         dev_feeds = tuple(jnp.asarray(v, feeds[i].dtype.base_dtype.as_numpy_dtype)
                           for i, v in zip(plan.dev_feed, feed_values))
-        outs, new_vars, _ = plan._step(donated, readonly, dev_feeds, _counter(state.counter), mode="trace")
+        outs, new_vars, _ = plan._step(donated, readonly, dev_feeds, compiler.rng_input(state.counter),
+                                          mode="trace")
         values = [None] * len(plan.fetches)
         for i, v in zip(plan.dev_fetch, outs):
             values[i] = v
@@ -85,7 +82,7 @@ def make_init(graph=None, var_list=None):
     plan, _ = compiler.compile_plan(graph, [], [init_op], [], set())
 
     def init(seed=0):
-        _, updates = plan.run({}, [], int(seed), donate=False)
+        _, updates = plan.run({}, [], compiler.rng_input(int(seed)), donate=False)
         return State(updates, int(seed) + (1 if plan.has_random else 0))
 
     return init

@@ -126,7 +126,7 @@ class Operation:
         self._id = None
         self.var = None          # variable name for kind "read"/"write"
         self.check = None        # optional (predicate kernel, error class, message) checked at run time
-        self.seed = None         # (graph_seed, op_seed) for kind "random"
+        self.seed = None         # (graph_seed, op_seed, salted) for kind "random"
         self.host = False        # string-valued ops run host-side, outside jit
         self.needs_old = True    # kind "write": whether the kernel reads the variable's old value
 
@@ -485,12 +485,17 @@ class Graph:
 
     # ----- seeds --------------------------------------------------------------------------
     def _op_seeds(self, op_seed):
-        """TF1's `get_seed`: the (graph, op) seed pair for a random op created now."""
+        """TF1's `get_seed`: (graph seed, op seed, salted) for a random op created now.
+
+        An op without a graph or op seed gets seeds drawn here and `salted=True`: a run also
+        folds in its Session's salt, so it draws fresh values in every Session and process,
+        as TF1 does; with either seed set, every Session draws the same sequence.
+        """
         if self._seed is not None:
-            return self._seed, (op_seed if op_seed is not None else self._last_id)
+            return self._seed, (op_seed if op_seed is not None else self._last_id), False
         if op_seed is not None:
-            return 87654321, op_seed
-        return _unseeded.getrandbits(31), _unseeded.getrandbits(31)
+            return 87654321, op_seed, False
+        return _unseeded.getrandbits(31), _unseeded.getrandbits(31), True
 
 
 class _NameScope:
@@ -637,4 +642,6 @@ def set_random_seed(seed):
 
 
 def get_seed(op_seed):
-    return get_default_graph()._op_seeds(op_seed)
+    """TF1's `tf.get_seed`: the (graph seed, op seed) pair a random op created now would use."""
+    graph_seed, op_seed, salted = get_default_graph()._op_seeds(op_seed)
+    return (None, None) if salted else (graph_seed, op_seed)

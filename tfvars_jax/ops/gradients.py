@@ -1,8 +1,10 @@
 """`tf.gradients`: an op whose kernel is `jax.vjp` of the subgraph from `xs` to `ys`.
 
 The op records the ops on the paths from `xs` to `ys`; when a run reaches it, the interpreter
-replays them as a function of the `xs` values (reads of a variable in `xs` become that
-argument) and takes its vector-Jacobian product. So gradients flow through every op of the op
+replays them as a function of the `xs` values and takes its vector-Jacobian product. A
+variable x is differentiated at every read of it on the path, each at the value that read saw
+in the run (TF1's sum over the ref's consumers), so what else a run fetches, feeds or writes
+never changes a gradient. So gradients flow through every op of the op
 library, and `compute_gradients`, clipping and `apply_gradients` compose as in TF1.
 
 Which gradients are `None` follows TF1: an x gets `None` unless a path of floating-point
@@ -137,16 +139,13 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if not live:
                 continue
             inputs = list(ys) + [g for g in (grad_ys or []) if g is not None] + [k[1] for k in live if k[0] == "tensor"]
-            var_names = sorted({k[1] for k in live if k[0] == "var"} |
-                               {v for op in path for v in _var_reads(op)} |
-                               {v for op in path if op.kind == "gradients" for v in op.attrs["reads"]})
             specs = [(_x_dtype(xs[x_keys.index(k)]), _x_shape(xs[x_keys.index(k)])) for k in live]
             has_random = any(o.kind == "random" or (o.kind in ("cond", "gradients") and o.attrs["has_random"])
                              for o in path)
             op = make_op("Gradients", None, inputs, name=scope if len(groups) == 1 else "Gradients",
                          kind="gradients", out_specs=specs,
                          attrs={"path": path, "ys": ys, "grad_ys": grad_ys, "xs": live,
-                                "reads": tuple(var_names), "has_random": has_random})
+                                "has_random": has_random})
             grads.update(zip(live, op.outputs))
     results = [grads.get(k) for k in x_keys]
     if unconnected_gradients == "zero":

@@ -28,7 +28,7 @@ def random_op(op_type, kernel, shape, dtype, seed, name, inputs=(), attrs=None):
     op = make_op(op_type, kernel, list(inputs), name=name, attrs=attrs, kind="random",
                  out_specs=[(dtype, TensorShape(static))], graph=graph)
     op.seed = graph._op_seeds(seed)
-    op.attrs["seed"], op.attrs["seed2"] = op.seed
+    op.attrs["seed"], op.attrs["seed2"] = op.seed[:2]
     return op.outputs[0]
 
 

@@ -5,7 +5,7 @@ inputs, stopping at fed tensors), orders the ops by creation (the order in which
 effects take place, see ARCHITECTURE.md), resolves what depends on initialization status, and
 records which variables the run reads and writes. A `Plan` then runs as
 
-    step(donated_vars, readonly_vars, feeds, counter) -> (fetches, written_vars, error_flags)
+    step(donated_vars, readonly_vars, feeds, rng) -> (fetches, written_vars, error_flags)
 
 under `jax.jit`, passing only the variables the run touches and donating only those it writes.
 String-valued ops run host-side with NumPy, outside the jitted function. Plans that write very
@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import errors
+from tfvars_jax.framework import ops as ops_lib
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 
@@ -53,8 +54,6 @@ def _op_vars(op):
         return ((op.var,) if op.needs_old else ()), (op.var,)
     if op.kind == "cond":
         return op.attrs["reads"], op.attrs["writes"]
-    if op.kind == "gradients":
-        return op.attrs["reads"], ()
     if op.kind == "multi_write":
         return op.attrs["vars"], op.attrs["vars"]
     return (), ()
@@ -100,8 +99,34 @@ def compile_plan(graph, fetch_tensors, target_ops, feeds, initialized):
             raise errors.InvalidArgumentError(
                 None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
                           f"{t.dtype.name} and shape {shape}")
+    _check_feeds(ops, fed)
     plan = Plan(graph, ops, fetch_tensors, feeds, resolved)
     return plan, tuple(sorted(init_dependent))
+
+
+def _check_feeds(ops, fed):
+    """Feeds we cannot honour exactly raise rather than give a number TF1 would not give.
+
+    A fed tensor on a `tf.gradients` path between an x and a y: TF1's backward pass then mixes
+    the fed value (where a gradient function reads that tensor) with derivatives of the op that
+    would have produced it; ours differentiates one consistent forward pass. A fed tensor inside
+    a `tf.cond` branch: the branch computes it.
+    """
+    if not fed:
+        return
+    for op in ops:
+        if op.kind == "gradients":
+            inner = [t for p in op.attrs["path"] for t in p.outputs if t in fed]
+            what = "lies on the path that tf.gradients op '{}' differentiates".format(op.name)
+        elif op.kind == "cond":
+            inner = [t for p in op.attrs["true_ops"] + op.attrs["false_ops"] for t in p.outputs if t in fed]
+            what = "is computed inside a branch of tf.cond '{}'".format(op.name)
+        else:
+            continue
+        if inner:
+            raise NotImplementedError(
+                f"Feeding tensor '{inner[0].name}', which {what}, is not supported. Feed a tensor "
+                "outside it (for example a tf.placeholder_with_default in its place).")
 
 
 class Plan:
@@ -115,7 +140,7 @@ class Plan:
         host_ops = [op for op in ops if op.host]
         dev_ops = [op for op in ops if not op.host]
         self.host_ops, self.dev_ops = host_ops, dev_ops
-        fed = set(feeds)
+        fed = self.fed = frozenset(feeds)
         self.host_inputs, self.host_written = _var_io(host_ops, resolved, fed)
         dev_inputs, self.dev_written = _var_io(dev_ops, resolved, fed)
         self.inputs = tuple(self.host_inputs) + tuple(dev_inputs)
@@ -139,13 +164,13 @@ class Plan:
         self.trace_count = 0
 
     # ----- execution ---------------------------------------------------------------------
-    def run(self, values, feed_values, counter, donate):
+    def run(self, values, feed_values, rng, donate):
         """Executes the plan.
 
         Args:
           values: mapping name -> array for (at least) `self.inputs`.
           feed_values: arrays for `self.feeds`, in order.
-          counter: the State's run counter.
+          rng: `rng_input(counter, salt)`: the State's run counter and the Session's salt.
           donate: whether the written input buffers may be donated.
         Returns:
           (fetch values, updates dict). Raises `_CheckFailed` (carrying the OpError and the
@@ -154,14 +179,14 @@ class Plan:
         if self.simple:  # the hot path: one jitted call, nothing host-side
             fn = self._jitted.get(donate) or self._compile(donate)
             outs, new_vars, _ = fn({n: values[n] for n in self.donated}, {n: values[n] for n in self.readonly},
-                                   tuple(feed_values), np.uint32(counter) if self.has_random else None)
+                                   tuple(feed_values), rng if self.has_random else None)
             return outs, new_vars
         fetched = [None] * len(self.fetches)
         updates = {}
         if self.host_ops:
             env = {self.feeds[i]: feed_values[i] for i in self.host_feed}
             hvars = {n: values[n] for n in self.host_inputs}
-            execute(self.host_ops, env, hvars, self.resolved, None, [], mode="host")
+            execute(self.host_ops, env, hvars, self.resolved, None, [], mode="host", fed=self.fed)
             for i in self.host_fetch:
                 fetched[i] = env[self.fetches[i]] if self.fetches[i] in env else feed_values[self.feeds.index(
                     self.fetches[i])]
@@ -171,12 +196,12 @@ class Plan:
             donated = {n: values[n] for n in self.donated}
             readonly = {n: values[n] for n in self.readonly}
             if self.eager:
-                outs, new_vars, flags = self._step(donated, readonly, dev_feeds, np.uint32(counter), mode="eager")
+                outs, new_vars, flags = self._step(donated, readonly, dev_feeds, rng, mode="eager")
             else:
                 # The counter is an argument only when random ops need it (a transfer per call).
                 fn = self._jitted.get(donate) or self._compile(donate)
                 outs, new_vars, flags = fn(donated, readonly, dev_feeds,
-                                           np.uint32(counter) if self.has_random else None)
+                                           rng if self.has_random else None)
             if self.has_checks:
                 flags = np.asarray(flags)
                 if flags.any():
@@ -202,7 +227,7 @@ class Plan:
         vars_.update(donated)
         flags = []
         checks = []
-        execute(self.dev_ops, env, vars_, self.resolved, counter, flags, mode=mode, checks=checks)
+        execute(self.dev_ops, env, vars_, self.resolved, counter, flags, mode=mode, checks=checks, fed=self.fed)
         self.checks = checks
         outs = tuple(env[self.fetches[i]] for i in self.dev_fetch)
         new_vars = {n: vars_[n] for n in self.dev_written}
@@ -247,29 +272,42 @@ def _var_io(ops, resolved, fed):
 
 
 # ----- the interpreter --------------------------------------------------------------------
-def _op_key(graph_seed, op_seed, counter):
-    """The PRNG key of a random op in a run: from (graph seed, op seed, run counter)."""
+def rng_input(counter, salt=0):
+    """The step's random-number argument: the State's run counter and the Session's salt."""
+    if isinstance(counter, (int, np.integer)):
+        return np.array([counter & 0xFFFFFFFF, salt & 0xFFFFFFFF], np.uint32)
+    return jnp.stack([jnp.asarray(counter).astype(jnp.uint32), jnp.asarray(salt, jnp.uint32)])
+
+
+def _op_key(graph_seed, op_seed, salted, rng):
+    """The PRNG key of a random op in a run: from (graph seed, op seed, run counter), and for
+    an op without any seed also the Session's salt, so that it draws fresh values in every
+    Session (TF1 seeds such kernels at random when a session creates them)."""
     key = jax.random.fold_in(jax.random.PRNGKey(graph_seed), op_seed)
-    return jax.random.fold_in(key, counter)
+    key = jax.random.fold_in(key, rng[0])
+    return jax.random.fold_in(key, rng[1]) if salted else key
 
 
-def execute(ops, env, vars_, resolved, counter, flags, mode="trace", checks=None):
+def execute(ops, env, vars_, resolved, counter, flags, mode="trace", checks=None, fed=frozenset()):
     """Runs `ops` in order, reading/writing `env` (tensor -> value) and `vars_` (name -> value).
 
     `mode` is "trace" inside the jitted step and cond branches, "eager" for op-by-op runs
     (each kernel through a cached jit), and "host" for string ops (kernels called on NumPy).
     Check flags of write ops are appended to `flags`, their (error class, message) to `checks`.
+    `fed` are the tensors whose values the caller supplied (already in `env`): an op whose
+    outputs are all fed is not computed, and a read of a variable whose ref tensor is fed gives
+    the fed value. Being in `env` is not being fed: a fetched variable's ref is in `env` too.
     """
     for op in ops:
         kind = op.kind
         outs = op._outputs
-        if all(t in env for t in outs) and outs:
-            continue  # fed
+        if outs and kind != "write" and all(t in fed for t in outs):
+            continue
         if kind == "const":
             env[outs[0]] = op.attrs["value"]
         elif kind == "read":
             name = op.var
-            if op._inputs and op._inputs[0] in env:  # the variable itself was fed, as TF1 allows
+            if op._inputs and op._inputs[0] in fed:  # the variable itself was fed, as TF1 allows
                 env[outs[0]] = env[op._inputs[0]]
                 continue
             if name not in vars_:
@@ -291,11 +329,13 @@ def execute(ops, env, vars_, resolved, counter, flags, mode="trace", checks=None
             res = _call(op, [old] + args, "host" if mode == "eager" else mode)
             new, out = res if isinstance(res, tuple) else (res, res)
             vars_[op.var] = new
-            env[outs[0]] = out
+            if outs[0] not in fed:  # a fed write op still writes; its output is the fed value
+                env[outs[0]] = out
         elif kind == "random":
             args = [env[t] for t in op._inputs]
             graph_seed, op_seed = np.uint32(op.seed[0] & 0x7FFFFFFF), np.uint32(op.seed[1] & 0xFFFFFFFF)
-            key = (_jitted(_op_key) if mode == "eager" else _op_key)(graph_seed, op_seed, counter)
+            key = (_jitted(_op_key, static_argnums=2) if mode == "eager" else _op_key)(
+                graph_seed, op_seed, op.seed[2], counter)
             _store(env, outs, _call(op, [key] + args, mode))
         elif kind == "init_value":
             if resolved[op][op.var]:
@@ -315,7 +355,7 @@ def execute(ops, env, vars_, resolved, counter, flags, mode="trace", checks=None
         elif kind == "cond":
             _execute_cond(op, env, vars_, resolved, counter)
         elif kind == "gradients":
-            _execute_gradients(op, env, vars_, resolved, counter)
+            _execute_gradients(op, env, resolved, counter)
         elif kind == "multi_write":
             args = [env[t] for t in op._inputs]
             new = op.kernel({n: vars_[n] for n in op.attrs["vars"]}, *args)
@@ -391,33 +431,49 @@ def _function_key(fn):
 _EAGER_COMPILER_OPTIONS = {"xla_backend_optimization_level": 0}
 
 
-def _jitted(fn):
+def _jitted(fn, static_argnums=()):
     """A cached `jax.jit` of a kernel; kernels with equal configuration share one compile."""
     key = _function_key(fn)
     jitted = _eager_cache.get(key)
     if jitted is None:
-        jitted = _eager_cache[key] = jax.jit(fn, compiler_options=_EAGER_COMPILER_OPTIONS)
+        jitted = _eager_cache[key] = jax.jit(fn, static_argnums=static_argnums,
+                                             compiler_options=_EAGER_COMPILER_OPTIONS)
     return jitted
 
 
-def _execute_gradients(op, env, vars_, resolved, counter):
-    """The vjp of the recorded path from xs to ys, replayed as a function of the xs values."""
+def _execute_gradients(op, env, resolved, counter):
+    """The vjp of the recorded path from xs to ys, replayed as a function of the xs.
+
+    The replay reproduces the forward pass that this run computed: every op off the path keeps
+    the value it had (`env`), and every read of a variable x on the path gives the value that
+    read saw in the forward pass plus a perturbation of x (zeros), whose cotangent is x's
+    gradient. So the gradient is the sum over all reads of x, each at the value it saw, as in
+    TF1, whatever else the run fetches, feeds or writes.
+    """
     a = op.attrs
     path = a["path"]
     on_path = set(path)
-    base_env = {t: v for t, v in env.items() if t.op not in on_path}
+    base_env = {k: v for k, v in env.items() if _producer(k) not in on_path}
     xs = a["xs"]
-    x_values = [vars_[x] if kind == "var" else env[x] for kind, x in xs]
+    x_values = [jnp.zeros_like(_seen_value(path, env, x)) if kind == "var" else env[x] for kind, x in xs]
 
     def forward(*x_vals):
         benv = dict(base_env)
-        bvars = dict(vars_)
+        delta = {}
         for (kind, x), val in zip(xs, x_vals):
             if kind == "var":
-                bvars[x] = val
+                delta[x] = val
             else:
                 benv[x] = val
-        execute(path, benv, bvars, resolved, counter, [])
+        for p in path:
+            if p.kind == "read":
+                benv[p._outputs[0]] = env[p._outputs[0]] + delta[p.var]
+            elif p.kind == "cond":
+                seen = env[p]
+                execute([p], benv, {n: seen[n] + delta[n] if n in delta else seen[n] for n in seen},
+                        resolved, counter, [])
+            else:
+                execute([p], benv, {}, resolved, counter, [])
         return [benv[y] if y in benv else env[y] for y in a["ys"]]
 
     ys, vjp = jax.vjp(forward, *x_values)
@@ -426,6 +482,21 @@ def _execute_gradients(op, env, vars_, resolved, counter):
     grads = vjp(cts)
     for t, g, x in zip(op._outputs, grads, x_values):
         env[t] = g.astype(x.dtype)
+
+
+def _producer(key):
+    """The op behind an `env` key: a Tensor's op, or the cond op whose variable values it records."""
+    return key.op if isinstance(key, ops_lib.Tensor) else key
+
+
+def _seen_value(path, env, var):
+    """A value of variable `var` as the first read of it on `path` saw it (for its shape/dtype)."""
+    for p in path:
+        if p.kind == "read" and p.var == var:
+            return env[p._outputs[0]]
+        if p.kind == "cond" and var in env[p]:
+            return env[p][var]
+    raise AssertionError(f"no read of {var} on the gradient path")
 
 
 def _execute_cond(op, env, vars_, resolved, counter):
@@ -449,7 +520,9 @@ def _execute_cond(op, env, vars_, resolved, counter):
             return outs, {n: bvars[n] for n in a["writes"]}
         return fn
 
-    operand = (captured, {n: vars_[n] for n in touched})
+    seen = {n: vars_[n] for n in touched}
+    env[op] = seen  # the values the branches saw, for gradients that replay this op
+    operand = (captured, seen)
     true_fn = branch(a["true_ops"], a["true_outs"])
     false_fn = branch(a["false_ops"], a["false_outs"])
     if _is_concrete([pred]):

@@ -6,6 +6,7 @@ caller has taken the State (`sess.state`), the buffers that State holds are neve
 nothing a user holds is ever invalidated.
 """
 import contextlib
+import os
 import threading
 
 import jax
@@ -82,6 +83,8 @@ class Session:
         self._config = config
         self._values = {}
         self._counter = 0
+        # Random ops without any seed fold this in: fresh values in every Session, as TF1.
+        self._salt = int.from_bytes(os.urandom(4), "little")
         self._shared = set()
         self._plans = self._graph.plan_cache  # plans hold no values: sessions on a graph share them
         self._verified = {}  # plan -> init version at which its inputs were last found initialized
@@ -236,7 +239,8 @@ class Session:
                 self._verified[plan] = self._init_version
             donate = not (self._shared and not self._shared.isdisjoint(plan.donated))
             try:
-                fetched, updates = plan.run(values, feed_values, self._counter, donate)
+                fetched, updates = plan.run(values, feed_values, compiler.rng_input(self._counter, self._salt),
+                                            donate)
             except compiler._CheckFailed as failed:
                 values.update(failed.restore)
                 raise failed.error from None

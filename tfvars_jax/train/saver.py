@@ -418,7 +418,8 @@ class Saver:
 
         Raises:
           NotImplementedError: the Saver was built with sharded=True.
-          ValueError: missing parent directory, bad latest_filename.
+          ValueError: bad latest_filename. (A missing parent directory is created, as TF 1.x's
+            SaveV2 kernel does; TF 2.x's compat.v1 raises ValueError there instead.)
           errors.FailedPreconditionError: a variable is uninitialized (nothing is written).
         """
         if not self._is_built:
@@ -444,11 +445,11 @@ class Saver:
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
         if not self._is_empty:
-            if save_path_parent and not os.path.isdir(save_path_parent):
-                raise ValueError(f"Parent directory of {save_path} doesn't exist, can't save.")
             with sess._lock:
                 sess._check_open()
                 tensors, slices = self._collect(sess)
+                if save_path_parent:  # TF1's SaveV2 kernel creates missing directories
+                    os.makedirs(save_path_parent, exist_ok=True)
                 bundle.write_bundle(checkpoint_file, tensors, slices=slices)
                 del tensors, slices
             model_checkpoint_path = checkpoint_file

@@ -1,0 +1,132 @@
+"""What else a run fetches, feeds or writes never changes a value it returns (issue 8).
+
+Regression tests for the silent wrong gradient (a variable fetched beside a gradient with
+respect to it gave 0.0) and its siblings; expected values are TensorFlow 1.x's.
+"""
+import numpy as np
+import pytest
+
+import tfvars_jax as tf
+
+
+def _tutorial_regression():
+    W = tf.Variable(5.0)
+    cost = tf.reduce_mean(tf.square([1.0, 2.0, 3.0] * W - [1.0, 2.0, 3.0]))
+    opt = tf.train.GradientDescentOptimizer(0.01)
+    gvs = opt.compute_gradients(cost)
+    return W, gvs, opt.apply_gradients(gvs)
+
+
+def test_gradient_fetched_beside_its_variable_is_the_gradient():
+    W, gvs, _ = _tutorial_regression()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        alone = sess.run(gvs[0][0])
+        assert alone == pytest.approx(37.333336)
+        assert sess.run(gvs) == [(alone, 5.0)]
+        assert sess.run({"g": gvs[0][0], "w": [W, (W,)]}) == {"g": alone, "w": [5.0, (5.0,)]}
+
+
+def test_tutorial_compute_then_apply_moves_the_variable():
+    W, gvs, apply = _tutorial_regression()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        (pairs, _) = sess.run([gvs, apply])
+        assert pairs[0][0] == pytest.approx(37.333336)
+        assert sess.run(W) == pytest.approx(5.0 - 0.01 * 37.333336)
+
+
+def test_read_value_after_a_write_is_fresh_when_the_variable_is_fetched_too():
+    v = tf.Variable(1.0)
+    add = v.assign_add(1.0)
+    with tf.control_dependencies([add]):
+        r = v.read_value()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([v, r])[1] == 2.0
+        assert sess.run(r) == 3.0
+
+
+def test_gradient_sums_every_read_each_at_the_value_it_saw():
+    # d(r^3 + 1 * v)/dv where both reads follow v.assign(5) in program order: 3 * 25 + 1.
+    v = tf.Variable(2.0)
+    a = v.assign(5.0)
+    with tf.control_dependencies([a]):
+        r = v.read_value()
+    loss = r * r * r + v.read_value() * 1.0
+    first = tf.gradients(loss, v)[0]
+    with tf.control_dependencies([a]):
+        cubed = r * r * r
+    hess = tf.gradients(tf.gradients(cubed, v)[0], v)[0]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([first, v.read_value()])[0] == 76.0
+        sess.run(v.initializer)
+        assert sess.run([hess, a]) == [30.0, 5.0]
+
+
+def test_gradient_through_cond_reads_is_independent_of_fetching_the_variable():
+    v = tf.Variable(2.0)
+    x = tf.placeholder(tf.float32, [])
+    c = tf.cond(x > 0, lambda: v * 3.0, lambda: v * v)
+    g = tf.gradients(c, v)[0]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([g, v], {x: 1.0}) == [3.0, 2.0]
+        assert sess.run([g, v], {x: -1.0}) == [4.0, 2.0]
+
+
+def test_gradient_at_a_fed_variable_value():
+    v = tf.Variable(2.0)
+    g = tf.gradients(v * v, v)[0]
+    with tf.Session() as sess:
+        assert sess.run(g, {v: 7.0}) == 14.0
+        assert sess.run([g, v], {v: 7.0}) == [14.0, 7.0]
+
+
+def test_feeding_a_tensor_on_a_gradient_path_raises_instead_of_guessing():
+    v = tf.Variable(2.0)
+    h = v * 3.0
+    loss = h * h
+    g = tf.gradients(loss, v)[0]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(g) == 36.0
+        with pytest.raises(NotImplementedError, match="Feeding tensor 'mul:0'.*path that tf.gradients"):
+            sess.run(g, {h: 1.0})
+        assert sess.run(loss, {h: 1.0}) == 1.0  # without the gradient the feed is fine
+
+
+def test_a_fed_write_op_still_writes():
+    v = tf.Variable(1.0)
+    a = v.assign_add(10.0)
+    with tf.control_dependencies([a]):
+        done = tf.no_op()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run([done, a], {a: 0.0})  # TF1 runs a fed op that a control edge needs
+        assert sess.run(v) == 11.0
+
+
+def test_optimizer_step_fetched_with_gradients_and_variables_equals_step_alone():
+    rng = np.random.RandomState(0)
+    xs = rng.randn(8, 3).astype(np.float32)
+
+    def build():
+        x = tf.placeholder(tf.float32, [None, 3])
+        w = tf.get_variable("w", initializer=np.ones((3, 1), np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w)))
+        opt = tf.train.AdamOptimizer(0.1)
+        gvs = opt.compute_gradients(loss)
+        return x, w, gvs, opt.apply_gradients(gvs)
+
+    results = []
+    for fetch_more in (False, True):
+        with tf.Graph().as_default():
+            x, w, gvs, train = build()
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                for _ in range(3):
+                    sess.run([train, gvs, w] if fetch_more else train, {x: xs})
+                results.append(sess.run(w))
+    np.testing.assert_array_equal(results[0], results[1])
