@@ -16,6 +16,7 @@ import numpy as np
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_kind import CONST, PURE
 from tfvars_jax.framework.tensor_shape import TensorShape
 
 _STAND_INS = (7, 11)
@@ -117,7 +118,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False, _h
                 raise ValueError(f"Too many elements provided. Needed at most {int(np.prod(shape))}, "
                                 f"but received {arr.size}")
     op = make_op("Const", None, [], name=name, attrs={"value": arr, "dtype": dtype},
-                 out_specs=[(dtype, TensorShape(arr.shape))], kind="const")
+                 out_specs=[(dtype, TensorShape(arr.shape))], kind=CONST)
     out = op.outputs[0]
     out._static_value = arr
     return out
@@ -235,8 +236,8 @@ def _first_line(e):
     return text[0] if text else type(e).__name__
 
 
-def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind="pure",
-            num_outputs=None, graph=None):
+def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=PURE,
+            num_outputs=None, graph=None, var=None, check=None, needs_old=True, seed=None):
     """Creates an Operation whose kernel is `fn(*input_values, **attrs)` and returns it.
 
     Args:
@@ -247,7 +248,11 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
       name: the op name before scoping; defaults to `op_type`. A name ending in "/" is used as is.
       attrs: static keyword arguments of `fn`, also shown by `op.get_attr`.
       out_specs: [(DType, TensorShape)] per output; inferred with `jax.eval_shape` when omitted.
-      kind: how a run treats the op (see `Operation`).
+      kind: the `OpKind`: how a run treats the op.
+      var: the name of the variable the op reads or writes, if any.
+      check: a `RunCheck` of a write op.
+      needs_old: whether a write op's kernel reads the variable's old value.
+      seed: the op seed of a random op (its seeds are drawn as TF1's `get_seed` does).
     Returns:
       The Operation.
     """
@@ -269,11 +274,13 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
             out_specs = [(d, TensorShape(None)) for d, _ in _dtypes_only(fn, attrs, inputs, num_outputs)]
     kernel = functools.partial(fn, **attrs) if (fn is not None and attrs) else fn
     op = ops_lib.Operation(graph, full_name, op_type, inputs, graph._current_control_inputs(inputs),
-                           "", kernel, kind, attrs)
+                           "", kernel, kind, attrs, var=var, check=check, needs_old=needs_old)
     op._device = graph._device_for(op)
     op._outputs = [ops_lib.Tensor(op, i, d, s) for i, (d, s) in enumerate(out_specs)]
     op.host = any(d._name == "string" for d, _ in out_specs)
     graph._add_op(op)
+    if kind.random:
+        op.seed = graph._op_seeds(seed)
     return op
 
 

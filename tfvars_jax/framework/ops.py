@@ -10,7 +10,10 @@ import re
 import threading
 
 
+from typing import Optional
+
 from tfvars_jax.framework import device as device_lib
+from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import as_shape
 from tfvars_jax.ops.tensor_operators import TensorOperators
 
@@ -106,13 +109,13 @@ class Tensor(TensorOperators):
 class Operation:
     """A node: a JAX kernel with inputs, control inputs, a name, a device and attrs.
 
-    `kind` says how a run treats it: "pure" (kernel of input values), "placeholder" (a fed
-    value), "read" (the current value of variable `var`), "write" (kernel of the variable's
-    current value and the other inputs; its result becomes the variable's value), "random"
-    (kernel of a PRNG key and the inputs), "noop".
+    `kind` (an `OpKind`, see `framework/op_kind.py`) says how a run treats it. The fields
+    below are declared here and set when the op is made (`op_builder.make_op`).
     """
 
-    def __init__(self, graph, name, op_type, inputs, control_inputs, device, kernel, kind, attrs):
+    def __init__(self, graph, name: str, op_type: str, inputs, control_inputs, device: str, kernel,
+                 kind: OpKind, attrs: dict, *, var: Optional[str] = None, check: Optional[RunCheck] = None,
+                 needs_old: bool = True):
         self._graph = graph
         self._name = name
         self._type = op_type
@@ -122,13 +125,13 @@ class Operation:
         self.kernel = kernel
         self.kind = kind
         self.attrs = attrs
-        self._outputs = []
-        self._id = None
-        self.var = None          # variable name for kind "read"/"write"
-        self.check = None        # optional (predicate kernel, error class, message) checked at run time
-        self.seed = None         # (graph_seed, op_seed, salted) for kind "random"
-        self.host = False        # string-valued ops run host-side, outside jit
-        self.needs_old = True    # kind "write": whether the kernel reads the variable's old value
+        self._outputs: list = []
+        self._id: Optional[int] = None
+        self.var = var                # the variable's name, for ops that read or write one
+        self.check = check            # a run-time check of a write op
+        self.needs_old = needs_old    # whether a write op's kernel reads the variable's old value
+        self.seed: Optional[tuple] = None  # (graph seed, op seed, salted) of a random op
+        self.host = False             # string-valued ops run host-side, outside jit
 
     @property
     def name(self):

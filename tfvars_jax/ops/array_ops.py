@@ -12,8 +12,28 @@ import numpy as np
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
+from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
+
+
+class _Placeholder(OpKind):
+    """A value the caller feeds; a run that needs it unfed raises, as TF1."""
+    name = "placeholder"
+    differentiable = False
+
+    def check_plan(self, op, fed):
+        t = op.outputs[0]
+        if t not in fed:
+            shape = "unknown" if t.shape.ndims is None else "[" + ",".join(
+                "?" if d is None else str(d) for d in t.shape.as_tuple()) + "]"
+            raise errors.InvalidArgumentError(
+                None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+                          f"{t.dtype.name} and shape {shape}")
+
+
+PLACEHOLDER = _Placeholder()
 
 
 def placeholder(dtype, shape=None, name=None):
@@ -21,7 +41,7 @@ def placeholder(dtype, shape=None, name=None):
     dtype = dtypes.as_dtype(dtype).base_dtype
     shape = as_shape(shape)
     op = make_op("Placeholder", None, [], name=name or "Placeholder",
-                 attrs={"dtype": dtype, "shape": shape}, out_specs=[(dtype, shape)], kind="placeholder",
+                 attrs={"dtype": dtype, "shape": shape}, out_specs=[(dtype, shape)], kind=PLACEHOLDER,
                  graph=ops_lib.get_default_graph())
     return op.outputs[0]
 

@@ -10,14 +10,99 @@ import sys
 import jax
 import numpy as np
 
+from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.ops import array_ops
+from tfvars_jax.ops.state_ops import WRITE
+
+
+# ----- op kinds ------------------------------------------------------------------------------
+class _NoOp(OpKind):
+    name = "noop"
+
+    def op_by_op(self, op):
+        return True
+
+    def run(self, op, ctx):
+        pass
+
+
+class _Callback(OpKind):
+    """A kernel with host effects (printing, reading files): called as is on every run, never
+    constant-folded when the run is traced."""
+    name = "callback"
+    differentiable = False
+
+    def run(self, op, ctx):
+        ctx.store(op, op.kernel(*[ctx.env[t] for t in op._inputs]))
+
+
+class _Cond(OpKind):
+    """`tf.cond`: both branches are programs of their own, run through `jax.lax.cond` (or the
+    taken one alone when the predicate is known); variables a branch writes keep their value
+    when the other branch runs."""
+    name = "cond"
+
+    def var_reads(self, op, resolved=None, fed=frozenset()):
+        return op.attrs["reads"]
+
+    def var_writes(self, op):
+        return op.attrs["writes"]
+
+    def has_random(self, op):
+        return op.attrs["has_random"]
+
+    def check_plan(self, op, fed):
+        inner = [t for p in op.attrs["true_ops"] + op.attrs["false_ops"] for t in p.outputs if t in fed]
+        if inner:
+            raise NotImplementedError(
+                f"Feeding tensor '{inner[0].name}', which is computed inside a branch of tf.cond "
+                f"'{op.name}', is not supported. Feed a tensor outside it (for example a "
+                "tf.placeholder_with_default in its place).")
+
+    def run(self, op, ctx):
+        a = op.attrs
+        pred = ctx.env[op._inputs[0]]
+        captures = op._inputs[1:]
+        captured = builtins.tuple(ctx.env[t] for t in captures)  # a tuple: dict keys would be sorted
+        touched = sorted(set(a["reads"]) | set(a["writes"]))
+        missing = [n for n in touched if n not in ctx.vars]
+        if missing:
+            raise errors.FailedPreconditionError(None, op, "Attempting to use uninitialized value " +
+                                                 ", ".join(missing))
+
+        def branch(ops, out_tensors):
+            def fn(operand):
+                cap, vs = operand
+                sub = ctx.sub(dict(zip(captures, cap)), dict(vs))
+                sub.execute(ops)
+                return builtins.tuple(sub.env[t] for t in out_tensors), {n: sub.vars[n] for n in a["writes"]}
+            return fn
+
+        seen = {n: ctx.vars[n] for n in touched}
+        ctx.env[op] = seen  # the values the branches saw, for gradients that replay this op
+        operand = (captured, seen)
+        true_fn = branch(a["true_ops"], a["true_outs"])
+        false_fn = branch(a["false_ops"], a["false_outs"])
+        if not isinstance(pred, jax.core.Tracer):
+            outs, new_vars = (true_fn if bool(np.asarray(pred)) else false_fn)(operand)
+        else:
+            outs, new_vars = jax.lax.cond(pred, true_fn, false_fn, operand)
+        ctx.vars.update(new_vars)
+        for t, v in zip(op._outputs, outs):
+            ctx.env[t] = v
+
+
+NOOP = _NoOp()
+CALLBACK = _Callback()
+COND = _Cond()
 
 
 def no_op(name=None):
     """An op that does nothing; useful as a target with control inputs."""
-    return make_op("NoOp", None, [], name=name or "NoOp", kind="noop", out_specs=[],
+    return make_op("NoOp", None, [], name=name or "NoOp", kind=NOOP, out_specs=[],
                    graph=ops_lib.get_default_graph())
 
 
@@ -114,17 +199,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         captures, control = [], []
         reads, writes, has_random, has_checks = [], [], False, False
         for op in t_ops + f_ops:
-            ins = op.inputs[1:] if op.kind == "write" else op.inputs
+            ins = op.inputs[1:] if op.kind is WRITE else op.inputs
             for t in ins:
                 if t.op not in branch_ops and t not in captures:
                     captures.append(t)
             for c in op.control_inputs:
                 if c not in branch_ops and c not in control:
                     control.append(c)
-            if op.kind == "read" or (op.kind == "write"):
-                (writes if op.kind == "write" else reads).append(op.var)
-            has_random |= op.kind == "random"
-            has_checks |= op.check is not None
+            reads.extend(op.kind.var_reads(op))
+            writes.extend(op.kind.var_writes(op))
+            has_random |= op.kind.has_random(op)
+            has_checks |= op.kind.has_checks(op)
         t_keep = [a for a, b in zip(t_outs, f_outs) if a is not None]
         f_keep = [b for a, b in zip(t_outs, f_outs) if a is not None]
         specs = [(a.dtype.base_dtype, a.shape if a.shape == b.shape else a.shape.merge_with(b.shape)
@@ -136,10 +221,10 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             raise NotImplementedError("Ops with run-time checks (count_up_to, scatter with out-of-range "
                                       "checks) inside tf.cond branches are not supported.")
         with graph.control_dependencies(control) if control else contextlib.nullcontext():
-            op = make_op("Cond", None, [pred] + captures, name=scope, kind="cond", out_specs=specs,
+            op = make_op("Cond", None, [pred] + captures, name=scope, kind=COND, out_specs=specs,
                          attrs={"true_ops": t_ops, "false_ops": f_ops, "true_outs": t_keep, "false_outs": f_keep,
                                 "reads": _unique(reads + writes), "writes": _unique(writes),
-                                "has_random": has_random, "has_checks": False})
+                                "has_random": has_random})
     outs = iter(op.outputs)
     flat = [None if a is None else next(outs) for a in t_outs]
     if len(flat) == 1 and not isinstance(t_res, (list, builtins.tuple)):
@@ -263,7 +348,7 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None): 
         jax.debug.callback(show, *vals)
         return x
     return make_op("Print", kernel, [x] + data, name=name or "Print",
-                   out_specs=[(x.dtype, x.shape)], kind="callback").outputs[0]
+                   out_specs=[(x.dtype, x.shape)], kind=CALLBACK).outputs[0]
 
 
 def print_v2(*inputs, **kwargs):
@@ -301,4 +386,4 @@ def print_v2(*inputs, **kwargs):
     # Kind "callback": the interpreter calls the kernel as is, never constant-folding it at trace
     # time, so printing constants happens on every run, not once when the run is compiled.
     return make_op("PrintV2", kernel, tensors, name=name or "PrintV2", out_specs=[], graph=graph,
-                   kind="callback")
+                   kind=CALLBACK)

@@ -12,10 +12,14 @@ tensors leads from it to a y without passing a `stop_gradients` tensor or an op 
 differentiate (`tf.floor`, `tf.stop_gradient`, `tf.zeros_like`, casts to integers, ...);
 integer xs and integer ys give `None`; `tf.gradients(x, x)` is `grad_ys` (ones).
 """
+import jax
+import jax.numpy as jnp
+
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
-
-_BOUNDARY_KINDS = ("placeholder", "const", "write", "init_value", "is_init", "report_uninit", "callback")
+from tfvars_jax.framework.op_kind import OpKind
+from tfvars_jax.ops.array_ops import zeros_like
+from tfvars_jax.ops import state_ops
 
 # Op types TF1 registers as not differentiable (`ops.NotDifferentiable`) or whose registered
 # gradient is `None` for every input: gradients do not flow through them, so an x reaching the
@@ -43,7 +47,7 @@ def _backprop_dtype(t):
 def _data_inputs(op):
     """The inputs gradients can flow into (not a variable's ref input, not the labels of the
     v1 softmax cross-entropy, which TF1 wraps in `stop_gradient`)."""
-    inputs = op.inputs[1:] if op.kind in ("read", "write") else op.inputs
+    inputs = op.kind.value_inputs(op)
     if op.type == "SoftmaxCrossEntropyWithLogits" and op.attrs.get("stop_labels"):
         inputs = inputs[1:]
     return inputs
@@ -51,11 +55,11 @@ def _data_inputs(op):
 
 def _var_reads(op):
     """Variables whose value `op` reads without a tensor input (a read, or a cond branch's read)."""
-    if op.kind == "read":
-        return (op.var,)
-    if op.kind == "cond":
-        return tuple(op.attrs["reads"])
-    return ()
+    return op.kind.var_reads(op)
+
+
+def _differentiable(op):
+    return op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
 
 
 def _path_ops(ys, x_keys, stops):
@@ -69,14 +73,11 @@ def _path_ops(ys, x_keys, stops):
     x_tensors = {k[1] for k in x_keys if k[0] == "tensor"}
     x_vars = {k[1] for k in x_keys if k[0] == "var"}
 
-    def differentiable(op):
-        return op.kind not in _BOUNDARY_KINDS and op.type not in NON_DIFFERENTIABLE
-
     # Backward from the ys: ops whose outputs flow into a y along differentiable edges.
     to_y, stack = set(), [y.op for y in ys if y not in x_tensors and y not in stops and _backprop_dtype(y)]
     while stack:
         op = stack.pop()
-        if op in to_y or not differentiable(op):
+        if op in to_y or not _differentiable(op):
             continue
         to_y.add(op)
         for t in _data_inputs(op):
@@ -140,16 +141,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 continue
             inputs = list(ys) + [g for g in (grad_ys or []) if g is not None] + [k[1] for k in live if k[0] == "tensor"]
             specs = [(_x_dtype(xs[x_keys.index(k)]), _x_shape(xs[x_keys.index(k)])) for k in live]
-            has_random = any(o.kind == "random" or (o.kind in ("cond", "gradients") and o.attrs["has_random"])
-                             for o in path)
+            has_random = any(o.kind.has_random(o) for o in path)
             op = make_op("Gradients", None, inputs, name=scope if len(groups) == 1 else "Gradients",
-                         kind="gradients", out_specs=specs,
+                         kind=GRADIENTS, out_specs=specs,
                          attrs={"path": path, "ys": ys, "grad_ys": grad_ys, "xs": live,
                                 "has_random": has_random})
             grads.update(zip(live, op.outputs))
     results = [grads.get(k) for k in x_keys]
     if unconnected_gradients == "zero":
-        from tfvars_jax.ops.array_ops import zeros_like
         results = [zeros_like(x) if r is None else r for x, r in zip(xs, results)]
     return results
 
@@ -162,7 +161,7 @@ def _interdependent(keys, stops):
         seen, stack = set(), [x.op]
         while stack:
             op = stack.pop()
-            if op in seen or op.kind in _BOUNDARY_KINDS or op.type in NON_DIFFERENTIABLE:
+            if op in seen or not _differentiable(op):
                 continue
             seen.add(op)
             if any(v in x_vars for v in _var_reads(op)):
@@ -181,3 +180,76 @@ def _x_dtype(x):
 
 def _x_shape(x):
     return x.shape if hasattr(x, "_variable_op") else convert_to_tensor(x).shape
+
+
+class _Gradients(OpKind):
+    """The vjp of the recorded path from xs to ys, replayed as a function of the xs.
+
+    The replay reproduces the forward pass that this run computed: every op off the path keeps
+    the value it had, and every read of a variable x on the path gives the value that read saw
+    in the forward pass plus a perturbation of x (zeros), whose cotangent is x's gradient. So
+    the gradient is the sum over all reads of x, each at the value it saw, as in TF1, whatever
+    else the run fetches, feeds or writes.
+    """
+    name = "gradients"
+
+    def has_random(self, op):
+        return op.attrs["has_random"]
+
+    def check_plan(self, op, fed):
+        inner = [t for p in op.attrs["path"] for t in p.outputs if t in fed]
+        if inner:
+            # TF1's backward pass would mix the fed value (where a gradient function reads that
+            # tensor) with derivatives of the op that would have produced it.
+            raise NotImplementedError(
+                f"Feeding tensor '{inner[0].name}', which lies on the path that tf.gradients op "
+                f"'{op.name}' differentiates, is not supported. Feed a tensor outside it (for example "
+                "a tf.placeholder_with_default in its place).")
+
+    def run(self, op, ctx):
+        a = op.attrs
+        path, xs, env = a["path"], a["xs"], ctx.env
+        on_path = set(path)
+        base_env = {k: v for k, v in env.items() if _producer(k) not in on_path}
+        x_values = [jnp.zeros_like(_seen_value(path, env, x)) if what == "var" else env[x] for what, x in xs]
+
+        def forward(*x_vals):
+            sub = ctx.sub(dict(base_env), {})
+            delta = {}
+            for (what, x), val in zip(xs, x_vals):
+                if what == "var":
+                    delta[x] = val
+                else:
+                    sub.env[x] = val
+            for p in path:
+                if p.kind is state_ops.READ:
+                    sub.env[p._outputs[0]] = env[p._outputs[0]] + delta[p.var]
+                    continue
+                # An op whose branches read variables (a cond) recorded what they saw: perturb that.
+                sub.vars = {n: v + delta[n] if n in delta else v for n, v in env[p].items()} if p in env else {}
+                sub.execute([p])
+            return [sub.env[y] if y in sub.env else env[y] for y in a["ys"]]
+
+        ys, vjp = jax.vjp(forward, *x_values)
+        grad_ys = a["grad_ys"] or [None] * len(ys)
+        cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y, g in zip(ys, grad_ys)]
+        for t, g, x in zip(op._outputs, vjp(cts), x_values):
+            env[t] = g.astype(x.dtype)
+
+
+def _producer(key):
+    """The op behind a run's `env` key: a Tensor's op, or the op whose variable values it records."""
+    return key.op if isinstance(key, ops_lib.Tensor) else key
+
+
+def _seen_value(path, env, var):
+    """A value of variable `var` as the first read of it on `path` saw it (for its shape/dtype)."""
+    for p in path:
+        if p.kind is state_ops.READ and p.var == var:
+            return env[p._outputs[0]]
+        if p in env and var in env[p]:
+            return env[p][var]
+    raise AssertionError(f"no read of {var} on the gradient path")
+
+
+GRADIENTS = _Gradients()

@@ -12,8 +12,25 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops.array_ops import _static_shape_arg
+
+
+class _Random(OpKind):
+    """`kernel(key, *inputs)`, the key derived by the run from the op's seeds (`ctx.random_key`)."""
+    name = "random"
+    random = True
+
+    def op_by_op(self, op):
+        return True
+
+    def run(self, op, ctx):
+        args = [ctx.random_key(op)] + [ctx.env[t] for t in op._inputs]
+        ctx.store(op, ctx.call(op, args))
+
+
+RANDOM = _Random()
 
 
 def random_op(op_type, kernel, shape, dtype, seed, name, inputs=(), attrs=None):
@@ -25,9 +42,8 @@ def random_op(op_type, kernel, shape, dtype, seed, name, inputs=(), attrs=None):
     dtype = dtypes.as_dtype(dtype).base_dtype
     graph = ops_lib.graph_of(list(inputs)) if inputs else ops_lib.get_default_graph()
     attrs = dict(attrs or {}, shape=static, dtype=np.dtype(dtype.as_numpy_dtype))
-    op = make_op(op_type, kernel, list(inputs), name=name, attrs=attrs, kind="random",
+    op = make_op(op_type, kernel, list(inputs), name=name, attrs=attrs, kind=RANDOM, seed=seed,
                  out_specs=[(dtype, TensorShape(static))], graph=graph)
-    op.seed = graph._op_seeds(seed)
     op.attrs["seed"], op.attrs["seed2"] = op.seed[:2]
     return op.outputs[0]
 
@@ -141,8 +157,7 @@ def _dynamic_dropout(x, kp, seed, scope):
     """Dropout of a tensor whose shape is known only when the run is traced."""
     graph = x.graph
     op = make_op("Dropout", lambda key, a, k: _dropout_kernel(key, a, k, None, None), [x, kp], name=scope,
-                 kind="random", out_specs=[(x.dtype, x.shape)], graph=graph)
-    op.seed = graph._op_seeds(seed)
+                 kind=RANDOM, seed=seed, out_specs=[(x.dtype, x.shape)], graph=graph)
     return op.outputs[0]
 
 
@@ -179,7 +194,6 @@ def initializer_tensor(initializer, shape, dtype=None, partition_info=None):
         op = make_op(type(initializer).__name__, _const_initializer_kernel, [], name=name, attrs=attrs,
                      out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
         return op.outputs[0]
-    op = make_op(type(initializer).__name__, _initializer_kernel, [], name=name, attrs=attrs, kind="random",
-                 out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
-    op.seed = graph._op_seeds(getattr(initializer, "seed", None))
+    op = make_op(type(initializer).__name__, _initializer_kernel, [], name=name, attrs=attrs, kind=RANDOM,
+                 seed=getattr(initializer, "seed", None), out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
     return op.outputs[0]

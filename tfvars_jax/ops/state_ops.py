@@ -1,6 +1,6 @@
 """State ops: the ops that read or write a variable's value.
 
-A variable is read by its "VariableV2" op (kind "read") and written by ops of kind "write",
+A variable is read by its "VariableV2" op (kind `READ`) and written by ops of kind `WRITE`,
 whose kernel maps the variable's current value (and the other inputs) to its new value, or to
 a pair (new value, op output) when the op returns something else (`count_up_to`). A
 write op's first input is the variable's ref tensor, as in TF1; a run passes the value the
@@ -9,20 +9,124 @@ variable has at that op's position in program order.
 import functools
 
 import jax.numpy as jnp
+import numpy as np
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
+
+
+# ----- op kinds ------------------------------------------------------------------------------
+class _Read(OpKind):
+    """The value of variable `op.var` at this point of the run (or the fed value of its ref)."""
+    name = "read"
+
+    def value_inputs(self, op):
+        return op.inputs[1:]  # the ref input names the variable; the op itself reads it
+
+    def var_reads(self, op, resolved=None, fed=frozenset()):
+        if op._inputs and op._inputs[0] in fed:
+            return ()
+        return (op.var,)
+
+    def run(self, op, ctx):
+        if op._inputs and op._inputs[0] in ctx.fed:  # the variable itself was fed, as TF1 allows
+            ctx.env[op._outputs[0]] = ctx.env[op._inputs[0]]
+            return
+        if op.var not in ctx.vars:
+            raise errors.FailedPreconditionError(None, op, f"Attempting to use uninitialized value {op.var}")
+        ctx.env[op._outputs[0]] = ctx.vars[op.var]
+
+
+class _Write(OpKind):
+    """`kernel(old value, *inputs)` becomes variable `op.var`'s value; the op's output is the new
+    value, or the second item when the kernel returns a pair (`count_up_to`)."""
+    name = "write"
+    differentiable = False
+
+    def value_inputs(self, op):
+        return op.inputs[1:]
+
+    def var_reads(self, op, resolved=None, fed=frozenset()):
+        return (op.var,) if op.needs_old else ()
+
+    def var_writes(self, op):
+        return (op.var,)
+
+    def has_checks(self, op):
+        return op.check is not None
+
+    def op_by_op(self, op):
+        return not op.needs_old
+
+    def run(self, op, ctx):
+        old = ctx.vars.get(op.var)
+        args = [ctx.env[t] for t in op._inputs[1:]]
+        if op.check is not None and old is not None:
+            ctx.check(op, old, args)
+        # Write kernels are cheap updates: called directly even op by op, so a kernel that
+        # carries the variable's name does not compile once per variable.
+        res = ctx.call(op, [old] + args, direct=True)
+        new, out = res if isinstance(res, tuple) else (res, res)
+        ctx.vars[op.var] = new
+        ctx.store(op, out)
+
+
+class _InitValue(OpKind):
+    """`initialized_value()`: the variable's value if it is initialized at this point of the run,
+    else the initial value input (resolved when the run is planned)."""
+    name = "init_value"
+    differentiable = False
+
+    def _initialized(self, op, resolved):
+        return bool(resolved) and op in resolved and resolved[op][op.var]
+
+    def prune_inputs(self, op, resolved):
+        return () if self._initialized(op, resolved) else op.inputs
+
+    def var_reads(self, op, resolved=None, fed=frozenset()):
+        return (op.var,) if self._initialized(op, resolved) else ()
+
+    def status_vars(self, op):
+        return (op.var,)
+
+    def op_by_op(self, op):
+        return True
+
+    def run(self, op, ctx):
+        if ctx.resolved[op][op.var]:
+            ctx.env[op._outputs[0]] = ctx.vars[op.var]
+        else:
+            ctx.env[op._outputs[0]] = ctx.env[op._inputs[0]]
+
+
+class _IsInit(OpKind):
+    """Whether variable `op.var` is initialized at this point of the run."""
+    name = "is_init"
+    differentiable = False
+
+    def status_vars(self, op):
+        return (op.var,)
+
+    def run(self, op, ctx):
+        ctx.env[op._outputs[0]] = np.asarray(ctx.resolved[op][op.var])
+
+
+READ = _Read()
+WRITE = _Write()
+INIT_VALUE = _InitValue()
+IS_INIT = _IsInit()
 
 
 def variable_op(shape, dtype, name, graph=None):
     """The "VariableV2" op: its output is the variable's current value (a ref tensor)."""
-    op = make_op("VariableV2", None, [], name=name, kind="read",
+    op = make_op("VariableV2", None, [], name=name, kind=READ,
                  attrs={"shape": shape, "dtype": dtype, "container": "", "shared_name": ""},
                  out_specs=[(dtype._as_ref, shape)], graph=graph)
-    op.var = op.name
+    op.var = op.name  # the variable's name is its op's name, known once the op is named
     return op
 
 
@@ -31,9 +135,8 @@ def read(ref, name="read"):
     it sees every write that precedes it in program order within the run."""
     var_op = _ref_of(ref)
     ref_tensor = var_op.outputs[0]
-    op = make_op("Identity", None, [ref_tensor], name=name, kind="read",
+    op = make_op("Identity", None, [ref_tensor], name=name, kind=READ, var=var_op.name,
                  out_specs=[(ref_tensor.dtype.base_dtype, ref_tensor.shape)])
-    op.var = var_op.name
     return op.outputs[0]
 
 
@@ -84,10 +187,8 @@ def _write(op_type, kernel, ref, inputs, name, attrs=None, out_spec=None, check=
     ref_tensor = var_op.outputs[0]
     spec = out_spec or (ref_tensor.dtype.base_dtype, ref_tensor.shape)
     op = make_op(op_type, kernel, [ref_tensor] + list(inputs), name=name or op_type, attrs=attrs,
-                 out_specs=[spec], kind="write")
-    op.var = var_op.name
-    op.check = check
-    op.needs_old = needs_old
+                 out_specs=[spec], kind=WRITE, var=var_op.name,
+                 check=None if check is None else RunCheck(*check), needs_old=needs_old)
     return op.outputs[0]
 
 
@@ -303,14 +404,12 @@ def initialized_value_op(var_op, initial_value, name=None):
     """The value of the variable if it is initialized at this point of the run, else its initial
     value (TF1's `initialized_value()`); resolved when the run is planned."""
     op = make_op("InitializedValue", None, [initial_value], name=name or "initialized_value",
-                 kind="init_value", out_specs=[(initial_value.dtype, initial_value.shape)])
-    op.var = var_op.name
+                 kind=INIT_VALUE, var=var_op.name, out_specs=[(initial_value.dtype, initial_value.shape)])
     return op.outputs[0]
 
 
 def is_initialized_op(var_op, name=None):
     """A bool scalar: whether the variable holds a value at this point of the run."""
-    op = make_op("IsVariableInitialized", None, [], name=name or "IsVariableInitialized", kind="is_init",
-                 out_specs=[(dtypes.bool, TensorShape([]))], graph=var_op.graph)
-    op.var = var_op.name
+    op = make_op("IsVariableInitialized", None, [], name=name or "IsVariableInitialized", kind=IS_INIT,
+                 var=var_op.name, out_specs=[(dtypes.bool, TensorShape([]))], graph=var_op.graph)
     return op.outputs[0]

@@ -19,14 +19,15 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import errors
-from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_kind import PURE
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 
 
 # ----- pruning and planning -----------------------------------------------------------------
-def _prune(targets, fed, resolved_reads):
-    """Ops needed to compute `targets`, walking inputs and control inputs, stopping at fed tensors."""
+def _prune(targets, fed, resolved):
+    """Ops needed to compute `targets`, walking the inputs each op's kind asks for and control
+    inputs, stopping at fed tensors."""
     needed = set()
     stack = list(targets)
     while stack:
@@ -34,29 +35,11 @@ def _prune(targets, fed, resolved_reads):
         if op in needed:
             continue
         needed.add(op)
-        inputs = op.inputs
-        if op.kind in ("write", "read"):
-            inputs = inputs[1:]  # the ref input names the variable; the op itself reads/writes it
-        elif op.kind == "init_value" and op in resolved_reads:
-            inputs = ()
-        for t in inputs:
+        for t in op.kind.prune_inputs(op, resolved):
             if t not in fed:
                 stack.append(t.op)
         stack.extend(op._control_inputs)
     return needed
-
-
-def _op_vars(op):
-    """(reads, writes) of variables by `op`, including inside cond branches."""
-    if op.kind == "read":
-        return (op.var,), ()
-    if op.kind == "write":
-        return ((op.var,) if op.needs_old else ()), (op.var,)
-    if op.kind == "cond":
-        return op.attrs["reads"], op.attrs["writes"]
-    if op.kind == "multi_write":
-        return op.attrs["vars"], op.attrs["vars"]
-    return (), ()
 
 
 def compile_plan(graph, fetch_tensors, target_ops, feeds, initialized):
@@ -72,65 +55,31 @@ def compile_plan(graph, fetch_tensors, target_ops, feeds, initialized):
       (Plan, init_dependent_vars): the names whose initialization status the plan baked in.
     Raises:
       errors.InvalidArgumentError: a placeholder the run needs is not fed.
+      NotImplementedError: a feed the run cannot honour exactly (see each kind's `check_plan`).
     """
-    fed = set(feeds)
+    fed = frozenset(feeds)
     targets = [t.op for t in fetch_tensors if t not in fed] + list(target_ops)
-    resolved = {}
-    ops = sorted(_prune(targets, fed, set()), key=lambda o: o._id)
+    ops = sorted(_prune(targets, fed, {}), key=lambda o: o._id)
     # Resolve initialization-dependent ops in program order; then prune again.
+    resolved = {}
     written = set()
     init_dependent = set()
     for op in ops:
-        if op.kind in ("init_value", "is_init", "report_uninit", "assert_init"):
-            names = op.attrs["var_names"] if op.kind in ("report_uninit", "assert_init") else (op.var,)
+        names = op.kind.status_vars(op)
+        if names is not None:
             init_dependent.update(n for n in names if n not in written)
-            status = {n: (n in written or n in initialized) for n in names}
-            resolved[op] = status
-        _, w = _op_vars(op)
-        written.update(w)
-    resolved_reads = {op for op, st in resolved.items() if op.kind == "init_value" and st[op.var]}
-    if resolved_reads:
-        ops = sorted(_prune(targets, fed, resolved_reads), key=lambda o: o._id)
+            resolved[op] = {n: (n in written or n in initialized) for n in names}
+        written.update(op.kind.var_writes(op))
+    if resolved:
+        ops = sorted(_prune(targets, fed, resolved), key=lambda o: o._id)
     for op in ops:
-        if op.kind == "placeholder" and not all(t in fed for t in op.outputs):
-            t = op.outputs[0]
-            shape = "unknown" if t.shape.ndims is None else "[" + ",".join(
-                "?" if d is None else str(d) for d in t.shape.as_tuple()) + "]"
-            raise errors.InvalidArgumentError(
-                None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
-                          f"{t.dtype.name} and shape {shape}")
-    _check_feeds(ops, fed)
+        op.kind.check_plan(op, fed)
     plan = Plan(graph, ops, fetch_tensors, feeds, resolved)
     return plan, tuple(sorted(init_dependent))
 
 
-def _check_feeds(ops, fed):
-    """Feeds we cannot honour exactly raise rather than give a number TF1 would not give.
-
-    A fed tensor on a `tf.gradients` path between an x and a y: TF1's backward pass then mixes
-    the fed value (where a gradient function reads that tensor) with derivatives of the op that
-    would have produced it; ours differentiates one consistent forward pass. A fed tensor inside
-    a `tf.cond` branch: the branch computes it.
-    """
-    if not fed:
-        return
-    for op in ops:
-        if op.kind == "gradients":
-            inner = [t for p in op.attrs["path"] for t in p.outputs if t in fed]
-            what = "lies on the path that tf.gradients op '{}' differentiates".format(op.name)
-        elif op.kind == "cond":
-            inner = [t for p in op.attrs["true_ops"] + op.attrs["false_ops"] for t in p.outputs if t in fed]
-            what = "is computed inside a branch of tf.cond '{}'".format(op.name)
-        else:
-            continue
-        if inner:
-            raise NotImplementedError(
-                f"Feeding tensor '{inner[0].name}', which {what}, is not supported. Feed a tensor "
-                "outside it (for example a tf.placeholder_with_default in its place).")
-
-
 class Plan:
-    """A pruned, ordered, compiled run. Call `run(values, feed_values, counter, donate)`."""
+    """A pruned, ordered, compiled run. Call `run(values, feed_values, rng, donate)`."""
 
     def __init__(self, graph, ops, fetch_tensors, feeds, resolved):
         self.graph = graph
@@ -147,17 +96,15 @@ class Plan:
         written = set(self.dev_written)
         self.donated = tuple(n for n in dev_inputs if n in written)
         self.readonly = tuple(n for n in dev_inputs if n not in written)
-        self.has_random = any(op.kind == "random" or (op.kind in ("cond", "gradients") and op.attrs["has_random"])
-                              for op in ops)
-        self.has_checks = any(op.check is not None or (op.kind == "cond" and op.attrs["has_checks"]) for op in ops)
+        self.has_random = any(op.kind.has_random(op) for op in ops)
+        self.has_checks = any(op.kind.has_checks(op) for op in ops)
         self.host_fetch = [i for i, t in enumerate(self.fetches) if t.op.host or t.dtype.base_dtype.name == "string"]
         self.dev_fetch = [i for i, t in enumerate(self.fetches) if i not in set(self.host_fetch)]
         self.host_feed = [i for i, t in enumerate(self.feeds) if t.dtype.base_dtype.name == "string"]
         self.dev_feed = [i for i, t in enumerate(self.feeds) if t.dtype.base_dtype.name != "string"]
         # Initializer-like plans (many plain assigns, nothing else stateful) run op by op.
         self.eager = len(self.dev_written) > EAGER_WRITE_THRESHOLD and not self.feeds and all(
-            (op.kind == "write" and not op.needs_old) or op.kind in ("pure", "const", "random", "noop", "init_value")
-            for op in dev_ops)
+            op.kind.op_by_op(op) for op in dev_ops)
         self.checks = []  # (error class, message) per check flag, in order
         self.simple = (not host_ops and not self.host_fetch and not self.eager and not self.has_checks)
         self._jitted = {}
@@ -186,7 +133,7 @@ class Plan:
         if self.host_ops:
             env = {self.feeds[i]: feed_values[i] for i in self.host_feed}
             hvars = {n: values[n] for n in self.host_inputs}
-            execute(self.host_ops, env, hvars, self.resolved, None, [], mode="host", fed=self.fed)
+            Interpreter(env, hvars, self.resolved, None, "host", self.fed).execute(self.host_ops)
             for i in self.host_fetch:
                 fetched[i] = env[self.fetches[i]] if self.fetches[i] in env else feed_values[self.feeds.index(
                     self.fetches[i])]
@@ -225,10 +172,10 @@ class Plan:
         env = {self.feeds[i]: v for i, v in zip(self.dev_feed, dev_feeds)}
         vars_ = dict(readonly)
         vars_.update(donated)
-        flags = []
-        checks = []
-        execute(self.dev_ops, env, vars_, self.resolved, counter, flags, mode=mode, checks=checks, fed=self.fed)
-        self.checks = checks
+        run = Interpreter(env, vars_, self.resolved, counter, mode, self.fed)
+        run.execute(self.dev_ops)
+        flags = run.flags
+        self.checks = run.checks
         outs = tuple(env[self.fetches[i]] for i in self.dev_fetch)
         new_vars = {n: vars_[n] for n in self.dev_written}
         if flags:
@@ -250,21 +197,15 @@ class _CheckFailed(Exception):
 
 
 def _var_io(ops, resolved, fed):
-    """(input var names in first-use order, written var names) for ops in program order; a read
-    of a variable whose ref tensor is fed does not need the variable."""
+    """(input var names in first-use order, written var names) for ops in program order."""
     written, inputs, seen = [], [], set()
     wset = set()
     for op in ops:
-        reads, writes = _op_vars(op)
-        if op.kind == "read" and op._inputs and op._inputs[0] in fed:
-            reads = ()
-        if op.kind == "init_value" and resolved[op][op.var]:
-            reads = (op.var,)
-        for n in reads:
+        for n in op.kind.var_reads(op, resolved, fed):
             if n not in wset and n not in seen:
                 seen.add(n)
                 inputs.append(n)
-        for n in writes:
+        for n in op.kind.var_writes(op):
             if n not in wset:
                 wset.add(n)
                 written.append(n)
@@ -288,115 +229,74 @@ def _op_key(graph_seed, op_seed, salted, rng):
     return jax.random.fold_in(key, rng[1]) if salted else key
 
 
-def execute(ops, env, vars_, resolved, counter, flags, mode="trace", checks=None, fed=frozenset()):
-    """Runs `ops` in order, reading/writing `env` (tensor -> value) and `vars_` (name -> value).
+class Interpreter:
+    """Runs ops in program order: the `RunContext` that op kinds run against.
 
-    `mode` is "trace" inside the jitted step and cond branches, "eager" for op-by-op runs
+    `mode` is "trace" inside the jitted step and nested programs, "eager" for op-by-op runs
     (each kernel through a cached jit), and "host" for string ops (kernels called on NumPy).
-    Check flags of write ops are appended to `flags`, their (error class, message) to `checks`.
     `fed` are the tensors whose values the caller supplied (already in `env`): an op whose
-    outputs are all fed is not computed, and a read of a variable whose ref tensor is fed gives
-    the fed value. Being in `env` is not being fed: a fetched variable's ref is in `env` too.
+    outputs are all fed is not computed unless it writes variables, and a read of a variable
+    whose ref tensor is fed gives the fed value. Being in `env` is not being fed: a fetched
+    variable's ref is in `env` too.
     """
-    for op in ops:
-        kind = op.kind
-        outs = op._outputs
-        if outs and kind != "write" and all(t in fed for t in outs):
-            continue
-        if kind == "const":
-            env[outs[0]] = op.attrs["value"]
-        elif kind == "read":
-            name = op.var
-            if op._inputs and op._inputs[0] in fed:  # the variable itself was fed, as TF1 allows
-                env[outs[0]] = env[op._inputs[0]]
+
+    def __init__(self, env, vars_, resolved, rng, mode="trace", fed=frozenset()):
+        self.env = env
+        self.vars = vars_
+        self.resolved = resolved
+        self.rng = rng
+        self.mode = mode
+        self.fed = fed
+        self.flags = []   # one bool per run-time check, in program order
+        self.checks = []  # (error class, message) per flag
+
+    def execute(self, ops):
+        fed = self.fed
+        for op in ops:
+            outs = op._outputs
+            if outs and fed and all(t in fed for t in outs) and not op.kind.var_writes(op):
                 continue
-            if name not in vars_:
-                raise errors.FailedPreconditionError(None, op, f"Attempting to use uninitialized value {name}")
-            env[outs[0]] = vars_[name]
-        elif kind == "pure":
-            args = [env[t] for t in op._inputs]
-            _store(env, outs, _call(op, args, mode))
-        elif kind == "write":
-            old = vars_.get(op.var)
-            args = [env[t] for t in op._inputs[1:]]
-            if op.check is not None and old is not None:
-                pred, cls, msg = op.check
-                flags.append(_jitted(pred)(old, *args) if mode == "eager" else pred(old, *args))
-                if checks is not None:
-                    checks.append((cls, msg))
-            # Write kernels are cheap updates: called directly even op by op, so a kernel that
-            # carries the variable's name does not compile once per variable.
-            res = _call(op, [old] + args, "host" if mode == "eager" else mode)
-            new, out = res if isinstance(res, tuple) else (res, res)
-            vars_[op.var] = new
-            if outs[0] not in fed:  # a fed write op still writes; its output is the fed value
-                env[outs[0]] = out
-        elif kind == "random":
-            args = [env[t] for t in op._inputs]
-            graph_seed, op_seed = np.uint32(op.seed[0] & 0x7FFFFFFF), np.uint32(op.seed[1] & 0xFFFFFFFF)
-            key = (_jitted(_op_key, static_argnums=2) if mode == "eager" else _op_key)(
-                graph_seed, op_seed, op.seed[2], counter)
-            _store(env, outs, _call(op, [key] + args, mode))
-        elif kind == "init_value":
-            if resolved[op][op.var]:
-                env[outs[0]] = vars_[op.var]
-            else:
-                env[outs[0]] = env[op._inputs[0]]
-        elif kind == "is_init":
-            env[outs[0]] = np.asarray(resolved[op][op.var])
-        elif kind == "report_uninit":
-            status = resolved[op]
-            env[outs[0]] = np.asarray([n.encode() for n in op.attrs["var_names"] if not status[n]], dtype=object)
-        elif kind == "assert_init":
-            missing = [n for n in op.attrs["var_names"] if not resolved[op][n]]
-            if missing:
-                raise errors.FailedPreconditionError(None, op, "Attempting to use uninitialized value " +
-                                                     ", ".join(missing))
-        elif kind == "cond":
-            _execute_cond(op, env, vars_, resolved, counter)
-        elif kind == "gradients":
-            _execute_gradients(op, env, resolved, counter)
-        elif kind == "multi_write":
-            args = [env[t] for t in op._inputs]
-            new = op.kernel({n: vars_[n] for n in op.attrs["vars"]}, *args)
-            vars_.update(new)
-        elif kind == "callback":
-            args = [env[t] for t in op._inputs]
-            _store(env, outs, op.kernel(*args))
-        elif kind == "noop":
-            pass
-        else:
-            raise NotImplementedError(f"Op '{op.name}' of kind {kind!r} cannot run.")
+            op.kind.run(op, self)
 
+    def sub(self, env, vars_):
+        """A nested program (cond branch, gradient replay): traced, nothing fed, own flags."""
+        return Interpreter(env, vars_, self.resolved, self.rng)
 
-def _store(env, outs, value):
-    if isinstance(value, tuple):
-        for t, v in zip(outs, value):
-            if t not in env:
-                env[t] = v
-    elif outs and outs[0] not in env:
-        env[outs[0]] = value
+    def store(self, op, value):
+        outs = op._outputs
+        if isinstance(value, tuple):
+            for t, v in zip(outs, value):
+                if t not in self.fed:
+                    self.env[t] = v
+        elif outs and outs[0] not in self.fed:
+            self.env[outs[0]] = value
 
+    def call(self, op, args, direct=False):
+        """Calls the op's kernel: traced (constant-folded when all inputs are known), through a
+        cached jit (eager), or directly (host mode, or `direct` for cheap kernels)."""
+        mode = "host" if direct and self.mode == "eager" else self.mode
+        try:
+            if mode == "eager":
+                return _jitted(op.kernel)(*args)
+            if mode == "trace" and op.kind is PURE and not any(isinstance(a, jax.core.Tracer) for a in args):
+                with jax.ensure_compile_time_eval():
+                    return op.kernel(*args)
+            return op.kernel(*args)
+        except errors.OpError as e:
+            e.op = op
+            raise
+        except (TypeError, ValueError) as e:
+            raise errors.InvalidArgumentError(None, op, f"{op.type} op '{op.name}': {e}") from None
 
-def _is_concrete(args):
-    return not any(isinstance(a, jax.core.Tracer) for a in args)
+    def random_key(self, op):
+        graph_seed, op_seed = np.uint32(op.seed[0] & 0x7FFFFFFF), np.uint32(op.seed[1] & 0xFFFFFFFF)
+        key_fn = _jitted(_op_key, static_argnums=2) if self.mode == "eager" else _op_key
+        return key_fn(graph_seed, op_seed, op.seed[2], self.rng)
 
-
-def _call(op, args, mode):
-    """Calls the op's kernel: traced (constant-folded when all inputs are known), through a
-    cached jit (eager), or directly on NumPy values (host)."""
-    try:
-        if mode == "eager":
-            return _jitted(op.kernel)(*args)
-        if mode == "trace" and op.kind == "pure" and _is_concrete(args):
-            with jax.ensure_compile_time_eval():
-                return op.kernel(*args)
-        return op.kernel(*args)
-    except errors.OpError as e:
-        e.op = op
-        raise
-    except (TypeError, ValueError) as e:
-        raise errors.InvalidArgumentError(None, op, f"{op.type} op '{op.name}': {e}") from None
+    def check(self, op, old, args):
+        predicate, error_class, message = op.check
+        self.flags.append(_jitted(predicate)(old, *args) if self.mode == "eager" else predicate(old, *args))
+        self.checks.append((error_class, message))
 
 
 _eager_cache = {}
@@ -439,96 +339,3 @@ def _jitted(fn, static_argnums=()):
         jitted = _eager_cache[key] = jax.jit(fn, static_argnums=static_argnums,
                                              compiler_options=_EAGER_COMPILER_OPTIONS)
     return jitted
-
-
-def _execute_gradients(op, env, resolved, counter):
-    """The vjp of the recorded path from xs to ys, replayed as a function of the xs.
-
-    The replay reproduces the forward pass that this run computed: every op off the path keeps
-    the value it had (`env`), and every read of a variable x on the path gives the value that
-    read saw in the forward pass plus a perturbation of x (zeros), whose cotangent is x's
-    gradient. So the gradient is the sum over all reads of x, each at the value it saw, as in
-    TF1, whatever else the run fetches, feeds or writes.
-    """
-    a = op.attrs
-    path = a["path"]
-    on_path = set(path)
-    base_env = {k: v for k, v in env.items() if _producer(k) not in on_path}
-    xs = a["xs"]
-    x_values = [jnp.zeros_like(_seen_value(path, env, x)) if kind == "var" else env[x] for kind, x in xs]
-
-    def forward(*x_vals):
-        benv = dict(base_env)
-        delta = {}
-        for (kind, x), val in zip(xs, x_vals):
-            if kind == "var":
-                delta[x] = val
-            else:
-                benv[x] = val
-        for p in path:
-            if p.kind == "read":
-                benv[p._outputs[0]] = env[p._outputs[0]] + delta[p.var]
-            elif p.kind == "cond":
-                seen = env[p]
-                execute([p], benv, {n: seen[n] + delta[n] if n in delta else seen[n] for n in seen},
-                        resolved, counter, [])
-            else:
-                execute([p], benv, {}, resolved, counter, [])
-        return [benv[y] if y in benv else env[y] for y in a["ys"]]
-
-    ys, vjp = jax.vjp(forward, *x_values)
-    grad_ys = a["grad_ys"] or [None] * len(ys)
-    cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y, g in zip(ys, grad_ys)]
-    grads = vjp(cts)
-    for t, g, x in zip(op._outputs, grads, x_values):
-        env[t] = g.astype(x.dtype)
-
-
-def _producer(key):
-    """The op behind an `env` key: a Tensor's op, or the cond op whose variable values it records."""
-    return key.op if isinstance(key, ops_lib.Tensor) else key
-
-
-def _seen_value(path, env, var):
-    """A value of variable `var` as the first read of it on `path` saw it (for its shape/dtype)."""
-    for p in path:
-        if p.kind == "read" and p.var == var:
-            return env[p._outputs[0]]
-        if p.kind == "cond" and var in env[p]:
-            return env[p][var]
-    raise AssertionError(f"no read of {var} on the gradient path")
-
-
-def _execute_cond(op, env, vars_, resolved, counter):
-    a = op.attrs
-    pred = env[op._inputs[0]]
-    captures = op._inputs[1:]
-    captured = tuple(env[t] for t in captures)  # a tuple: pytree dict keys would be sorted
-    touched = tuple(sorted(set(a["reads"]) | set(a["writes"])))
-    missing = [n for n in touched if n not in vars_]
-    if missing:
-        raise errors.FailedPreconditionError(None, op, "Attempting to use uninitialized value " + ", ".join(missing))
-
-    def branch(ops, out_tensors):
-        def fn(operand):
-            cap, vs = operand
-            benv = dict(zip(captures, cap))
-            bvars = dict(vs)
-            bflags = []
-            execute(ops, benv, bvars, resolved, counter, bflags)
-            outs = tuple(benv[t] for t in out_tensors)
-            return outs, {n: bvars[n] for n in a["writes"]}
-        return fn
-
-    seen = {n: vars_[n] for n in touched}
-    env[op] = seen  # the values the branches saw, for gradients that replay this op
-    operand = (captured, seen)
-    true_fn = branch(a["true_ops"], a["true_outs"])
-    false_fn = branch(a["false_ops"], a["false_outs"])
-    if _is_concrete([pred]):
-        outs, new_vars = (true_fn if bool(np.asarray(pred)) else false_fn)(operand)
-    else:
-        outs, new_vars = jax.lax.cond(pred, true_fn, false_fn, operand)
-    vars_.update(new_vars)
-    for t, v in zip(op._outputs, outs):
-        env[t] = v

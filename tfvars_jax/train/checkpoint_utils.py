@@ -27,10 +27,13 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import make_op
+from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.framework.tensor_shape import TensorShape
+from tfvars_jax.ops import array_ops, control_flow_ops, state_ops
 from tfvars_jax.train import bundle
 from tfvars_jax.train import checkpoint_management as cm
 from tfvars_jax.train import saver as saver_lib
+from tfvars_jax.variables import variable_scope
 
 _log = logging.getLogger("tfvars_jax.train")
 
@@ -183,7 +186,6 @@ def _is_variable(x):
 
 
 def _store(graph):
-    from tfvars_jax.variables import variable_scope
     return variable_scope._store(graph)
 
 
@@ -222,7 +224,6 @@ def _restore_v2_host(prefix, tensor_name, shape_and_slice, shape, dtype):
 def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, slice_spec, name="checkpoint_initializer"):
     """TF1's `_set_checkpoint_initializer`: a RestoreV2 op reading `tensor_name` (its slice
     `slice_spec` for a part), assigned by a new initializer op that replaces `variable`'s."""
-    from tfvars_jax.ops import state_ops
     graph = variable.graph
     base = variable.dtype.base_dtype
     shape = variable.shape
@@ -233,8 +234,9 @@ def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, slice_spec, na
              "shape": tuple(shape.as_list()),
              "dtype": None if base == dtypes.string else np.dtype(base.as_numpy_dtype)}
     # A string op runs host-side (outside jit); a numeric one reads through jax.pure_callback
-    # (kind "callback": the interpreter never constant-folds it).
-    kernel, kind = (_restore_v2_host, "pure") if base == dtypes.string else (_restore_v2_callback, "callback")
+    # (kind CALLBACK: the interpreter never constant-folds it).
+    kernel, kind = (_restore_v2_host, PURE) if base == dtypes.string else (_restore_v2_callback,
+                                                                           control_flow_ops.CALLBACK)
     with graph.as_default(), graph.control_dependencies(None):
         op = make_op("RestoreV2", kernel, [], name=name, kind=kind, attrs=attrs,
                      out_specs=[(base, TensorShape(shape.as_list()))])
@@ -402,7 +404,6 @@ def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
     Raises:
       ValueError: a name is missing (without `ignore_missing_vars`) or a shape differs.
     """
-    from tfvars_jax.ops import array_ops, control_flow_ops
     grouped = {}
     if isinstance(var_list, (tuple, list)):
         for var in _expand(var_list):

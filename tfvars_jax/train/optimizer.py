@@ -19,6 +19,7 @@ import optax
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import control_flow_ops, gradients as gradients_lib, state_ops
 from tfvars_jax.train import tf1_optax
@@ -51,6 +52,26 @@ def _apply_kernel(old, *inputs, factory, static_hyper, hyper_names, param_names,
     out.update(zip(leaf_names, jax.tree_util.tree_leaves(new_state)))
     return out
 
+
+
+class _ApplyUpdates(OpKind):
+    """One optimizer step: `kernel({name: value} of attrs["vars"], *inputs)` returns the new
+    values of the parameters and their slots, all written at once."""
+    name = "apply_updates"
+    differentiable = False
+
+    def var_reads(self, op, resolved=None, fed=frozenset()):
+        return op.attrs["vars"]
+
+    def var_writes(self, op):
+        return op.attrs["vars"]
+
+    def run(self, op, ctx):
+        args = [ctx.env[t] for t in op._inputs]
+        ctx.vars.update(op.kernel({n: ctx.vars[n] for n in op.attrs["vars"]}, *args))
+
+
+APPLY_UPDATES = _ApplyUpdates()
 
 class Optimizer:
     """TF1's `tf.train.Optimizer`: `minimize`, `compute_gradients`, `apply_gradients`,
@@ -196,7 +217,7 @@ class Optimizer:
                                        static_hyper=tuple(static.items()), hyper_names=hyper_names,
                                        param_names=param_names, leaf_names=tuple(leaf_names), treedef=treedef)
             apply_name = "update" if global_step is not None or any(v.constraint for v in var_list) else scope
-            op = make_op("ApplyOptax", kernel, inputs, name=apply_name, kind="multi_write", out_specs=[])
+            op = make_op("ApplyOptax", kernel, inputs, name=apply_name, kind=APPLY_UPDATES, out_specs=[])
             op.attrs["vars"] = param_names + tuple(leaf_names)
             finals = [op]
             constrained = [v for v in var_list if v.constraint is not None]

@@ -4,11 +4,49 @@ An initializer op is a group of the variables' Assign ops. Running it assigns th
 order, which is dependency order, so initial values that read other variables (through
 `initialized_value()`) never fail for ordering reasons.
 """
+import numpy as np
+
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import make_op
+from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import control_flow_ops
+
+
+class _ReportUninitialized(OpKind):
+    """The names of `attrs["var_names"]` not initialized at this point of the run (host-side)."""
+    name = "report_uninit"
+    differentiable = False
+
+    def status_vars(self, op):
+        return op.attrs["var_names"]
+
+    def run(self, op, ctx):
+        status = ctx.resolved[op]
+        ctx.env[op._outputs[0]] = np.asarray([n.encode() for n in op.attrs["var_names"] if not status[n]],
+                                             dtype=object)
+
+
+class _AssertInitialized(OpKind):
+    """Raises FailedPreconditionError naming the variables of `attrs["var_names"]` that are not
+    initialized at this point of the run."""
+    name = "assert_init"
+    differentiable = False
+
+    def status_vars(self, op):
+        return op.attrs["var_names"]
+
+    def run(self, op, ctx):
+        missing = [n for n in op.attrs["var_names"] if not ctx.resolved[op][n]]
+        if missing:
+            raise errors.FailedPreconditionError(None, op, "Attempting to use uninitialized value " +
+                                                 ", ".join(missing))
+
+
+REPORT_UNINITIALIZED = _ReportUninitialized()
+ASSERT_INITIALIZED = _AssertInitialized()
 
 GraphKeys = ops_lib.GraphKeys
 
@@ -86,7 +124,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
     """A 1-D string tensor of the names of uninitialized variables (op names, no ":0"), as TF1."""
     var_list = _default_var_list() if var_list is None else _parts(var_list)
     graph = var_list[0].graph if var_list else ops_lib.get_default_graph()
-    op = make_op("ReportUninitialized", None, [], name=name, kind="report_uninit",
+    op = make_op("ReportUninitialized", None, [], name=name, kind=REPORT_UNINITIALIZED,
                  attrs={"var_names": tuple(v.op.name for v in var_list)},
                  out_specs=[(dtypes.string, TensorShape([None]))], graph=graph)
     return op.outputs[0]
@@ -98,7 +136,7 @@ def assert_variables_initialized(var_list=None):
     var_list = _default_var_list() if var_list is None else _parts(var_list)
     graph = var_list[0].graph if var_list else ops_lib.get_default_graph()
     return make_op("AssertVariablesInitialized", None, [], name="assert_variables_initialized",
-                   kind="assert_init", attrs={"var_names": tuple(v.op.name for v in var_list)},
+                   kind=ASSERT_INITIALIZED, attrs={"var_names": tuple(v.op.name for v in var_list)},
                    out_specs=[], graph=graph)
 
 

@@ -300,12 +300,13 @@ def guard_uninitialized_reads(initial_value):
         op = t.op
         if op in memo:
             return memo[op][t.value_index]
-        if op.kind == "read":
+        if op.kind is state_ops.READ:
             var = op.graph.variables_by_name.get(op.var)
             outs = [var.initialized_value()] if var is not None else op.outputs
         else:
             new_inputs = [rewrite(i) for i in op.inputs]
-            if all(a is b for a, b in zip(new_inputs, op.inputs)) or op.kind in ("write", "init_value"):
+            unchanged = all(a is b for a, b in zip(new_inputs, op.inputs))
+            if unchanged or op.kind in (state_ops.WRITE, state_ops.INIT_VALUE):
                 outs = op.outputs
             else:
                 outs = _copy_op(op, new_inputs)
@@ -317,7 +318,8 @@ def guard_uninitialized_reads(initial_value):
 
 def _copy_op(op, inputs):
     new = make_op(op.type, op.kernel, inputs, name=op.name.rsplit("/", 1)[-1], kind=op.kind,
-                  out_specs=[(t.dtype, t.shape) for t in op.outputs])
+                  out_specs=[(t.dtype, t.shape) for t in op.outputs], var=op.var, check=op.check,
+                  needs_old=op.needs_old)
     new.attrs = op.attrs
-    new.seed, new.check, new.var = op.seed, op.check, op.var
+    new.seed = op.seed  # the copy draws what the original would
     return new.outputs

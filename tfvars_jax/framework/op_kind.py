@@ -1,0 +1,135 @@
+"""Op kinds: each kind of op describes how a run treats it, in one object.
+
+An `Operation` carries a kind. The compiler asks the kind which inputs to follow when pruning,
+which variables the op reads and writes, whether it draws random numbers or has run-time
+checks, whether it may run op by op, and finally to run it against a `RunContext` (the
+runtime's interpreter state: values of tensors and variables, the mode, the PRNG input). So a
+new kind of op (a loop, a layer, a device transfer) is one new `OpKind` subclass next to the
+ops that use it, not edits across the compiler.
+
+The kinds every layer needs live here: `PURE` (a kernel of the input values) and `CONST`.
+The others live with their ops: `ops/state_ops.py` (variables), `ops/random_ops.py`,
+`ops/array_ops.py` (placeholders), `ops/control_flow_ops.py` (no-ops, host callbacks, cond),
+`ops/gradients.py`, `variables/initialization.py`, `train/optimizer.py`.
+"""
+from typing import Any, Callable, NamedTuple, Optional, Protocol
+
+
+class RunCheck(NamedTuple):
+    """A run-time check of a write op: `predicate(old_value, *inputs)` is True on failure, and
+    the run then raises `error_class(message)` and changes no variable."""
+    predicate: Callable
+    error_class: type
+    message: str
+
+
+class RunContext(Protocol):
+    """What an op kind sees of a run (implemented by `runtime.compiler.Interpreter`).
+
+    Attributes:
+      env: Tensor -> value, for the tensors computed (or fed) so far.
+      vars: variable name -> value, as of this point of the run's program order.
+      resolved: op -> {variable name: initialized?}, fixed when the run was planned.
+      fed: the tensors whose values the caller supplied.
+      mode: "trace" (inside jit), "eager" (op by op) or "host" (NumPy, strings).
+    """
+    env: dict
+    vars: dict
+    resolved: dict
+    fed: frozenset
+    mode: str
+
+    def call(self, op, args, direct: bool = False) -> Any:
+        """Calls `op.kernel(*args)` as the mode wants (constant-folded, cached jit, NumPy)."""
+
+    def store(self, op, value) -> None:
+        """Sets the op's outputs in `env` from a value or tuple, leaving fed outputs alone."""
+
+    def random_key(self, op) -> Any:
+        """The PRNG key of random op `op` in this run."""
+
+    def check(self, op, old, args) -> None:
+        """Records the op's `RunCheck` flag for (old value, args)."""
+
+    def sub(self, env: dict, vars_: dict) -> "RunContext":
+        """A context for a nested program (a cond branch, a gradient replay), traced."""
+
+    def execute(self, ops) -> None:
+        """Runs `ops` in order in this context."""
+
+
+class OpKind:
+    """How a run treats ops of one kind. Subclasses override what differs from a pure op.
+
+    Attributes:
+      name: a short name, for messages and `repr`.
+      differentiable: whether `tf.gradients` may flow through ops of this kind.
+      random: whether ops of this kind draw random numbers (they then get seeds on creation).
+    """
+    name = "pure"
+    differentiable = True
+    random = False
+
+    def value_inputs(self, op):
+        """The inputs that carry values into the op (a variable's ref input does not)."""
+        return op.inputs
+
+    def prune_inputs(self, op, resolved):
+        """The inputs a run must compute before this op."""
+        return self.value_inputs(op)
+
+    def var_reads(self, op, resolved=None, fed=frozenset()) -> tuple:
+        """Names of the variables whose value the op reads from the State."""
+        return ()
+
+    def var_writes(self, op) -> tuple:
+        """Names of the variables the op writes."""
+        return ()
+
+    def status_vars(self, op) -> Optional[tuple]:
+        """Variables whose initialization status the op's result depends on (resolved when the
+        run is planned), or None if it does not depend on any."""
+        return None
+
+    def has_random(self, op) -> bool:
+        return self.random
+
+    def has_checks(self, op) -> bool:
+        return False
+
+    def op_by_op(self, op) -> bool:
+        """Whether an initializer-like plan may run this op through a per-kernel jit cache."""
+        return False
+
+    def check_plan(self, op, fed) -> None:
+        """Raises if the run cannot honour its feeds for this op (checked when planned)."""
+
+    def run(self, op, ctx: RunContext) -> None:
+        """Computes the op's outputs (and effects) in `ctx`."""
+        ctx.store(op, ctx.call(op, [ctx.env[t] for t in op._inputs]))
+
+    def __repr__(self):
+        return f"<OpKind {self.name}>"
+
+
+class _Pure(OpKind):
+    """A JAX kernel of the input values (constant-folded when every input is known)."""
+
+    def op_by_op(self, op):
+        return True
+
+
+class _Const(OpKind):
+    """A constant: its value is `attrs["value"]`."""
+    name = "const"
+    differentiable = False
+
+    def op_by_op(self, op):
+        return True
+
+    def run(self, op, ctx):
+        ctx.env[op._outputs[0]] = op.attrs["value"]
+
+
+PURE = _Pure()
+CONST = _Const()
