@@ -293,6 +293,14 @@ def _tf1(factory, default_name, doc):
         Optimizer.__init__(self, use_locking, name)
         self._hyper_values = dict(bound.arguments)
 
+    # What `help()` and `inspect.signature` show: the hyperparameters, then use_locking and name,
+    # which is how the positional arguments above are read.
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    __init__.__signature__ = inspect.Signature(
+        [inspect.Parameter("self", positional)]
+        + [p.replace(kind=positional) for p in sig.parameters.values()]
+        + [inspect.Parameter("use_locking", positional, default=False),
+           inspect.Parameter("name", positional, default=default_name)])
     cls = type(f"{default_name}Optimizer", (Optimizer,), {
         "__init__": __init__, "__doc__": doc, "_default_name": default_name,
         "_hyper": lambda self: dict(self._hyper_values),
