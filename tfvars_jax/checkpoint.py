@@ -103,9 +103,8 @@ def save(directory, source, *, force=False):
     """
     from tfvars_jax.runtime.session import Session
     if isinstance(source, Session):
-        with source._lock:  # no run replaces (or donates) a buffer while it is written
-            source._check_open()
-            return _save_values(directory, dict(source._values), source._counter, force)
+        with source.held_state() as state:  # no run replaces (or donates) a buffer while it is written
+            return _save_values(directory, dict(state.items()), state.counter, force)
     if isinstance(source, State):
         return _save_values(directory, dict(source.items()), source.counter, force)
     return _save_values(directory, dict(source), 0, force)
@@ -169,7 +168,6 @@ def restore(directory, sess, *, restore_counter=True):
     if unknown:
         raise errors.NotFoundError(None, None, f"Orbax checkpoint {os.fspath(directory)} holds variables that are "
                                                f"not in the session's graph: {', '.join(unknown)}")
-    sess._assign_values({k: v if _is_string(v) else jax.device_put(v) for k, v in values.items()})
+    sess.assign_values({k: v if _is_string(v) else jax.device_put(v) for k, v in values.items()})
     if restore_counter:
-        with sess._lock:
-            sess._counter = counter
+        sess.run_counter = counter

@@ -60,7 +60,7 @@ def make_step(fetches, feeds=(), graph=None):
         readonly = {n: state[n] for n in plan.readonly}
         dev_feeds = tuple(jnp.asarray(v, feeds[i].dtype.base_dtype.as_numpy_dtype)
                           for i, v in zip(plan.dev_feed, feed_values))
-        outs, new_vars, _ = plan._step(donated, readonly, dev_feeds, compiler.rng_input(state.counter),
+        outs, new_vars, _ = plan.step(donated, readonly, dev_feeds, compiler.rng_input(state.counter),
                                           mode="trace")
         values = [None] * len(plan.fetches)
         for i, v in zip(plan.dev_fetch, outs):

@@ -12,6 +12,7 @@ import threading
 
 from typing import Optional
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import device as device_lib
 from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import as_shape
@@ -77,8 +78,7 @@ class Tensor(TensorOperators):
 
     def eval(self, feed_dict=None, session=None):
         """Runs the default (or given) session to compute this tensor."""
-        from tfvars_jax.runtime.session import _session_for
-        return _session_for(session, self.graph, "Tensor.eval()").run(self, feed_dict)
+        return context.session_for(session, self.graph, "Tensor.eval()").run(self, feed_dict)
 
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
@@ -179,8 +179,7 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Runs this operation in the default (or given) session."""
-        from tfvars_jax.runtime.session import _session_for
-        _session_for(session, self.graph, "Operation.run()").run(self, feed_dict)
+        context.session_for(session, self.graph, "Operation.run()").run(self, feed_dict)
 
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self._type}>"
@@ -254,10 +253,7 @@ class Graph:
         self._thread_local = _ScopeStacks()
         self._lock = threading.RLock()
         self._version = 0  # bumps when ops are added; sessions use it to invalidate plans
-        self.variable_store = {}        # full name -> Variable (made by get_variable)
-        self.variable_scope_store = {}  # per-graph variable-scope bookkeeping
         self.variables_by_name = {}     # full name -> Variable (every variable, for state lookups)
-        self.plan_cache = {}            # compiled run plans, shared by every Session on this graph
 
     # ----- per-thread scope stacks --------------------------------------------------------
     @property
@@ -293,7 +289,7 @@ class Graph:
 
     def as_default(self):
         """Makes this the default graph of the current thread inside the `with` block."""
-        return _DefaultGraph(self)
+        return context.Entered(self, context.GRAPHS)
 
     # ----- names --------------------------------------------------------------------------
     def unique_name(self, name, mark_as_used=True):
@@ -533,45 +529,20 @@ class _NameScope:
         return False
 
 
-class _DefaultGraph:
-    """The context of `Graph.as_default()` (a plain class: it is entered many times per op)."""
-
-    __slots__ = ("_graph", "_stack")
-
-    def __init__(self, graph):
-        self._graph = graph
-
-    def __enter__(self):
-        self._stack = _default_graph_stack()
-        self._stack.append(self._graph)
-        return self._graph
-
-    def __exit__(self, *exc):
-        self._stack.pop()
-        return False
-
-
 # Seeds for unseeded random ops: a private generator, so user code seeding `random` or NumPy
 # does not make unseeded graphs repeat.
 _unseeded = random.Random()
 
 # ----- default graph (per thread, as TF1) ----------------------------------------------------
 _global_default_graph = None
-_default_stack_local = threading.local()
-
-
-def _default_graph_stack():
-    if not hasattr(_default_stack_local, "stack"):
-        _default_stack_local.stack = []
-    return _default_stack_local.stack
 
 
 def get_default_graph():
     """The innermost `as_default()` graph of this thread, else the global default graph."""
     global _global_default_graph
-    stack = _default_graph_stack()
-    if stack:
-        return stack[-1]
+    graph = context.GRAPHS.current()
+    if graph is not None:
+        return graph
     if _global_default_graph is None:
         _global_default_graph = Graph()
     return _global_default_graph
@@ -583,7 +554,7 @@ def reset_default_graph():
     As TF1, it raises AssertionError when called inside a `with g.as_default():` block.
     """
     global _global_default_graph
-    if _default_graph_stack():
+    if context.GRAPHS.stack:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need "
                              "a cleared graph, exit the nesting and create a new graph.")
     _global_default_graph = Graph()

@@ -120,7 +120,7 @@ class Plan:
           rng: `rng_input(counter, salt)`: the State's run counter and the Session's salt.
           donate: whether the written input buffers may be donated.
         Returns:
-          (fetch values, updates dict). Raises `_CheckFailed` (carrying the OpError and the
+          (fetch values, updates dict). Raises `CheckFailed` (carrying the OpError and the
           donated variables' old values) when a run-time check fails; nothing is updated then.
         """
         if self.simple:  # the hot path: one jitted call, nothing host-side
@@ -143,7 +143,7 @@ class Plan:
             donated = {n: values[n] for n in self.donated}
             readonly = {n: values[n] for n in self.readonly}
             if self.eager:
-                outs, new_vars, flags = self._step(donated, readonly, dev_feeds, rng, mode="eager")
+                outs, new_vars, flags = self.step(donated, readonly, dev_feeds, rng, mode="eager")
             else:
                 # The counter is an argument only when random ops need it (a transfer per call).
                 fn = self._jitted.get(donate) or self._compile(donate)
@@ -154,19 +154,19 @@ class Plan:
                 if flags.any():
                     restore = {n: new_vars[n] for n in self.donated}  # the old values, selected in-graph
                     cls, msg = self.checks[int(np.argmax(flags))]
-                    raise _CheckFailed(cls(None, None, msg), restore)
+                    raise CheckFailed(cls(None, None, msg), restore)
             for i, v in zip(self.dev_fetch, outs):
                 fetched[i] = v
             updates.update(new_vars)
         return fetched, updates
 
     def _compile(self, donate):
-        fn = jax.jit(functools.partial(self._step, mode="trace"),
+        fn = jax.jit(functools.partial(self.step, mode="trace"),
                      donate_argnums=(0,) if donate and self.donated else ())
         self._jitted[donate] = fn
         return fn
 
-    def _step(self, donated, readonly, dev_feeds, counter, mode):
+    def step(self, donated, readonly, dev_feeds, counter, mode):
         """The pure function: (vars, feeds, counter) -> (fetches, written vars, check flags)."""
         self.trace_count += mode == "trace"
         env = {self.feeds[i]: v for i, v in zip(self.dev_feed, dev_feeds)}
@@ -189,7 +189,10 @@ class Plan:
         return outs, new_vars, flag_arr
 
 
-class _CheckFailed(Exception):
+class CheckFailed(Exception):
+    """A run-time check failed: `error` is the OpError to raise, `restore` the donated
+    variables' old values (the Session puts them back, so the run changes nothing)."""
+
     def __init__(self, error, restore):
         super().__init__(str(error))
         self.error = error

@@ -8,10 +8,12 @@ nothing a user holds is ever invalidated.
 import contextlib
 import os
 import threading
+import weakref
 
 import jax
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
@@ -19,30 +21,18 @@ from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
 
-_default_session_local = threading.local()
+class _PlanCache(dict):
+    """The compiled plans of one graph, keyed by (fetches, feeds). Plans hold no values, so the
+    Sessions of a graph share them; the cache lives as long as one of those Sessions does
+    (the Graph keeps only graph facts)."""
 
 
-def _session_stack():
-    if not hasattr(_default_session_local, "stack"):
-        _default_session_local.stack = []
-    return _default_session_local.stack
+_plan_caches = weakref.WeakValueDictionary()  # graph -> its _PlanCache, while a Session holds it
 
 
 def get_default_session():
     """The innermost session made default by `with sess:` / `sess.as_default()`, or None."""
-    stack = _session_stack()
-    return stack[-1] if stack else None
-
-
-def _session_for(session, graph, what):
-    session = session or get_default_session()
-    if session is None:
-        raise ValueError(f"Cannot evaluate tensor using `{what}`: No default session is registered. Use "
-                         "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
-    if session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different "
-                         "from the session's graph.")
-    return session
+    return context.default_session()
 
 
 class ConfigProto:
@@ -86,7 +76,7 @@ class Session:
         # Random ops without any seed fold this in: fresh values in every Session, as TF1.
         self._salt = int.from_bytes(os.urandom(4), "little")
         self._shared = set()
-        self._plans = self._graph.plan_cache  # plans hold no values: sessions on a graph share them
+        self._plans = _plan_caches.setdefault(self._graph, _PlanCache())
         self._verified = {}  # plan -> init version at which its inputs were last found initialized
         self._lock = threading.RLock()
         self._closed = False
@@ -143,7 +133,29 @@ class Session:
             raise errors.InvalidArgumentError(None, None, f"Variable '{name}' has shape {var.shape}, the value "
                                                           f"has shape {tuple(np.shape(value))}.")
 
-    def _assign_values(self, updates):
+    @property
+    def run_counter(self):
+        """The run counter that random ops fold into their keys (State.counter)."""
+        return self._counter
+
+    @run_counter.setter
+    def run_counter(self, value):
+        with self._lock:
+            self._counter = int(value)
+
+    @contextlib.contextmanager
+    def held_state(self):
+        """The current State, held: no run replaces or donates a value until the block ends
+        (for writing checkpoints without copying every value first).
+
+        Raises:
+          RuntimeError: the Session is closed.
+        """
+        with self._lock:
+            self._check_open()
+            yield State(dict(self._values), self._counter)
+
+    def assign_values(self, updates):
         """Sets several variables at once (restore, checkpoint tools): every value is checked
         (known variable, dtype, shape) before any is set, so a failure changes nothing."""
         converted = {}
@@ -158,9 +170,9 @@ class Session:
             self._values.update(converted)
             self._shared.difference_update(converted)
 
-    def _load_variable(self, var, value):
+    def load_variable(self, var, value):
         """`Variable.load`: sets the value directly, checking dtype and shape."""
-        self._assign_values({var.op.name: np.asarray(value, dtype=var.dtype.base_dtype.as_numpy_dtype)})
+        self.assign_values({var.op.name: np.asarray(value, dtype=var.dtype.base_dtype.as_numpy_dtype)})
 
     # ----- running -------------------------------------------------------------------------
     def _check_open(self):
@@ -241,7 +253,7 @@ class Session:
             try:
                 fetched, updates = plan.run(values, feed_values, compiler.rng_input(self._counter, self._salt),
                                             donate)
-            except compiler._CheckFailed as failed:
+            except compiler.CheckFailed as failed:
                 values.update(failed.restore)
                 raise failed.error from None
             new_names = len(values)
@@ -262,16 +274,9 @@ class Session:
             self._values = {}
             self._verified = {}
 
-    @contextlib.contextmanager
     def as_default(self):
         """Makes this the default session (for `Tensor.eval()`, `Operation.run()`)."""
-        stack = _session_stack()
-        stack.append(self)
-        try:
-            yield self
-        finally:
-            if stack and stack[-1] is self:
-                stack.pop()
+        return context.Entered(self, context.SESSIONS)
 
     def __enter__(self):
         # As TF1: entering a session also makes its graph the default graph.

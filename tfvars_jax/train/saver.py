@@ -379,12 +379,8 @@ class Saver:
         if self._saveables and sess.graph is not self._graph:
             raise ValueError("The session's graph is not the graph of this Saver's variables.")
 
-    def _collect(self, sess):
-        """(plain tensors, slices) to write, from the session's current values.
-
-        Called with the session's lock held, so no run replaces (or donates) a value meanwhile.
-        """
-        values = sess._values
+    def _collect(self, values):
+        """(plain tensors, slices) to write, from a held State of the session's values."""
         missing = [v.op.name for e in self._saveables for v in e.variables() if v.op.name not in values]
         if missing:
             raise errors.FailedPreconditionError(None, None, "Attempting to use uninitialized value " +
@@ -445,9 +441,8 @@ class Saver:
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
         if not self._is_empty:
-            with sess._lock:
-                sess._check_open()
-                tensors, slices = self._collect(sess)
+            with sess.held_state() as values:
+                tensors, slices = self._collect(values)
                 if save_path_parent:  # TF1's SaveV2 kernel creates missing directories
                     os.makedirs(save_path_parent, exist_ok=True)
                 bundle.write_bundle(checkpoint_file, tensors, slices=slices)
@@ -583,7 +578,7 @@ class Saver:
         reader = cm.open_reader(prefix)
         self._plan_restore(reader)
         updates = self._read_values(reader)
-        sess._assign_values(updates)
+        sess.assign_values(updates)
 
     # ----- protos: not supported ---------------------------------------------------------
     def as_saver_def(self):

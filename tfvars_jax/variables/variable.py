@@ -6,6 +6,7 @@ Identity snapshot (`v/read`) that ops consume when the variable is used as a ten
 """
 import contextlib
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
@@ -209,13 +210,11 @@ class Variable(TensorOperators):
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
-        from tfvars_jax.runtime.session import _session_for
-        return _session_for(session, self.graph, "Variable.eval()").run(self._variable_op.outputs[0])
+        return context.session_for(session, self.graph, "Variable.eval()").run(self._variable_op.outputs[0])
 
     def load(self, value, session=None):
         """Sets the value directly in `session` (no op is added), as TF1's `load`."""
-        from tfvars_jax.runtime.session import _session_for
-        _session_for(session, self.graph, "Variable.load()")._load_variable(self, value)
+        context.session_for(session, self.graph, "Variable.load()").load_variable(self, value)
 
     # ----- writing -------------------------------------------------------------------------
     # State ops build in the variable's own graph and name scope; no default-graph switch needed.

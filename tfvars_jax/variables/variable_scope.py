@@ -59,12 +59,15 @@ class VariableStore:
             stack.extend(self.children.get(child, ()))
 
 
+_VARSTORE_KEY = ("__variable_store",)
+
+
 def _store(graph=None):
     graph = graph or ops_lib.get_default_graph()
-    store = graph.variable_scope_store.get("store")
-    if store is None:
-        store = graph.variable_scope_store["store"] = VariableStore()
-    return store
+    store = graph.get_collection_ref(_VARSTORE_KEY)  # where TF1 keeps it too
+    if not store:
+        store.append(VariableStore())
+    return store[0]
 
 
 def _default_initializer(name, dtype):
