@@ -1,7 +1,9 @@
 """tfvars_jax: TensorFlow 1.x's variable system on JAX.
 
-`import tfvars_jax as tf` gives the `tf.compat.v1` names below; the namespace is assembled
-here and only here. A TF1 name we do not ship raises AttributeError naming it.
+`import tfvars_jax as tf` gives the `tf.compat.v1` names below, each imported explicitly from
+where it is defined; `tf.nn`, `tf.train`, `tf.random`, ... are real modules (`tfvars_jax/nn.py`,
+`tfvars_jax/train/`, ...) built the same way. A TF1 name we do not ship raises AttributeError
+naming it.
 """
 import jax as _jax
 
@@ -9,180 +11,306 @@ import jax as _jax
 # compute them in 32 bits. Ops keep their declared dtypes, so float32 models stay float32.
 _jax.config.update("jax_enable_x64", True)
 
-from tfvars_jax import _namespace  # noqa: E402
-from tfvars_jax import functional  # noqa: E402,F401 - tfvars_jax.functional
-from tfvars_jax.ops import loss_ops as _losses  # noqa: E402
-from tfvars_jax.framework import dtypes as _dtypes  # noqa: E402
-from tfvars_jax.framework import errors
-from tfvars_jax.framework import ops as _ops
-from tfvars_jax.framework import op_builder as _op_builder
-from tfvars_jax.framework.tensor_shape import Dimension, TensorShape
-from tfvars_jax.ops import array_ops as _array_ops
-from tfvars_jax.ops import control_flow_ops as _cf
-from tfvars_jax.ops.gradients import gradients
-from tfvars_jax.train import learning_rate_decay as _lr
-from tfvars_jax.train import moving_averages as _ema
-from tfvars_jax.train import optimizer as _optimizer
-from tfvars_jax.ops import math_ops as _math
-from tfvars_jax.ops import nn_ops as _nn
-from tfvars_jax.ops import random_ops as _random
-from tfvars_jax.ops import state_ops as _state
-from tfvars_jax.runtime import session as _session
-from tfvars_jax.runtime.state import State
-from tfvars_jax.variables import initialization as _init
-from tfvars_jax.variables import initializers as _initializers
-from tfvars_jax.variables import variable_scope as _vs
-from tfvars_jax.variables import partitioned as _partitioned
-from tfvars_jax.train import training_util as _training_util
-from tfvars_jax.train import saver as _saver
-from tfvars_jax.train import checkpoint_management as _ckpt_mgmt
-from tfvars_jax.train import checkpoint_utils as _ckpt_utils
-from tfvars_jax import contrib_framework  # also `tfvars_jax.contrib.framework`
-from tfvars_jax import version
-from tfvars_jax.version import VERSION, __version__
-from tfvars_jax.variables.variable import Variable, VariableAggregation, VariableSynchronization
+# The imports below come after that switch on purpose (flake8 E402).
+from tfvars_jax import _namespace
 
-# ----- framework --------------------------------------------------------------------------
-Graph, Operation, Tensor, GraphKeys = _ops.Graph, _ops.Operation, _ops.Tensor, _ops.GraphKeys
-get_default_graph, reset_default_graph = _ops.get_default_graph, _ops.reset_default_graph
-name_scope, control_dependencies, device = _ops.name_scope, _ops.control_dependencies, _ops.device
-add_to_collection, add_to_collections = _ops.add_to_collection, _ops.add_to_collections
-get_collection, get_collection_ref = _ops.get_collection, _ops.get_collection_ref
-set_random_seed, get_seed = _ops.set_random_seed, _ops.get_seed
-convert_to_tensor, constant = _op_builder.convert_to_tensor, _op_builder.constant
-DType, as_dtype = _dtypes.DType, _dtypes.as_dtype
-float16, float32, float64, bfloat16, half, double = (_dtypes.float16, _dtypes.float32, _dtypes.float64,
-                                                     _dtypes.bfloat16, _dtypes.half, _dtypes.double)
-int8, int16, int32, int64 = _dtypes.int8, _dtypes.int16, _dtypes.int32, _dtypes.int64
-uint8, uint16, uint32, uint64 = _dtypes.uint8, _dtypes.uint16, _dtypes.uint32, _dtypes.uint64
-bool, complex64, complex128, string = _dtypes.bool, _dtypes.complex64, _dtypes.complex128, _dtypes.string  # noqa: A001
+# ----- namespaces (each a real module or package) -------------------------------------------------
+from tfvars_jax import contrib
+from tfvars_jax import dtypes
+from tfvars_jax import functional
+from tfvars_jax import initializers
+from tfvars_jax import keras
+from tfvars_jax import losses
+from tfvars_jax import math
+from tfvars_jax import nn
+from tfvars_jax import random
+from tfvars_jax import train
+from tfvars_jax import version
+from tfvars_jax.contrib import framework as contrib_framework
+from tfvars_jax.framework import errors
+from tfvars_jax.version import VERSION
+from tfvars_jax.version import __version__
+
+# ----- framework ----------------------------------------------------------------------------------
+from tfvars_jax.framework.ops import Graph
+from tfvars_jax.framework.ops import Operation
+from tfvars_jax.framework.ops import Tensor
+from tfvars_jax.framework.ops import GraphKeys
+from tfvars_jax.framework.ops import get_default_graph
+from tfvars_jax.framework.ops import reset_default_graph
+from tfvars_jax.framework.ops import name_scope
+from tfvars_jax.framework.ops import control_dependencies
+from tfvars_jax.framework.ops import device
+from tfvars_jax.framework.ops import add_to_collection
+from tfvars_jax.framework.ops import add_to_collections
+from tfvars_jax.framework.ops import get_collection
+from tfvars_jax.framework.ops import get_collection_ref
+from tfvars_jax.framework.ops import set_random_seed
+from tfvars_jax.framework.ops import get_seed
+from tfvars_jax.framework.op_builder import convert_to_tensor
+from tfvars_jax.framework.op_builder import constant
+from tfvars_jax.framework.tensor_shape import Dimension
+from tfvars_jax.framework.tensor_shape import TensorShape
+from tfvars_jax.framework.dtypes import DType
+from tfvars_jax.framework.dtypes import as_dtype
+from tfvars_jax.framework.dtypes import float16
+from tfvars_jax.framework.dtypes import float32
+from tfvars_jax.framework.dtypes import float64
+from tfvars_jax.framework.dtypes import bfloat16
+from tfvars_jax.framework.dtypes import half
+from tfvars_jax.framework.dtypes import double
+from tfvars_jax.framework.dtypes import int8
+from tfvars_jax.framework.dtypes import int16
+from tfvars_jax.framework.dtypes import int32
+from tfvars_jax.framework.dtypes import int64
+from tfvars_jax.framework.dtypes import uint8
+from tfvars_jax.framework.dtypes import uint16
+from tfvars_jax.framework.dtypes import uint32
+from tfvars_jax.framework.dtypes import uint64
+from tfvars_jax.framework.dtypes import bool  # noqa: A004
+from tfvars_jax.framework.dtypes import complex64
+from tfvars_jax.framework.dtypes import complex128
+from tfvars_jax.framework.dtypes import string
 newaxis = None
 
-# ----- sessions ---------------------------------------------------------------------------
-Session, InteractiveSession, get_default_session = (_session.Session, _session.InteractiveSession,
-                                                    _session.get_default_session)
-ConfigProto, GPUOptions, RunOptions, RunMetadata = (_session.ConfigProto, _session.GPUOptions,
-                                                    _session.RunOptions, _session.RunMetadata)
+# ----- sessions -----------------------------------------------------------------------------------
+from tfvars_jax.runtime.session import Session
+from tfvars_jax.runtime.session import InteractiveSession
+from tfvars_jax.runtime.session import get_default_session
+from tfvars_jax.runtime.session import ConfigProto
+from tfvars_jax.runtime.session import GPUOptions
+from tfvars_jax.runtime.session import RunOptions
+from tfvars_jax.runtime.session import RunMetadata
+from tfvars_jax.runtime.state import State
 
-# ----- variables --------------------------------------------------------------------------
-global_variables, local_variables = _init.global_variables, _init.local_variables
-trainable_variables, model_variables = _init.trainable_variables, _init.model_variables
-moving_average_variables, all_variables = _init.moving_average_variables, _init.all_variables
-global_variables_initializer = _init.global_variables_initializer
-local_variables_initializer = _init.local_variables_initializer
-variables_initializer, initialize_all_variables = _init.variables_initializer, _init.initialize_all_variables
-initialize_local_variables, initialize_variables = _init.initialize_local_variables, _init.initialize_variables
-report_uninitialized_variables = _init.report_uninitialized_variables
-assert_variables_initialized, is_variable_initialized = (_init.assert_variables_initialized,
-                                                         _init.is_variable_initialized)
-assign, assign_add, assign_sub = _state.assign, _state.assign_add, _state.assign_sub
-scatter_update, scatter_add, scatter_sub = _state.scatter_update, _state.scatter_add, _state.scatter_sub
-scatter_mul, scatter_div = _state.scatter_mul, _state.scatter_div
-scatter_min, scatter_max = _state.scatter_min, _state.scatter_max
-scatter_nd_update, scatter_nd_add, scatter_nd_sub = (_state.scatter_nd_update, _state.scatter_nd_add,
-                                                     _state.scatter_nd_sub)
-count_up_to = _state.count_up_to
-get_variable, get_variable_scope, variable_scope = _vs.get_variable, _vs.get_variable_scope, _vs.variable_scope
-VariableScope, AUTO_REUSE, no_regularizer = _vs.VariableScope, _vs.AUTO_REUSE, _vs.no_regularizer
-fixed_size_partitioner, variable_axis_size_partitioner, min_max_variable_partitioner = (
-    _partitioned.fixed_size_partitioner, _partitioned.variable_axis_size_partitioner,
-    _partitioned.min_max_variable_partitioner)
-PartitionedVariable = _partitioned.PartitionedVariable
+# ----- variables ----------------------------------------------------------------------------------
+from tfvars_jax.variables.variable import Variable
+from tfvars_jax.variables.variable import VariableAggregation
+from tfvars_jax.variables.variable import VariableSynchronization
+from tfvars_jax.variables.initialization import global_variables
+from tfvars_jax.variables.initialization import local_variables
+from tfvars_jax.variables.initialization import trainable_variables
+from tfvars_jax.variables.initialization import model_variables
+from tfvars_jax.variables.initialization import moving_average_variables
+from tfvars_jax.variables.initialization import all_variables
+from tfvars_jax.variables.initialization import global_variables_initializer
+from tfvars_jax.variables.initialization import local_variables_initializer
+from tfvars_jax.variables.initialization import variables_initializer
+from tfvars_jax.variables.initialization import initialize_all_variables
+from tfvars_jax.variables.initialization import initialize_local_variables
+from tfvars_jax.variables.initialization import initialize_variables
+from tfvars_jax.variables.initialization import report_uninitialized_variables
+from tfvars_jax.variables.initialization import assert_variables_initialized
+from tfvars_jax.variables.initialization import is_variable_initialized
+from tfvars_jax.ops.state_ops import assign
+from tfvars_jax.ops.state_ops import assign_add
+from tfvars_jax.ops.state_ops import assign_sub
+from tfvars_jax.ops.state_ops import scatter_update
+from tfvars_jax.ops.state_ops import scatter_add
+from tfvars_jax.ops.state_ops import scatter_sub
+from tfvars_jax.ops.state_ops import scatter_mul
+from tfvars_jax.ops.state_ops import scatter_div
+from tfvars_jax.ops.state_ops import scatter_min
+from tfvars_jax.ops.state_ops import scatter_max
+from tfvars_jax.ops.state_ops import scatter_nd_update
+from tfvars_jax.ops.state_ops import scatter_nd_add
+from tfvars_jax.ops.state_ops import scatter_nd_sub
+from tfvars_jax.ops.state_ops import count_up_to
+from tfvars_jax.variables.variable_scope import get_variable
+from tfvars_jax.variables.variable_scope import get_variable_scope
+from tfvars_jax.variables.variable_scope import variable_scope
+from tfvars_jax.variables.variable_scope import VariableScope
+from tfvars_jax.variables.variable_scope import AUTO_REUSE
+from tfvars_jax.variables.variable_scope import no_regularizer
+from tfvars_jax.variables.partitioned import fixed_size_partitioner
+from tfvars_jax.variables.partitioned import variable_axis_size_partitioner
+from tfvars_jax.variables.partitioned import min_max_variable_partitioner
+from tfvars_jax.variables.partitioned import PartitionedVariable
 
-# ----- initializers -----------------------------------------------------------------------
-for _name in ("zeros_initializer", "ones_initializer", "constant_initializer", "random_uniform_initializer",
-              "random_normal_initializer", "truncated_normal_initializer", "uniform_unit_scaling_initializer",
-              "variance_scaling_initializer", "glorot_uniform_initializer", "glorot_normal_initializer",
-              "orthogonal_initializer"):
-    globals()[_name] = getattr(_initializers, _name)
-initializers = _namespace.Namespace("tfvars_jax.initializers", {
-    "zeros": _initializers.zeros, "ones": _initializers.ones, "constant": _initializers.constant,
-    "random_uniform": _initializers.random_uniform, "random_normal": _initializers.random_normal,
-    "truncated_normal": _initializers.truncated_normal, "uniform_unit_scaling": _initializers.uniform_unit_scaling,
-    "variance_scaling": _initializers.variance_scaling, "glorot_uniform": _initializers.glorot_uniform,
-    "glorot_normal": _initializers.glorot_normal, "orthogonal": _initializers.orthogonal,
-    "identity": _initializers.identity, "he_normal": _initializers.he_normal,
-    "he_uniform": _initializers.he_uniform, "lecun_normal": _initializers.lecun_normal,
-    "lecun_uniform": _initializers.lecun_uniform,
-    "global_variables": _init.global_variables_initializer, "local_variables": _init.local_variables_initializer,
-    "variables": _init.variables_initializer,
-})
-keras = _namespace.Namespace("tfvars_jax.keras", {
-    "initializers": _namespace.Namespace("tfvars_jax.keras.initializers", vars(_initializers.keras_initializers)),
-})
+# ----- initializers -------------------------------------------------------------------------------
+from tfvars_jax.variables.initializers import zeros_initializer
+from tfvars_jax.variables.initializers import ones_initializer
+from tfvars_jax.variables.initializers import constant_initializer
+from tfvars_jax.variables.initializers import random_uniform_initializer
+from tfvars_jax.variables.initializers import random_normal_initializer
+from tfvars_jax.variables.initializers import truncated_normal_initializer
+from tfvars_jax.variables.initializers import uniform_unit_scaling_initializer
+from tfvars_jax.variables.initializers import variance_scaling_initializer
+from tfvars_jax.variables.initializers import glorot_uniform_initializer
+from tfvars_jax.variables.initializers import glorot_normal_initializer
+from tfvars_jax.variables.initializers import orthogonal_initializer
 
-# ----- ops --------------------------------------------------------------------------------
-for _module, _names in (
-    (_array_ops, "placeholder placeholder_with_default identity stop_gradient zeros ones zeros_like ones_like "
-                 "fill shape size rank reshape transpose expand_dims squeeze concat stack parallel_stack unstack "
-                 "split tile pad gather gather_nd slice one_hot where where_v2 reverse boolean_mask"),
-    (_math, "add subtract multiply truediv divide div floordiv floormod mod pow maximum minimum "
-            "squared_difference atan2 less less_equal greater greater_equal equal not_equal logical_and "
-            "logical_or logical_xor logical_not negative abs exp expm1 log log1p sqrt rsqrt square tanh sigmoid "
-            "sign floor ceil round rint reciprocal sin cos tan asin acos atan sinh cosh erf lgamma is_nan "
-            "is_inf is_finite real imag conj cast to_float to_int32 to_int64 saturate_cast reduce_sum "
-            "reduce_mean reduce_max reduce_min reduce_prod reduce_any reduce_all reduce_logsumexp argmax "
-            "argmin matmul einsum tensordot add_n accumulate_n clip_by_value clip_by_norm global_norm "
-            "clip_by_global_norm range cumsum log_sigmoid"),
-    (_random, "random_normal truncated_normal random_uniform random_shuffle multinomial"),
-    (_cf, "no_op group tuple cond Print"),
-):
-    for _name in _names.split():
-        globals()[_name] = getattr(_module, _name)
-print = _cf.print_v2  # noqa: A001 - TF1's tf.print
-pack, unpack = _array_ops.stack, _array_ops.unstack
-sub, mul, neg = _math.subtract, _math.multiply, _math.negative
+# ----- ops ----------------------------------------------------------------------------------------
+from tfvars_jax.ops.array_ops import placeholder
+from tfvars_jax.ops.array_ops import placeholder_with_default
+from tfvars_jax.ops.array_ops import identity
+from tfvars_jax.ops.array_ops import stop_gradient
+from tfvars_jax.ops.array_ops import zeros
+from tfvars_jax.ops.array_ops import ones
+from tfvars_jax.ops.array_ops import zeros_like
+from tfvars_jax.ops.array_ops import ones_like
+from tfvars_jax.ops.array_ops import fill
+from tfvars_jax.ops.array_ops import shape
+from tfvars_jax.ops.array_ops import size
+from tfvars_jax.ops.array_ops import rank
+from tfvars_jax.ops.array_ops import reshape
+from tfvars_jax.ops.array_ops import transpose
+from tfvars_jax.ops.array_ops import expand_dims
+from tfvars_jax.ops.array_ops import squeeze
+from tfvars_jax.ops.array_ops import concat
+from tfvars_jax.ops.array_ops import stack
+from tfvars_jax.ops.array_ops import parallel_stack
+from tfvars_jax.ops.array_ops import unstack
+from tfvars_jax.ops.array_ops import split
+from tfvars_jax.ops.array_ops import tile
+from tfvars_jax.ops.array_ops import pad
+from tfvars_jax.ops.array_ops import gather
+from tfvars_jax.ops.array_ops import gather_nd
+from tfvars_jax.ops.array_ops import slice
+from tfvars_jax.ops.array_ops import one_hot
+from tfvars_jax.ops.array_ops import where
+from tfvars_jax.ops.array_ops import where_v2
+from tfvars_jax.ops.array_ops import reverse
+from tfvars_jax.ops.array_ops import boolean_mask
+from tfvars_jax.ops.array_ops import stack as pack
+from tfvars_jax.ops.array_ops import unstack as unpack
+from tfvars_jax.ops.math_ops import add
+from tfvars_jax.ops.math_ops import subtract
+from tfvars_jax.ops.math_ops import multiply
+from tfvars_jax.ops.math_ops import truediv
+from tfvars_jax.ops.math_ops import divide
+from tfvars_jax.ops.math_ops import div
+from tfvars_jax.ops.math_ops import floordiv
+from tfvars_jax.ops.math_ops import floormod
+from tfvars_jax.ops.math_ops import mod
+from tfvars_jax.ops.math_ops import pow  # noqa: A004
+from tfvars_jax.ops.math_ops import maximum
+from tfvars_jax.ops.math_ops import minimum
+from tfvars_jax.ops.math_ops import squared_difference
+from tfvars_jax.ops.math_ops import atan2
+from tfvars_jax.ops.math_ops import less
+from tfvars_jax.ops.math_ops import less_equal
+from tfvars_jax.ops.math_ops import greater
+from tfvars_jax.ops.math_ops import greater_equal
+from tfvars_jax.ops.math_ops import equal
+from tfvars_jax.ops.math_ops import not_equal
+from tfvars_jax.ops.math_ops import logical_and
+from tfvars_jax.ops.math_ops import logical_or
+from tfvars_jax.ops.math_ops import logical_xor
+from tfvars_jax.ops.math_ops import logical_not
+from tfvars_jax.ops.math_ops import negative
+from tfvars_jax.ops.math_ops import abs  # noqa: A004
+from tfvars_jax.ops.math_ops import exp
+from tfvars_jax.ops.math_ops import expm1
+from tfvars_jax.ops.math_ops import log
+from tfvars_jax.ops.math_ops import log1p
+from tfvars_jax.ops.math_ops import sqrt
+from tfvars_jax.ops.math_ops import rsqrt
+from tfvars_jax.ops.math_ops import square
+from tfvars_jax.ops.math_ops import tanh
+from tfvars_jax.ops.math_ops import sigmoid
+from tfvars_jax.ops.math_ops import sign
+from tfvars_jax.ops.math_ops import floor
+from tfvars_jax.ops.math_ops import ceil
+from tfvars_jax.ops.math_ops import round  # noqa: A004
+from tfvars_jax.ops.math_ops import rint
+from tfvars_jax.ops.math_ops import reciprocal
+from tfvars_jax.ops.math_ops import sin
+from tfvars_jax.ops.math_ops import cos
+from tfvars_jax.ops.math_ops import tan
+from tfvars_jax.ops.math_ops import asin
+from tfvars_jax.ops.math_ops import acos
+from tfvars_jax.ops.math_ops import atan
+from tfvars_jax.ops.math_ops import sinh
+from tfvars_jax.ops.math_ops import cosh
+from tfvars_jax.ops.math_ops import erf
+from tfvars_jax.ops.math_ops import lgamma
+from tfvars_jax.ops.math_ops import is_nan
+from tfvars_jax.ops.math_ops import is_inf
+from tfvars_jax.ops.math_ops import is_finite
+from tfvars_jax.ops.math_ops import real
+from tfvars_jax.ops.math_ops import imag
+from tfvars_jax.ops.math_ops import conj
+from tfvars_jax.ops.math_ops import cast
+from tfvars_jax.ops.math_ops import to_float
+from tfvars_jax.ops.math_ops import to_int32
+from tfvars_jax.ops.math_ops import to_int64
+from tfvars_jax.ops.math_ops import saturate_cast
+from tfvars_jax.ops.math_ops import reduce_sum
+from tfvars_jax.ops.math_ops import reduce_mean
+from tfvars_jax.ops.math_ops import reduce_max
+from tfvars_jax.ops.math_ops import reduce_min
+from tfvars_jax.ops.math_ops import reduce_prod
+from tfvars_jax.ops.math_ops import reduce_any
+from tfvars_jax.ops.math_ops import reduce_all
+from tfvars_jax.ops.math_ops import reduce_logsumexp
+from tfvars_jax.ops.math_ops import argmax
+from tfvars_jax.ops.math_ops import argmin
+from tfvars_jax.ops.math_ops import matmul
+from tfvars_jax.ops.math_ops import einsum
+from tfvars_jax.ops.math_ops import tensordot
+from tfvars_jax.ops.math_ops import add_n
+from tfvars_jax.ops.math_ops import accumulate_n
+from tfvars_jax.ops.math_ops import clip_by_value
+from tfvars_jax.ops.math_ops import clip_by_norm
+from tfvars_jax.ops.math_ops import global_norm
+from tfvars_jax.ops.math_ops import clip_by_global_norm
+from tfvars_jax.ops.math_ops import range  # noqa: A004
+from tfvars_jax.ops.math_ops import cumsum
+from tfvars_jax.ops.math_ops import log_sigmoid
+from tfvars_jax.ops.math_ops import subtract as sub
+from tfvars_jax.ops.math_ops import multiply as mul
+from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.random_ops import random_normal
+from tfvars_jax.ops.random_ops import truncated_normal
+from tfvars_jax.ops.random_ops import random_uniform
+from tfvars_jax.ops.random_ops import random_shuffle
+from tfvars_jax.ops.random_ops import multinomial
+from tfvars_jax.ops.control_flow_ops import no_op
+from tfvars_jax.ops.control_flow_ops import group
+from tfvars_jax.ops.control_flow_ops import tuple  # noqa: A004
+from tfvars_jax.ops.control_flow_ops import cond
+from tfvars_jax.ops.control_flow_ops import Print
+from tfvars_jax.ops.control_flow_ops import print_v2 as print  # noqa: A004
+from tfvars_jax.ops.gradients import gradients
 
-nn = _namespace.Namespace("tfvars_jax.nn", {
-    name: getattr(_nn, name) for name in (
-        "relu relu6 elu selu softsign softplus sigmoid tanh leaky_relu softmax log_softmax bias_add conv2d "
-        "max_pool avg_pool l2_loss moments sparse_softmax_cross_entropy_with_logits dropout "
-        "softmax_cross_entropy_with_logits softmax_cross_entropy_with_logits_v2 "
-        "sigmoid_cross_entropy_with_logits").split()})
-random = _namespace.Namespace("tfvars_jax.random", {
-    "normal": _random.random_normal, "uniform": _random.random_uniform,
-    "truncated_normal": _random.truncated_normal, "shuffle": _random.random_shuffle,
-    "set_random_seed": _ops.set_random_seed})
-math = _namespace.Namespace("tfvars_jax.math", {
-    name: getattr(_math, name) for name in (
-        "add subtract multiply truediv divide floordiv floormod maximum minimum exp log sqrt rsqrt square tanh "
-        "sigmoid sign floor ceil round abs negative reduce_sum reduce_mean reduce_max reduce_min reduce_prod "
-        "reduce_any reduce_all reduce_logsumexp argmax argmin log_sigmoid is_nan is_inf is_finite "
-        "logical_and logical_or logical_not logical_xor less greater equal not_equal pow").split()})
-dtypes = _namespace.Namespace("tfvars_jax.dtypes", {
-    name: getattr(_dtypes, name) for name in (
-        "DType as_dtype float16 float32 float64 bfloat16 int8 int16 int32 int64 uint8 uint16 uint32 uint64 "
-        "bool complex64 complex128 string").split()})
-train = _namespace.Namespace("tfvars_jax.train", {
-    **{name: getattr(_optimizer, name) for name in (
-        "Optimizer GradientDescentOptimizer MomentumOptimizer AdamOptimizer AdagradOptimizer RMSPropOptimizer "
-        "AdadeltaOptimizer FtrlOptimizer ProximalGradientDescentOptimizer ProximalAdagradOptimizer "
-        "OptaxOptimizer").split()},
-    **{name: getattr(_lr, name) for name in _lr.__all__},
-    "ExponentialMovingAverage": _ema.ExponentialMovingAverage,
-    **{name: getattr(_training_util, name) for name in _training_util.__all__},
-    "Saver": _saver.Saver, "SaverDef": _saver.SaverDef,
-    **{name: getattr(_ckpt_mgmt, name) for name in _ckpt_mgmt.__all__ if name != "meta_graph_filename"},
-    **{name: getattr(_ckpt_utils, name) for name in (
-        "NewCheckpointReader load_checkpoint load_variable list_variables init_from_checkpoint").split()},
-})
-contrib = _namespace.Namespace("tfvars_jax.contrib", {
-    "framework": _namespace.Namespace("tfvars_jax.contrib.framework", {
-        **{name: getattr(contrib_framework, name) for name in contrib_framework.__all__},
-        "assign_from_checkpoint": _ckpt_utils.assign_from_checkpoint,
-        "assign_from_checkpoint_fn": _ckpt_utils.assign_from_checkpoint_fn}),
-    "layers": _namespace.Namespace("tfvars_jax.contrib.layers", {
-        "l1_regularizer": _losses.l1_regularizer, "l2_regularizer": _losses.l2_regularizer}),
-})
-losses = _namespace.Namespace("tfvars_jax.losses", {
-    name: getattr(_losses, name) for name in (
-        "add_loss get_losses get_regularization_losses get_regularization_loss get_total_loss").split()})
+__all__ = [
+    "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "nn", "random", "train",
+    "version", "contrib_framework", "errors", "VERSION", "Graph", "Operation", "Tensor", "GraphKeys",
+    "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies", "device",
+    "add_to_collection", "add_to_collections", "get_collection", "get_collection_ref", "set_random_seed",
+    "get_seed", "convert_to_tensor", "constant", "Dimension", "TensorShape", "DType", "as_dtype", "float16",
+    "float32", "float64", "bfloat16", "half", "double", "int8", "int16", "int32", "int64", "uint8",
+    "uint16", "uint32", "uint64", "bool", "complex64", "complex128", "string", "newaxis", "Session",
+    "InteractiveSession", "get_default_session", "ConfigProto", "GPUOptions", "RunOptions", "RunMetadata",
+    "State", "Variable", "VariableAggregation", "VariableSynchronization", "global_variables",
+    "local_variables", "trainable_variables", "model_variables", "moving_average_variables",
+    "all_variables", "global_variables_initializer", "local_variables_initializer", "variables_initializer",
+    "initialize_all_variables", "initialize_local_variables", "initialize_variables",
+    "report_uninitialized_variables", "assert_variables_initialized", "is_variable_initialized", "assign",
+    "assign_add", "assign_sub", "scatter_update", "scatter_add", "scatter_sub", "scatter_mul",
+    "scatter_div", "scatter_min", "scatter_max", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub",
+    "count_up_to", "get_variable", "get_variable_scope", "variable_scope", "VariableScope", "AUTO_REUSE",
+    "no_regularizer", "fixed_size_partitioner", "variable_axis_size_partitioner",
+    "min_max_variable_partitioner", "PartitionedVariable", "zeros_initializer", "ones_initializer",
+    "constant_initializer", "random_uniform_initializer", "random_normal_initializer",
+    "truncated_normal_initializer", "uniform_unit_scaling_initializer", "variance_scaling_initializer",
+    "glorot_uniform_initializer", "glorot_normal_initializer", "orthogonal_initializer", "placeholder",
+    "placeholder_with_default", "identity", "stop_gradient", "zeros", "ones", "zeros_like", "ones_like",
+    "fill", "shape", "size", "rank", "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack",
+    "parallel_stack", "unstack", "split", "tile", "pad", "gather", "gather_nd", "slice", "one_hot", "where",
+    "where_v2", "reverse", "boolean_mask", "pack", "unpack", "add", "subtract", "multiply", "truediv",
+    "divide", "div", "floordiv", "floormod", "mod", "pow", "maximum", "minimum", "squared_difference",
+    "atan2", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal", "logical_and",
+    "logical_or", "logical_xor", "logical_not", "negative", "abs", "exp", "expm1", "log", "log1p", "sqrt",
+    "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil", "round", "rint", "reciprocal", "sin",
+    "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "erf", "lgamma", "is_nan", "is_inf", "is_finite",
+    "real", "imag", "conj", "cast", "to_float", "to_int32", "to_int64", "saturate_cast", "reduce_sum",
+    "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any", "reduce_all",
+    "reduce_logsumexp", "argmax", "argmin", "matmul", "einsum", "tensordot", "add_n", "accumulate_n",
+    "clip_by_value", "clip_by_norm", "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid",
+    "sub", "mul", "neg", "random_normal", "truncated_normal", "random_uniform", "random_shuffle",
+    "multinomial", "no_op", "group", "tuple", "cond", "Print", "print", "gradients",
+]
 
-
-def __getattr__(attr):
-    if attr.startswith("__"):
-        raise AttributeError(attr)
-    raise _namespace.unsupported("tfvars_jax", attr)
-
-
-del _name, _names, _module
+__getattr__ = _namespace.unsupported_getattr(__name__)

@@ -1,12 +1,12 @@
 """`tf.contrib.framework`'s variable helpers (TF 1.15's contrib/framework/python/ops/variables.py).
 
-Available as `tfvars_jax.contrib.framework` and, plainly, as the module
-`tfvars_jax.contrib_framework`. Semantics are TF 1.15's: scope and suffix filters are
-regexes matched (`re.match`) against variable names such as "conv1/weights:0"; `variable` and
-`model_variable` go through `tf.get_variable`, so scopes, reuse and partitioners apply.
+The module `tfvars_jax.contrib.framework`, also reachable as `tf.contrib_framework`. Semantics
+are TF 1.15's: scope and suffix filters are regexes matched (`re.match`) against variable names
+such as "conv1/weights:0"; `variable` and `model_variable` go through `tf.get_variable`, so
+scopes, reuse and partitioners apply. `assign_from_checkpoint`/`assign_from_checkpoint_fn` are
+re-exported from `tfvars_jax.train.checkpoint_utils` (they come with checkpoint reading).
 
-Not here: `assign_from_checkpoint`/`assign_from_checkpoint_fn` (they come with checkpoint
-reading), `VariableDeviceChooser`, and slim's `arg_scope` decoration of `variable` and
+Not here: `VariableDeviceChooser`, and slim's `arg_scope` decoration of `variable` and
 `model_variable`. TF 1.15's deprecation warnings on the global-step aliases are not printed.
 """
 import functools
@@ -15,22 +15,25 @@ import re
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax import _namespace
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.ops import array_ops, control_flow_ops, state_ops
 from tfvars_jax.train import training_util
+from tfvars_jax.train.checkpoint_utils import assign_from_checkpoint
+from tfvars_jax.train.checkpoint_utils import assign_from_checkpoint_fn
 from tfvars_jax.variables import variable_scope
 from tfvars_jax.variables.variable import Variable, VariableAggregation, VariableSynchronization
 
 GraphKeys = ops_lib.GraphKeys
 
-__all__ = ["add_model_variable", "assert_global_step", "assert_or_get_global_step", "assign_from_values",
-           "assign_from_values_fn", "create_global_step", "filter_variables", "get_global_step",
-           "get_or_create_global_step", "get_local_variables", "get_model_variables", "get_trainable_variables",
-           "get_unique_variable", "get_variables_by_name", "get_variables_by_suffix", "get_variable_full_name",
-           "get_variables_to_restore", "get_variables", "global_variable", "local_variable", "model_variable",
-           "variable", "zero_initializer"]
+__all__ = ["add_model_variable", "assert_global_step", "assert_or_get_global_step", "assign_from_checkpoint",
+           "assign_from_checkpoint_fn", "assign_from_values", "assign_from_values_fn", "create_global_step",
+           "filter_variables", "get_global_step", "get_or_create_global_step", "get_local_variables",
+           "get_model_variables", "get_trainable_variables", "get_unique_variable", "get_variables_by_name",
+           "get_variables_by_suffix", "get_variable_full_name", "get_variables_to_restore", "get_variables",
+           "global_variable", "local_variable", "model_variable", "variable", "zero_initializer"]
 
 
 # ----- zero_initializer -------------------------------------------------------------------------
@@ -286,3 +289,6 @@ def assign_from_values_fn(var_names_to_values):
     def callback(session):
         return session.run(assign_op, feed_dict)
     return callback
+
+
+__getattr__ = _namespace.unsupported_getattr(__name__)

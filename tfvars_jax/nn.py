@@ -1,0 +1,33 @@
+"""`tf.nn`: activations, convolution and pooling, cross-entropies, moments, dropout."""
+from tfvars_jax import _namespace
+from tfvars_jax.ops.nn_ops import relu
+from tfvars_jax.ops.nn_ops import relu6
+from tfvars_jax.ops.nn_ops import elu
+from tfvars_jax.ops.nn_ops import selu
+from tfvars_jax.ops.nn_ops import softsign
+from tfvars_jax.ops.nn_ops import softplus
+from tfvars_jax.ops.nn_ops import sigmoid
+from tfvars_jax.ops.nn_ops import tanh
+from tfvars_jax.ops.nn_ops import leaky_relu
+from tfvars_jax.ops.nn_ops import softmax
+from tfvars_jax.ops.nn_ops import log_softmax
+from tfvars_jax.ops.nn_ops import bias_add
+from tfvars_jax.ops.nn_ops import conv2d
+from tfvars_jax.ops.nn_ops import max_pool
+from tfvars_jax.ops.nn_ops import avg_pool
+from tfvars_jax.ops.nn_ops import l2_loss
+from tfvars_jax.ops.nn_ops import moments
+from tfvars_jax.ops.nn_ops import sparse_softmax_cross_entropy_with_logits
+from tfvars_jax.ops.nn_ops import dropout
+from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits
+from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits_v2
+from tfvars_jax.ops.nn_ops import sigmoid_cross_entropy_with_logits
+
+__all__ = [
+    "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu", "softmax",
+    "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
+    "sparse_softmax_cross_entropy_with_logits", "dropout", "softmax_cross_entropy_with_logits",
+    "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
+]
+
+__getattr__ = _namespace.unsupported_getattr(__name__)

@@ -1,0 +1,13 @@
+"""`tf.random`: TF1's random ops under their `tf.random.*` names, and the graph-level seed."""
+from tfvars_jax import _namespace
+from tfvars_jax.ops.random_ops import random_normal as normal
+from tfvars_jax.ops.random_ops import random_uniform as uniform
+from tfvars_jax.ops.random_ops import truncated_normal
+from tfvars_jax.ops.random_ops import random_shuffle as shuffle
+from tfvars_jax.framework.ops import set_random_seed
+
+__all__ = [
+    "normal", "uniform", "truncated_normal", "shuffle", "set_random_seed",
+]
+
+__getattr__ = _namespace.unsupported_getattr(__name__)
