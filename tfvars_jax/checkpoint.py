@@ -24,6 +24,7 @@ import jax
 import numpy as np
 
 from tfvars_jax.framework import errors
+from tfvars_jax.runtime.session import Session
 from tfvars_jax.runtime.state import State
 
 __all__ = ["save", "restore", "restore_state", "is_available"]
@@ -101,7 +102,6 @@ def save(directory, source, *, force=False):
       ImportError: orbax-checkpoint is not installed.
       errors.AlreadyExistsError: `directory` exists and `force` is False.
     """
-    from tfvars_jax.runtime.session import Session
     if isinstance(source, Session):
         with source.held_state() as state:  # no run replaces (or donates) a buffer while it is written
             return _save_values(directory, dict(state.items()), state.counter, force)

@@ -42,11 +42,21 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
         raise TypeError(f"Can't convert Operation '{value.name}' to Tensor (target dtype={dtype}, "
                         f"name={name}).")
     if isinstance(value, (list, tuple)) and any(_is_symbolic(v) for v in _flatten(value)):
-        from tfvars_jax.ops import array_ops
-        return array_ops.stack(value, name=name or "packed") if dtype is None else \
-            array_ops.cast(array_ops.stack(value, name=name or "packed"), dtype)
+        if _list_packer is None:
+            raise TypeError("Converting a list holding Tensors needs the op library (import tfvars_jax).")
+        return _list_packer(value, dtype, name or "packed")
     hint = dtype if dtype is not None else (preferred_dtype or dtype_hint)
     return constant(value, dtype=dtype, name=name or "Const", _hint=hint)
+
+
+_list_packer = None
+
+
+def register_list_packer(fn):
+    """Installs `fn(values, dtype, name) -> Tensor`, which `convert_to_tensor` uses for a list
+    holding Tensors (TF1 packs it); the op library registers `tf.stack` here."""
+    global _list_packer
+    _list_packer = fn
 
 
 def _flatten(seq):

@@ -16,17 +16,17 @@ from tfvars_jax.framework import context
 from tfvars_jax.framework import device as device_lib
 from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import as_shape
-from tfvars_jax.ops.tensor_operators import TensorOperators
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
 
-class Tensor(TensorOperators):
+class Tensor:
     """A symbolic value: output `value_index` of an Operation.
 
     As in TF1 graph mode, `==` is identity (tensors hash by identity) and using a Tensor as a
-    Python bool raises TypeError.
+    Python bool raises TypeError. The op library installs the arithmetic, comparison and
+    indexing operators and iteration (`ops/tensor_operators.py`).
     """
 
     __array_priority__ = 100
@@ -87,14 +87,6 @@ class Tensor(TensorOperators):
         raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
                         "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as "
                         "tf.cond to execute subgraphs conditioned on the value of a tensor.")
-
-    def __iter__(self):
-        if self._shape.ndims is None or self._shape.ndims == 0 or self._shape[0].value is None:
-            raise TypeError("Tensor objects are only iterable when eager execution is enabled, or when "
-                            "their first dimension is known. To iterate over this tensor use tf.map_fn "
-                            "or tf.unstack.")
-        from tfvars_jax.ops import array_ops
-        return iter(array_ops.unstack(self))
 
     def __len__(self):
         raise TypeError(f"len is not well defined for symbolic Tensors ({self.name}). Use tf.shape(x) "

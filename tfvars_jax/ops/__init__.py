@@ -1,1 +1,2 @@
-"""The op library: thin wrappers over jax.numpy / jax.nn / jax.lax, one make_op call each."""
+"""The op library. Importing it installs Tensor's operators (`tensor_operators`)."""
+from tfvars_jax.ops import tensor_operators  # noqa: F401 - installs Tensor's operators

@@ -13,9 +13,10 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
-from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
+from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output, register_list_packer
 from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
+from tfvars_jax.ops import math_ops
 
 
 class _Placeholder(OpKind):
@@ -302,6 +303,14 @@ def stack(values, axis=0, name="stack"):
 parallel_stack = stack
 
 
+def _pack_list(values, dtype, name):
+    packed = stack(values, name=name)
+    return packed if dtype is None else math_ops.cast(packed, dtype)
+
+
+register_list_packer(_pack_list)
+
+
 def _unstack_kernel(x, axis, num):
     return tuple(jnp.squeeze(p, axis) for p in jnp.split(x, num, axis=axis))
 
@@ -451,8 +460,7 @@ def where(condition, x=None, y=None, name=None):
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition)
-    from tfvars_jax.ops.math_ops import _pair
-    x, y = _pair(x, y, None)
+    x, y = math_ops._pair(x, y, None)
     return op_output("Select", _where_kernel, [c, x, y], name=name or "Select")
 
 
@@ -460,8 +468,7 @@ def where_v2(condition, x=None, y=None, name=None):
     if x is None or y is None:
         return where(condition, x, y, name)
     c = convert_to_tensor(condition)
-    from tfvars_jax.ops.math_ops import _pair
-    x, y = _pair(x, y, None)
+    x, y = math_ops._pair(x, y, None)
     return op_output("SelectV2", jnp.where, [c, x, y], name=name or "SelectV2")
 
 

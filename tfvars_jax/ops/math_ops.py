@@ -13,6 +13,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
+from tfvars_jax.ops import array_ops
 
 
 def _pair(x, y, graph_scope):
@@ -256,7 +257,6 @@ def imag(input, name=None):  # noqa: A002
     x = convert_to_tensor(input)
     if x.dtype.is_complex:
         return _imag_op(x, name=name)
-    from tfvars_jax.ops import array_ops
     return array_ops.zeros_like(x, name=name)
 
 

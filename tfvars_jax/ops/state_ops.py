@@ -17,6 +17,7 @@ from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
+from tfvars_jax.ops import array_ops
 
 
 # ----- op kinds ------------------------------------------------------------------------------
@@ -365,8 +366,7 @@ def scatter_nd_sub(ref, indices, updates, use_locking=False, name=None):
 
 # ----- sliced assign and count_up_to ---------------------------------------------------------
 def _slice_assign_kernel(old, value, spec):
-    from tfvars_jax.ops.array_ops import _resolve
-    idx = tuple(_resolve(s, iter(())) for s in spec)
+    idx = tuple(array_ops._resolve(s, iter(())) for s in spec)
     return old.at[idx].set(value.astype(old.dtype))
 
 

@@ -1,21 +1,22 @@
 """Python operator overloads shared by Tensor and Variable, named as TF1 names them.
 
 `x + y` makes an op named "add", `x * y` "mul", `x @ y` "matmul", `x & y` "and", `-x` "Neg",
-`x[1:]` "strided_slice", as TF1's `_OverloadAllOperators` does.
+`x[1:]` "strided_slice", as TF1's `_OverloadAllOperators` does. The op library installs them
+on `Tensor` when it is imported (as TF1's `math_ops` does); `Variable` inherits them.
 """
-
-
-def _math():
-    from tfvars_jax.ops import math_ops
-    return math_ops
+from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.ops import array_ops
+from tfvars_jax.ops import math_ops
 
 
 def _binary(fn_name, op_name):
+    fn = getattr(math_ops, fn_name)
+
     def forward(self, other):
-        return getattr(_math(), fn_name)(self, other, name=op_name)
+        return fn(self, other, name=op_name)
 
     def reverse(self, other):
-        return getattr(_math(), fn_name)(other, self, name=op_name)
+        return fn(other, self, name=op_name)
     return forward, reverse
 
 
@@ -40,20 +41,40 @@ class TensorOperators:
     __ge__, _ = _binary("greater_equal", "GreaterEqual")
 
     def __matmul__(self, other):
-        return _math().matmul(self, other, name="matmul")
+        return math_ops.matmul(self, other, name="matmul")
 
     def __rmatmul__(self, other):
-        return _math().matmul(other, self, name="matmul")
+        return math_ops.matmul(other, self, name="matmul")
 
     def __neg__(self):
-        return _math().negative(self, name="Neg")
+        return math_ops.negative(self, name="Neg")
 
     def __abs__(self):
-        return _math().abs(self, name="Abs")
+        return math_ops.abs(self, name="Abs")
 
     def __invert__(self):
-        return _math().logical_not(self, name="LogicalNot")
+        return math_ops.logical_not(self, name="LogicalNot")
 
     def __getitem__(self, key):
-        from tfvars_jax.ops import array_ops
         return array_ops.strided_slice_from_key(self, key)
+
+
+def _iterate(tensor):
+    """`iter(t)`: the slices along the first dimension, when that dimension is known (TF1)."""
+    shape = tensor.shape
+    if shape.ndims is None or shape.ndims == 0 or shape[0].value is None:
+        raise TypeError("Tensor objects are only iterable when eager execution is enabled, or when "
+                        "their first dimension is known. To iterate over this tensor use tf.map_fn "
+                        "or tf.unstack.")
+    return iter(array_ops.unstack(tensor))
+
+
+def _install(cls):
+    for name, member in vars(TensorOperators).items():
+        if name.startswith("__") and name not in ("__module__", "__qualname__", "__doc__", "__dict__",
+                                                  "__weakref__"):
+            setattr(cls, name, member)
+    cls.__iter__ = _iterate
+
+
+_install(ops_lib.Tensor)

@@ -41,6 +41,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.runtime.session import Session
 from tfvars_jax.train import bundle
 from tfvars_jax.train import checkpoint_management as cm
 
@@ -373,7 +374,6 @@ class Saver:
 
     # ----- saving ---------------------------------------------------------------------------
     def _check_session(self, sess):
-        from tfvars_jax.runtime.session import Session
         if not isinstance(sess, Session):
             raise TypeError(f"'sess' must be a Session; {sess}")
         if self._saveables and sess.graph is not self._graph:

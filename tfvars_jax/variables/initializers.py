@@ -25,6 +25,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.ops.random_ops import initializer_tensor
+
 # TF1's own name for the correction: scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.).
 _TRUNCATED_NORMAL_STDDEV = 0.87962566103423978
 
@@ -217,7 +219,6 @@ class Initializer:
 
     def __call__(self, shape, dtype=None, partition_info=None):
         """TF1's call: a graph Tensor of `shape` holding the initial value."""
-        from tfvars_jax.ops.random_ops import initializer_tensor
         return initializer_tensor(self, shape, dtype, partition_info)
 
     def resolve(self, shape, dtype=None, full_shape=None, var_offset=None):

@@ -13,7 +13,10 @@ from collections.abc import Sequence
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
+from tfvars_jax.ops import array_ops
+from tfvars_jax.variables import variable_scope as vs  # a cycle within the layer: used at call time
 
 __all__ = ["fixed_size_partitioner", "variable_axis_size_partitioner", "min_max_variable_partitioner",
            "PartitionedVariable", "SaveSliceInfo"]
@@ -248,7 +251,6 @@ class PartitionedVariable:
     # ----- as a tensor -----------------------------------------------------------------------
     def _concat(self):
         """The concatenated value, keeping the surrounding control dependencies."""
-        from tfvars_jax.ops import array_ops
         graph = self.graph
         with graph.as_default():
             if len(self._variable_list) == 1:
@@ -288,7 +290,6 @@ class PartitionedVariable:
         elif isinstance(value, PartitionedVariable):
             value_list = list(value)
         else:
-            from tfvars_jax.ops import array_ops
             with self.graph.as_default():
                 sizes = [v.shape[axes[0]].value for v in self._variable_list]
                 value_list = array_ops.split(value, sizes, axis=axes[0])
@@ -365,10 +366,6 @@ def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.
     a Tensor or value initializer covers the whole variable and is sliced per part (op
     `v/part_0/PartitionedInitializer/Slice`). `partitioner=None` is allowed only when reusing.
     """
-    from tfvars_jax.ops import array_ops
-    from tfvars_jax.framework.op_builder import convert_to_tensor
-    from tfvars_jax.variables import variable_scope as vs
-
     partitioned_vars = store.partitioned_vars
     dtype = dtypes.as_dtype(dtype)
     initializing_from_value = initializer is not None and isinstance(initializer, ops_lib.Tensor)
