@@ -72,7 +72,9 @@ class _Write(OpKind):
         # carries the variable's name does not compile once per variable.
         res = ctx.call(op, [old] + args, direct=True)
         new, out = res if isinstance(res, tuple) else (res, res)
-        ctx.vars[op.var] = new
+        # A value folded at trace time (an assigned constant) is NumPy: later kernels of the run
+        # take a variable's value as a JAX array (`old.at[...]`). Strings stay host-side.
+        ctx.vars[op.var] = new if ctx.mode == "host" else jnp.asarray(new)
         ctx.store(op, out)
 
 
