@@ -208,6 +208,12 @@ with tf.Session() as sess:
 `make_step` also accepts the train op. Its step updates the parameters, the Adam slots and the
 global step in the returned `State`, so the whole TF1 training loop can be one compiled
 `jax.lax.scan` — and it reproduces the Session loop.
+
+The global step is an int64. JAX computes 64-bit values only in its x64 mode, which tfvars_jax
+turns on just inside its own calls (it leaves your process's JAX configuration alone). A pure
+step that touches a 64-bit variable is therefore traced and called inside
+`functional.tf_precision()` (JAX's `enable_x64`); without it the step raises a TypeError
+naming the variable rather than counting in 32 bits.
 """),
         code("""
 tf_step = functional.make_step([train_op, loss], [x, y])
@@ -219,7 +225,8 @@ def train_all(state, xs, ys):
         return state, loss_value
     return jax.lax.scan(body, state, (xs, ys))
 
-final_state, scan_losses = train_all(functional.make_init()(seed=0), xs, ys)
+with functional.tf_precision():
+    final_state, scan_losses = train_all(functional.make_init()(seed=0), xs, ys)
 print("global step:", int(final_state["global_step"]))
 print("max |scan loss - session loss|:", float(np.max(np.abs(np.asarray(scan_losses) - np.asarray(session_losses)))))
 """),

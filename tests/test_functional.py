@@ -13,6 +13,14 @@ import pytest
 import tfvars_jax as tf
 from tfvars_jax import functional
 
+
+@pytest.fixture(autouse=True)
+def _x64_for_references():
+    """This module's hand-written JAX references (and pure steps over int64 global steps)
+    compute in 64 bits: as a user's own JAX code would, they turn JAX's x64 mode on."""
+    with jax.enable_x64(True):
+        yield
+
 STEPS, BATCH, D_IN, D_HID, D_OUT = 50, 8, 4, 6, 3
 _rng = np.random.default_rng(42)
 XS = _rng.standard_normal((STEPS, BATCH, D_IN)).astype(np.float32)
@@ -235,3 +243,25 @@ def test_transform_grad_through_apply():
     g = jax.jit(jax.grad(loss))(params)
     assert set(g) == set(state) and all(np.all(np.isfinite(np.asarray(v))) for v in g.values())
     assert np.abs(np.asarray(g["out/b"])).sum() > 0
+
+
+def test_a_pure_step_over_an_int64_variable_raises_without_x64_instead_of_counting_in_32_bits():
+    gs = tf.train.get_or_create_global_step()
+    inc = tf.assign_add(gs, 1)
+    step = functional.make_step(inc)
+    state = functional.make_init()(0)
+    assert state["global_step"].dtype == np.int64
+    with jax.enable_x64(False):
+        with pytest.raises(TypeError, match="variable 'global_step' is a 64-bit value.*enable_x64"):
+            step(state)
+    with functional.tf_precision():
+        value, state = jax.jit(step)(state)
+    assert value == 1 and state["global_step"].dtype == np.int64
+
+
+def test_importing_tfvars_jax_leaves_jax_x64_mode_alone():
+    import subprocess
+    import sys
+    code = "import jax.numpy as jnp, tfvars_jax as tf; tf.Variable(1.0); print(jnp.array(1.0).dtype)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "float32"

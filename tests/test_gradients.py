@@ -18,6 +18,14 @@ import pytest
 
 import tfvars_jax as tf
 
+
+@pytest.fixture(autouse=True)
+def _x64_for_references():
+    """This module's hand-written JAX references (and pure steps over int64 global steps)
+    compute in 64 bits: as a user's own JAX code would, they turn JAX's x64 mode on."""
+    with jax.enable_x64(True):
+        yield
+
 RTOL, ATOL = 1e-10, 1e-12  # float64 everywhere: tf.gradients must equal jax.vjp to rounding
 
 _rng = np.random.default_rng(1234)
@@ -36,6 +44,10 @@ SCALAR = np.array(0.8)
 def _softmax(x, axis=-1):
     e = jnp.exp(x - jnp.max(x, axis=axis, keepdims=True))
     return e / jnp.sum(e, axis=axis, keepdims=True)
+
+
+with jax.enable_x64(True):  # a float64 constant of the table, computed at import
+    _SOFT_POS = np.asarray(_softmax(POS))
 
 
 def _log_softmax(x, axis=-1):
@@ -126,7 +138,7 @@ CASES = [
           lambda x: jax.lax.reduce_window(x, 0.0, jax.lax.add, (1, 3, 3, 1), (1, 1, 1, 1), "SAME") /
           jax.lax.reduce_window(jnp.ones_like(x), 0.0, jax.lax.add, (1, 3, 3, 1), (1, 1, 1, 1), "SAME"), IMG,),
     _case("nn.softmax_xent_v2", lambda lb, lg: tf.nn.softmax_cross_entropy_with_logits_v2(labels=lb, logits=lg),
-          lambda lb, lg: -jnp.sum(lb * _log_softmax(lg), -1), np.asarray(_softmax(POS)), ANY),
+          lambda lb, lg: -jnp.sum(lb * _log_softmax(lg), -1), _SOFT_POS, ANY),
     _case("nn.sigmoid_xent", lambda lb, lg: tf.nn.sigmoid_cross_entropy_with_logits(labels=lb, logits=lg),
           lambda z, x: -z * jnp.log(1 / (1 + jnp.exp(-x))) - (1 - z) * jnp.log(1 - 1 / (1 + jnp.exp(-x))),
           POS / 2, ANY),

@@ -15,6 +15,14 @@ import pytest
 
 import tfvars_jax as tf
 
+
+@pytest.fixture(autouse=True)
+def _x64_for_references():
+    """This module's hand-written JAX references (and pure steps over int64 global steps)
+    compute in 64 bits: as a user's own JAX code would, they turn JAX's x64 mode on."""
+    with jax.enable_x64(True):
+        yield
+
 # A least-squares problem: loss = 0.5 * |X w + b - Y|^2, gradients in closed form.
 X = np.array([[1.0, 2.0], [-0.5, 0.3], [0.7, -1.2]])
 Y = np.array([[0.5, -1.0, 2.0], [1.5, 0.2, -0.3], [-0.7, 0.9, 0.1]])

@@ -5,11 +5,8 @@ where it is defined; `tf.nn`, `tf.train`, `tf.random`, ... are real modules (`tf
 `tfvars_jax/train/`, ...) built the same way. A TF1 name we do not ship raises AttributeError
 naming it.
 """
-import jax as _jax
-
-# TF1 programs use int64 (global_step) and float64 variables; without x64 JAX would silently
-# compute them in 32 bits. Ops keep their declared dtypes, so float32 models stay float32.
-_jax.config.update("jax_enable_x64", True)
+# TF1's int64/float64 values are exact without switching JAX's x64 mode on for the process:
+# see framework/precision.py.
 
 # The imports below come after that switch on purpose (flake8 E402).
 from tfvars_jax import _namespace

@@ -24,6 +24,7 @@ import jax
 import numpy as np
 
 from tfvars_jax.framework import errors
+from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.runtime.session import Session
 from tfvars_jax.runtime.state import State
 
@@ -135,6 +136,7 @@ def _load(directory):
     return values, int(meta["counter"])
 
 
+@with_tf_precision
 def restore_state(directory):
     """The State saved at `directory` (values as `jax.Array`s, strings as NumPy object arrays).
 
@@ -146,6 +148,7 @@ def restore_state(directory):
     return State({k: v if _is_string(v) else jax.device_put(v) for k, v in values.items()}, counter)
 
 
+@with_tf_precision
 def restore(directory, sess, *, restore_counter=True):
     """Restores every variable saved at `directory` into `sess`.
 

@@ -19,11 +19,15 @@ import numpy as np
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.precision import tf_precision, with_tf_precision, x64_enabled
 from tfvars_jax.ops import array_ops
 from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
 from tfvars_jax.variables import initialization
+
+__all__ = ["make_step", "make_init", "split", "merge", "trainable_names", "transform", "Transformed",
+           "tf_precision"]
 
 
 def make_step(fetches, feeds=(), graph=None):
@@ -48,8 +52,14 @@ def make_step(fetches, feeds=(), graph=None):
         raise NotImplementedError("make_step: tf.string values cannot live in a pure JAX function; "
                                   f"string ops: {[op.name for op in plan.host_ops][:5]}")
     plan.eager = False
+    wide = _wide_names(graph, plan, feeds)
 
     def step(state, *feed_values):
+        if wide and not x64_enabled():
+            raise TypeError(
+                f"make_step: {wide[0]} is {_WIDE_MESSAGE}; call (and jax.jit) the step inside "
+                "`with jax.enable_x64(True):` (or tfvars_jax.functional.tf_precision()), or JAX would "
+                "compute it in 32 bits.")
         if len(feed_values) != len(feeds):
             raise ValueError(f"step expects {len(feeds)} feed values ({[t.name for t in feeds]}), "
                              f"got {len(feed_values)}")
@@ -81,11 +91,24 @@ def make_init(graph=None, var_list=None):
         init_op = initialization.variables_initializer(var_list)
     plan, _ = compiler.compile_plan(graph, [], [init_op], [], set())
 
+    @with_tf_precision
     def init(seed=0):
         _, updates = plan.run({}, [], compiler.rng_input(int(seed)), donate=False)
         return State(updates, int(seed) + (1 if plan.has_random else 0))
 
     return init
+
+
+_WIDE = frozenset(("int64", "uint64", "float64", "complex128"))
+_WIDE_MESSAGE = "a 64-bit value (int64, uint64, float64 or complex128) and JAX's x64 mode is off"
+
+
+def _wide_names(graph, plan, feeds):
+    """The variables, feeds and fetches of `plan` whose dtype needs JAX's x64 mode."""
+    names = [f"variable '{n}'" for n in plan.inputs + tuple(plan.dev_written)
+             if graph.variables_by_name[n].dtype.base_dtype.name in _WIDE]
+    names += [f"tensor '{t.name}'" for t in list(feeds) + plan.fetches if t.dtype.base_dtype.name in _WIDE]
+    return names
 
 
 def trainable_names(graph=None):

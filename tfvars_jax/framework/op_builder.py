@@ -17,6 +17,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_kind import CONST, PURE
+from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
 
 _STAND_INS = (7, 11)
@@ -226,6 +227,7 @@ def infer_outputs(op_type, fn, attrs, inputs, name):
     return specs
 
 
+@with_tf_precision
 def _eval_shape(fn, attrs, statics, specs):
     """`jax.eval_shape` of `fn(*inputs, **attrs)` with inputs known at graph time (`statics`)
     passed as values and the others as `specs`; always a tuple of ShapeDtypeStructs."""

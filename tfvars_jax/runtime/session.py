@@ -17,6 +17,7 @@ from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.precision import tf_precision, with_tf_precision
 from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
@@ -155,6 +156,7 @@ class Session:
             self._check_open()
             yield State(dict(self._values), self._counter)
 
+    @with_tf_precision
     def assign_values(self, updates):
         """Sets several variables at once (restore, checkpoint tools): every value is checked
         (known variable, dtype, shape) before any is set, so a failure changes nothing."""
@@ -251,8 +253,9 @@ class Session:
                 self._verified[plan] = self._init_version
             donate = not (self._shared and not self._shared.isdisjoint(plan.donated))
             try:
-                fetched, updates = plan.run(values, feed_values, compiler.rng_input(self._counter, self._salt),
-                                            donate)
+                with tf_precision():
+                    fetched, updates = plan.run(values, feed_values,
+                                                compiler.rng_input(self._counter, self._salt), donate)
             except compiler.CheckFailed as failed:
                 values.update(failed.restore)
                 raise failed.error from None

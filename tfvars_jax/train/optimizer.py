@@ -20,6 +20,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind
+from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import control_flow_ops, gradients as gradients_lib, state_ops
 from tfvars_jax.train import tf1_optax
@@ -148,8 +149,9 @@ class Optimizer:
                        for v in var_list)
         template = {n: jax.ShapeDtypeStruct(s, np.dtype(d)) for n, (s, d) in shapes}
         # The state's structure (not values) is all we need here.
-        abstract = jax.eval_shape(lambda: factory(**_placeholder_hyper(static, self._hyper())).init(
-            {n: jnp.zeros(t.shape, t.dtype) for n, t in template.items()}))
+        with tf_precision():
+            abstract = jax.eval_shape(lambda: factory(**_placeholder_hyper(static, self._hyper())).init(
+                {n: jnp.zeros(t.shape, t.dtype) for n, t in template.items()}))
         paths, treedef = jax.tree_util.tree_flatten_with_path(abstract)
         state_cls = type(abstract)
         store = self._leaf_vars.setdefault(id(graph), {})

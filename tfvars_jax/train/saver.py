@@ -41,6 +41,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.runtime.session import Session
 from tfvars_jax.train import bundle
 from tfvars_jax.train import checkpoint_management as cm
@@ -530,7 +531,8 @@ class Saver:
                 if v.shape.is_fully_defined() and tuple(value.shape) != tuple(v.shape.as_list()):
                     value = value.reshape(v.shape.as_list())  # reshape=True (checked in _plan_restore)
                 if v.dtype.base_dtype != dtypes.string:
-                    value = jax.device_put(value).block_until_ready()  # frees the host copy now
+                    with tf_precision():  # per thread: the reader threads enter it themselves
+                        value = jax.device_put(value).block_until_ready()  # frees the host copy now
                 out.append((v.op.name, value))
             return out
 
