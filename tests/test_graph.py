@@ -617,3 +617,16 @@ def test_ref_dtypes():
     assert v.dtype == ref
     assert v.dtype.base_dtype == tf.float32
     assert v.value().dtype == tf.float32
+
+
+@pytest.mark.parametrize("value, expected", [
+    (float, "float32"), (bool, "bool"), ("float", "float32"), ("double", "float64"), ("half", "float16"),
+    (np.int64, "int64"), ("string", "string"), (tf.float32, "float32")])
+def test_as_dtype_maps_what_tf1_maps(value, expected):
+    assert tf.as_dtype(value).name == expected
+
+
+@pytest.mark.parametrize("value", [int, complex, str, bytes, None, "nope"])
+def test_as_dtype_rejects_what_tf1_rejects(value):
+    with pytest.raises(TypeError):
+        tf.as_dtype(value)

@@ -130,3 +130,31 @@ def test_optimizer_step_fetched_with_gradients_and_variables_equals_step_alone()
                     sess.run([train, gvs, w] if fetch_more else train, {x: xs})
                 results.append(sess.run(w))
     np.testing.assert_array_equal(results[0], results[1])
+
+
+def test_a_fed_string_fetched_directly_is_the_fed_value():
+    p = tf.placeholder(tf.string, [2])
+    v = tf.Variable([b"x", b"y"])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(p, {p: ["a", b"b"]}).tolist() == [b"a", b"b"]
+        fed, var = sess.run([p, v], {p: ["c", "d"]})
+        assert fed.tolist() == [b"c", b"d"] and var.tolist() == [b"x", b"y"]
+
+
+def test_constants_and_feeds_convert_values_the_same_way():
+    p = tf.placeholder(tf.string, [])
+    q = tf.placeholder(tf.int32, [])
+    for bad in (3, 1.5):
+        with pytest.raises(TypeError, match="to string for a constant.*is not a string"):
+            tf.constant(bad, dtype=tf.string)
+    with pytest.raises(TypeError, match="for a constant: non-integer"):
+        tf.constant(3.5, dtype=tf.int32)
+    with tf.Session() as sess:
+        with pytest.raises(TypeError, match="to string for Tensor 'Placeholder:0'.*is not a string"):
+            sess.run(p, {p: 3})
+        with pytest.raises(TypeError, match="for Tensor 'Placeholder_1:0': non-integer"):
+            sess.run(q, {q: 3.5})
+        with pytest.raises(TypeError, match="out of range"):
+            sess.run(q, {q: 2 ** 40})
+        assert sess.run(q, {q: 3.0}) == 3 and sess.run(tf.constant(3.0, tf.int32)) == 3

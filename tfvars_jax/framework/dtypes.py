@@ -3,6 +3,8 @@
 A DType wraps a NumPy dtype (bfloat16 comes from `ml_dtypes`, as in JAX). As in TF1, a
 ref-variable's `.dtype` is the `_ref` variant (`float32_ref`) whose `base_dtype` is `float32`.
 """
+import builtins
+
 import ml_dtypes
 import numpy as np
 
@@ -149,6 +151,9 @@ complex64, complex128, string = _BY_NAME["complex64"], _BY_NAME["complex128"], _
 float32_ref, float64_ref, int32_ref, int64_ref = (_REFS[n] for n in ("float32", "float64", "int32", "int64"))
 
 
+_PYTHON_TYPES = {builtins.float: _BY_NAME["float32"], builtins.bool: _BY_NAME["bool"]}
+
+
 def as_dtype(type_value):
     """Converts a DType, NumPy dtype, type name, Python type or DataType enum to a DType.
 
@@ -166,11 +171,13 @@ def as_dtype(type_value):
     elif isinstance(type_value, int) and not isinstance(type_value, type(True)):
         if type_value in _BY_ENUM:
             return _BY_ENUM[type_value]
-    elif type_value in (bytes, str):
-        return string
+    elif isinstance(type_value, type) and type_value.__module__ == "builtins":
+        # TF1 maps only these Python types (`tf.as_dtype(int)` is a TypeError there too).
+        if type_value in _PYTHON_TYPES:
+            return _PYTHON_TYPES[type_value]
     elif hasattr(type_value, "as_numpy_dtype") and not isinstance(type_value, type):
         return as_dtype(type_value.as_numpy_dtype)
-    else:
+    elif type_value is not None:  # np.dtype(None) would be float64
         try:
             np_dtype = np.dtype(type_value)
         except TypeError:
@@ -208,3 +215,51 @@ def dtype_of_value(value):
     if arr.dtype == np.int64 and not isinstance(value, (np.ndarray, np.generic)):
         return int32 if arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31) else int64
     return as_dtype(arr.dtype)
+
+
+def convert_value(value, dtype, target="a constant", copy=True):
+    """`value` (Python or NumPy) as a NumPy array of DType `dtype`, the one conversion behind
+    constants and fed values.
+
+    Strings become UTF-8 bytes in an object array (bytes stay). Nothing is converted lossily:
+    a number for a string, a string for a number, a complex number for a real dtype, a
+    non-integral float or an out-of-range integer for an integer dtype raise TypeError (TF1
+    raises for constants; for feeds TF1 truncates some of these silently, we do not).
+
+    Args:
+      value: the value.
+      dtype: the DType to convert to.
+      target: what the value is for, named in errors ("Tensor 'x:0'").
+      copy: whether the result must not share memory with `value` (feeds need no copy).
+    Returns:
+      A NumPy array.
+    Raises:
+      TypeError: the value cannot be converted exactly.
+    """
+    def fail(reason):
+        return TypeError(f"Cannot convert {value!r} to {dtype.name} for {target}: {reason}.")
+
+    if dtype == string:
+        arr = np.asarray(value, dtype=object)
+        flat = arr.reshape(-1)
+        for item in flat:
+            if not isinstance(item, (str, bytes, np.str_, np.bytes_)):
+                raise fail(f"{item!r} of type '{type(item).__name__}' is not a string")
+        if arr.size:
+            arr = np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s), otypes=[object])(arr)
+        return arr
+    np_dtype = np.dtype(dtype.as_numpy_dtype)
+    arr = np.asarray(value)
+    if arr.dtype == np_dtype:
+        return arr.copy() if copy else arr
+    if arr.dtype.kind in "SUO":
+        raise fail(f"it is of type '{type(value).__name__}'; pass numbers")
+    if arr.dtype.kind == "c" and np_dtype.kind != "c":
+        raise fail("a complex value for a real dtype; take .real first if you mean it")
+    if arr.dtype.kind in "fc" and np_dtype.kind in "iub" and arr.size and not np.all(np.mod(arr.real, 1) == 0):
+        raise fail("non-integer values would be truncated; round or cast them first")
+    if np_dtype.kind in "iu" and arr.size and arr.dtype.kind in "iuf":
+        info = np.iinfo(np_dtype)
+        if arr.min() < info.min or arr.max() > info.max:
+            raise fail(f"out of range [{info.min}, {info.max}]; use a wider dtype such as int64")
+    return arr.astype(np_dtype)

@@ -72,28 +72,6 @@ def _is_symbolic(v):
     return isinstance(v, ops_lib.Tensor) or hasattr(v, "_as_tensor")
 
 
-def _to_numpy(value, dtype, name):
-    """Converts a Python/NumPy value to a NumPy array of `dtype` (a DType), as TF1 would."""
-    if dtype == dtypes.string:
-        arr = np.asarray(value, dtype=object)
-        return np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s), otypes=[object])(arr) \
-            if arr.size else arr
-    np_dtype = np.dtype(dtype.as_numpy_dtype)
-    arr = np.asarray(value)
-    if arr.dtype.kind in "SUO":
-        raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead.")
-    if arr.dtype.kind == "c" and np_dtype.kind != "c":
-        raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead.")
-    if arr.dtype.kind == "f" and np_dtype.kind in "iub":
-        if not np.all(np.equal(np.mod(arr, 1), 0)):
-            raise TypeError(f"Expected {dtype.name}, got {value!r} of type '{type(value).__name__}' instead.")
-    if np_dtype.kind in "iu" and arr.size and arr.dtype.kind in "iuf":
-        info = np.iinfo(np_dtype)
-        if arr.min() < info.min or arr.max() > info.max:
-            raise TypeError(f"Value {value!r} is out of range for {dtype.name}.")
-    return arr.astype(np_dtype)
-
-
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False, _hint=None):
     """TF1's `tf.constant`: a Const op holding a NumPy value (broadcast/filled to `shape`)."""
     if dtype is not None:
@@ -104,11 +82,11 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False, _h
         if _hint is not None:
             try:
                 hint = dtypes.as_dtype(_hint).base_dtype
-                _to_numpy(value, hint, name)
+                dtypes.convert_value(value, hint)
                 dtype = hint
             except (TypeError, ValueError):
                 dtype = inferred
-    arr = _to_numpy(value, dtype, name)
+    arr = dtypes.convert_value(value, dtype)
     if shape is not None:
         shape = tuple(int(d) for d in (shape.as_list() if isinstance(shape, TensorShape) else
                                       np.atleast_1d(np.asarray(shape, dtype=np.int64)).tolist()

@@ -130,13 +130,12 @@ class Plan:
             return outs, new_vars
         fetched = [None] * len(self.fetches)
         updates = {}
-        if self.host_ops:
+        if self.host_ops or self.host_fetch:  # a fetched string may be fed, with no host op to run
             env = {self.feeds[i]: feed_values[i] for i in self.host_feed}
             hvars = {n: values[n] for n in self.host_inputs}
             Interpreter(env, hvars, self.resolved, None, "host", self.fed).execute(self.host_ops)
             for i in self.host_fetch:
-                fetched[i] = env[self.fetches[i]] if self.fetches[i] in env else feed_values[self.feeds.index(
-                    self.fetches[i])]
+                fetched[i] = env[self.fetches[i]]
             updates.update({n: hvars[n] for n in self.host_written})
         if self.dev_ops or self.dev_fetch:
             dev_feeds = tuple(feed_values[i] for i in self.dev_feed)

@@ -337,34 +337,14 @@ def _feed_tensor(graph, key):
 def _feed_converter(tensor):
     """A function checking and converting one fed value for `tensor`."""
     dtype = tensor.dtype.base_dtype
-    np_dtype = None if dtype == dtypes.string else np.dtype(dtype.as_numpy_dtype)
     shape = tensor.shape
     name = tensor.name
 
     def convert(value):
-        if dtype == dtypes.string:
-            arr = np.asarray(value, dtype=object)
-            if arr.size:  # TF1 hands strings back as bytes
-                arr = np.vectorize(lambda v: v.encode() if isinstance(v, str) else v, otypes=[object])(arr)
-        else:
-            if isinstance(value, (ops_lib.Tensor,)) or hasattr(value, "_as_tensor"):
-                raise TypeError(f"The value of a feed cannot be a tf.Tensor object (feeding {name}). Acceptable "
-                                "feed values include Python scalars, strings, lists, numpy ndarrays.")
-            arr = np.asarray(value)
-            if arr.dtype != np_dtype:
-                if arr.dtype.kind in "SUO":
-                    raise TypeError(f"Cannot feed {arr.dtype} value {value!r} to Tensor '{name}' of dtype "
-                                    f"{dtype.name}.")
-                if arr.dtype.kind in "fc" and np_dtype.kind in "iub" and arr.size and \
-                        not np.all(np.mod(arr, 1) == 0):
-                    raise TypeError(f"Cannot feed non-integer values to Tensor '{name}' of dtype {dtype.name} "
-                                    "(they would be truncated); cast them first.")
-                if np_dtype.kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
-                    info = np.iinfo(np_dtype)
-                    if arr.min() < info.min or arr.max() > info.max:
-                        raise TypeError(f"Feed value for Tensor '{name}' is out of range for {dtype.name} "
-                                        f"[{info.min}, {info.max}]. Try a larger type (e.g. int64).")
-                arr = arr.astype(np_dtype)
+        if dtype != dtypes.string and (isinstance(value, ops_lib.Tensor) or hasattr(value, "_as_tensor")):
+            raise TypeError(f"The value of a feed cannot be a tf.Tensor object (feeding {name}). Acceptable "
+                            "feed values include Python scalars, strings, lists, numpy ndarrays.")
+        arr = dtypes.convert_value(value, dtype, f"Tensor '{name}'", copy=False)
         dims = shape.as_tuple()
         if dims is not None and (len(dims) != arr.ndim or any(d is not None and d != a
                                                                 for d, a in zip(dims, arr.shape))):

@@ -25,24 +25,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import dtypes
 from tfvars_jax.ops.random_ops import initializer_tensor
 
 # TF1's own name for the correction: scipy.stats.truncnorm.std(a=-2, b=2, loc=0., scale=1.).
 _TRUNCATED_NORMAL_STDDEV = 0.87962566103423978
 
-# Dtype names `tf.as_dtype` accepts, including its C-style aliases ("float" is float32).
-_DTYPES_BY_NAME = {
-    **{name: np.dtype(name) for name in (
-        "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-        "float16", "float32", "float64", "complex64", "complex128")},
-    "bfloat16": np.dtype(jnp.bfloat16),
-    "half": np.dtype("float16"),
-    "float": np.dtype("float32"),
-    "double": np.dtype("float64"),
-}
-_SUPPORTED_DTYPES = frozenset(_DTYPES_BY_NAME.values())
-# The only Python types `tf.as_dtype` maps; `tf.as_dtype(int)` is an error in TF1.
-_DTYPES_BY_PYTHON_TYPE = {float: np.dtype("float32"), bool: np.dtype("bool")}
+# The numeric dtypes initializers produce (names as `tf.as_dtype` takes them).
+_NUMERIC_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+                  "float16", "bfloat16", "float32", "float64", "complex64", "complex128")
+_SUPPORTED_DTYPES = frozenset(np.dtype(dtypes.as_dtype(n).as_numpy_dtype) for n in _NUMERIC_NAMES)
 _FLOAT_DTYPES = tuple(np.dtype(d) for d in ("float16", jnp.bfloat16, "float32", "float64"))
 _INT_DTYPES_FOR_UNIFORM = (np.dtype("int32"), np.dtype("int64"))
 _FLOAT_NAMES = ", ".join(d.name for d in _FLOAT_DTYPES)
@@ -50,30 +42,17 @@ _FLOAT32 = np.dtype("float32")
 
 
 def as_numpy_dtype(dtype):
-    """Convert what `tf.as_dtype` accepts to a NumPy dtype.
-
-    Accepts NumPy dtypes and scalar types, TF dtype names ("float32", "float", "double",
-    "half", "bfloat16", ...), the Python types `float` (float32) and `bool`, and objects with
-    an `as_numpy_dtype` attribute (a `tf.DType`). Raises TypeError otherwise, as TF1 does.
-    """
-    given = dtype
-    if hasattr(dtype, "as_numpy_dtype"):
-        dtype = dtype.as_numpy_dtype
-    if dtype is None:  # np.dtype(None) would be float64
+    """The NumPy dtype of a numeric dtype as `tf.as_dtype` accepts it (a `tf.DType`, a NumPy
+    dtype or scalar type, a name such as "float32" or "double", the Python types `float`
+    (float32) and `bool`); TypeError for anything else, as TF1."""
+    try:
+        result = np.dtype(dtypes.as_dtype(dtype).as_numpy_dtype)
+    except TypeError:
         result = None
-    elif isinstance(dtype, str):
-        result = _DTYPES_BY_NAME.get(dtype)
-    elif isinstance(dtype, type) and dtype.__module__ == "builtins":
-        result = _DTYPES_BY_PYTHON_TYPE.get(dtype)
-    else:
-        try:
-            result = np.dtype(dtype)
-        except TypeError:
-            result = None
     if result is None or result not in _SUPPORTED_DTYPES:
         raise TypeError(
-            f"Cannot convert {given!r} to a numeric TensorFlow dtype. Pass a tf.DType, a NumPy "
-            f"dtype, or a name such as 'float32' (names: {', '.join(sorted(_DTYPES_BY_NAME))}).")
+            f"Cannot convert {dtype!r} to a numeric TensorFlow dtype. Pass a tf.DType, a NumPy "
+            f"dtype, or a name such as 'float32' (names: {', '.join(_NUMERIC_NAMES)}).")
     return result
 
 
