@@ -16,8 +16,9 @@ from typing import Any, Callable, NamedTuple, Optional, Protocol
 
 
 class RunCheck(NamedTuple):
-    """A run-time check of a write op: `predicate(old_value, *inputs)` is True on failure, and
-    the run then raises `error_class(message)` and changes no variable."""
+    """A run-time check: `predicate(*values)` is True on failure (for a write op the values are
+    the old value and the inputs), and the run then raises `error_class(message)` and changes
+    no variable."""
     predicate: Callable
     error_class: type
     message: str
@@ -48,8 +49,9 @@ class RunContext(Protocol):
     def random_key(self, op) -> Any:
         """The PRNG key of random op `op` in this run."""
 
-    def check(self, op, old, args) -> None:
-        """Records the op's `RunCheck` flag for (old value, args)."""
+    def check(self, op, args) -> None:
+        """Records the op's `RunCheck` flag, `op.check.predicate(*args)`: the run then raises
+        `op.check.error_class` and changes no variable if it is True."""
 
     def sub(self, env: dict, vars_: dict) -> "RunContext":
         """A context for a nested program (a cond branch, a gradient replay), traced."""

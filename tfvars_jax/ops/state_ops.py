@@ -67,7 +67,7 @@ class _Write(OpKind):
         old = ctx.vars.get(op.var)
         args = [ctx.env[t] for t in op._inputs[1:]]
         if op.check is not None and old is not None:
-            ctx.check(op, old, args)
+            ctx.check(op, [old] + args)
         # Write kernels are cheap updates: called directly even op by op, so a kernel that
         # carries the variable's name does not compile once per variable.
         res = ctx.call(op, [old] + args, direct=True)

@@ -295,9 +295,9 @@ class Interpreter:
         key_fn = _jitted(_op_key, static_argnums=2) if self.mode == "eager" else _op_key
         return key_fn(graph_seed, op_seed, op.seed[2], self.rng)
 
-    def check(self, op, old, args):
+    def check(self, op, args):
         predicate, error_class, message = op.check
-        self.flags.append(_jitted(predicate)(old, *args) if self.mode == "eager" else predicate(old, *args))
+        self.flags.append(_jitted(predicate)(*args) if self.mode == "eager" else predicate(*args))
         self.checks.append((error_class, message))
 
 
