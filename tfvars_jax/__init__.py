@@ -8,7 +8,6 @@ naming it.
 # TF1's int64/float64 values are exact without switching JAX's x64 mode on for the process:
 # see framework/precision.py.
 
-# The imports below come after that switch on purpose (flake8 E402).
 from tfvars_jax import _namespace
 
 # ----- namespaces (each a real module or package) -------------------------------------------------
@@ -26,7 +25,7 @@ from tfvars_jax import version
 from tfvars_jax.contrib import framework as contrib_framework
 from tfvars_jax.framework import errors
 from tfvars_jax.version import VERSION
-from tfvars_jax.version import __version__
+from tfvars_jax.version import __version__  # noqa: F401 - tf.__version__
 
 # ----- framework ----------------------------------------------------------------------------------
 from tfvars_jax.framework.ops import Graph
@@ -68,7 +67,6 @@ from tfvars_jax.framework.dtypes import bool  # noqa: A004
 from tfvars_jax.framework.dtypes import complex64
 from tfvars_jax.framework.dtypes import complex128
 from tfvars_jax.framework.dtypes import string
-newaxis = None
 
 # ----- sessions -----------------------------------------------------------------------------------
 from tfvars_jax.runtime.session import Session
@@ -163,7 +161,7 @@ from tfvars_jax.ops.array_ops import tile
 from tfvars_jax.ops.array_ops import pad
 from tfvars_jax.ops.array_ops import gather
 from tfvars_jax.ops.array_ops import gather_nd
-from tfvars_jax.ops.array_ops import slice
+from tfvars_jax.ops.array_ops import slice  # noqa: A004
 from tfvars_jax.ops.array_ops import one_hot
 from tfvars_jax.ops.array_ops import where
 from tfvars_jax.ops.array_ops import where_v2
@@ -270,6 +268,8 @@ from tfvars_jax.ops.control_flow_ops import cond
 from tfvars_jax.ops.control_flow_ops import Print
 from tfvars_jax.ops.control_flow_ops import print_v2 as print  # noqa: A004
 from tfvars_jax.ops.gradients import gradients
+
+newaxis = None
 
 __all__ = [
     "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "nn", "random", "train",

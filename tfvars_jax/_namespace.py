@@ -18,7 +18,7 @@ def unsupported_getattr(module_name):
     Dunder lookups (`__path__`, `__wrapped__`, ...) raise a plain AttributeError, as Python's
     import machinery and `inspect` expect.
     """
-    def __getattr__(attr):
+    def __getattr__(attr):  # noqa: N807 - the module's
         if attr.startswith("__"):
             raise AttributeError(f"module {module_name!r} has no attribute {attr!r}")
         raise unsupported(module_name, attr)

@@ -29,7 +29,7 @@ class OpError(Exception):
 def _make(name, code, doc):
     cls = type(name, (OpError,), {"__doc__": doc, "error_code": code})
 
-    def __init__(self, node_def, op, message, *args):
+    def __init__(self, node_def, op, message, *args):  # noqa: N807 - the class's
         OpError.__init__(self, node_def, op, message)
 
     cls.__init__ = __init__

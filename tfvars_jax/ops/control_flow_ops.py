@@ -214,7 +214,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         f_keep = [b for a, b in zip(t_outs, f_outs) if a is not None]
         specs = [(a.dtype.base_dtype, a.shape if a.shape == b.shape else a.shape.merge_with(b.shape)
                   if a.shape.is_compatible_with(b.shape) else None) for a, b in zip(t_keep, f_keep)]
-        for (dt, sh), a, b in zip(specs, t_keep, f_keep):
+        for (_, sh), a, b in zip(specs, t_keep, f_keep):
             if sh is None:
                 raise ValueError(f"Outputs of true_fn ({a.shape}) and false_fn ({b.shape}) must have the same shape.")
         if has_checks:

@@ -206,7 +206,8 @@ class Optimizer:
                              f"{[str(v.name) for _, v in grads_and_vars]}.")
         for g, v in pairs:
             if g.dtype.base_dtype != v.dtype.base_dtype:
-                raise TypeError(f"Gradient for {v.name} has dtype {g.dtype.name}, the variable {v.dtype.base_dtype.name}.")
+                raise TypeError(f"Gradient for {v.name} has dtype {g.dtype.name}, the variable "
+                                f"{v.dtype.base_dtype.name}.")
         var_list = [v for _, v in pairs]
         graph = var_list[0].graph
         static, dynamic = self._split_hyper()
@@ -268,7 +269,7 @@ def _leaf_init(factory, hyper, shapes, field, param, dtype):
 def _placeholder_hyper(static, hyper):
     """Hyperparameters for building the state structure: tensors replaced by Python floats."""
     out = dict(static)
-    for k, v in hyper.items():
+    for k in hyper:
         if k not in out:
             out[k] = 0.0
     return out
@@ -279,7 +280,7 @@ def _tf1(factory, default_name, doc):
     sig = inspect.signature(factory)
     hyper_names = list(sig.parameters)
 
-    def __init__(self, *args, use_locking=False, name=default_name, **kwargs):
+    def __init__(self, *args, use_locking=False, name=default_name, **kwargs):  # noqa: N807 - the class's
         bound = sig.bind_partial(*args[:len(hyper_names)], **{k: v for k, v in kwargs.items() if k in hyper_names})
         bound.apply_defaults()
         unknown = set(kwargs) - set(hyper_names)

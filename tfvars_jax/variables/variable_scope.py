@@ -109,14 +109,15 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
             initializer = initializer()
         shape = as_shape(shape)
         if shape.is_fully_defined():
+            full_dims = shape.as_list()
             if partition_info is None:
-                def init_val(init=initializer, dims=shape.as_list()):
+                def init_val(init=initializer, dims=full_dims):
                     return init(dims, dtype=dtype, partition_info=None)
             elif _takes_partition_info(initializer):
-                def init_val(init=initializer, dims=shape.as_list()):
+                def init_val(init=initializer, dims=full_dims):
                     return init(dims, dtype=dtype, partition_info=partition_info)
             else:
-                def init_val(init=initializer, dims=shape.as_list()):
+                def init_val(init=initializer, dims=full_dims):
                     return init(dims, dtype=dtype)
             variable_dtype = dtype.base_dtype
         elif _takes_no_args(initializer):
