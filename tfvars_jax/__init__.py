@@ -12,6 +12,7 @@ from tfvars_jax import _namespace
 
 # ----- namespaces (each a real module or package) -------------------------------------------------
 from tfvars_jax import contrib
+from tfvars_jax import debugging
 from tfvars_jax import dtypes
 from tfvars_jax import functional
 from tfvars_jax import initializers
@@ -267,6 +268,17 @@ from tfvars_jax.ops.control_flow_ops import tuple  # noqa: A004
 from tfvars_jax.ops.control_flow_ops import cond
 from tfvars_jax.ops.control_flow_ops import Print
 from tfvars_jax.ops.control_flow_ops import print_v2 as print  # noqa: A004
+from tfvars_jax.ops.check_ops import Assert
+from tfvars_jax.ops.check_ops import assert_equal
+from tfvars_jax.ops.check_ops import assert_none_equal
+from tfvars_jax.ops.check_ops import assert_less
+from tfvars_jax.ops.check_ops import assert_less_equal
+from tfvars_jax.ops.check_ops import assert_greater
+from tfvars_jax.ops.check_ops import assert_greater_equal
+from tfvars_jax.ops.check_ops import assert_positive
+from tfvars_jax.ops.check_ops import assert_negative
+from tfvars_jax.ops.check_ops import assert_non_negative
+from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
 
 newaxis = None
@@ -308,6 +320,7 @@ __all__ = [
     "clip_by_value", "clip_by_norm", "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid",
     "sub", "mul", "neg", "random_normal", "truncated_normal", "random_uniform", "random_shuffle",
     "multinomial", "no_op", "group", "tuple", "cond", "Print", "print", "gradients",
+    "Assert", "assert_equal", "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater", "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative", "assert_non_positive", "debugging",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

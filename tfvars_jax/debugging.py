@@ -1,0 +1,20 @@
+"""`tf.debugging`: TF1's assertions (see `ops/check_ops.py`)."""
+from tfvars_jax import _namespace
+from tfvars_jax.ops.check_ops import Assert
+from tfvars_jax.ops.check_ops import assert_equal
+from tfvars_jax.ops.check_ops import assert_greater
+from tfvars_jax.ops.check_ops import assert_greater_equal
+from tfvars_jax.ops.check_ops import assert_less
+from tfvars_jax.ops.check_ops import assert_less_equal
+from tfvars_jax.ops.check_ops import assert_negative
+from tfvars_jax.ops.check_ops import assert_non_negative
+from tfvars_jax.ops.check_ops import assert_non_positive
+from tfvars_jax.ops.check_ops import assert_none_equal
+from tfvars_jax.ops.check_ops import assert_positive
+
+__all__ = [
+    "Assert", "assert_equal", "assert_greater", "assert_greater_equal", "assert_less", "assert_less_equal",
+    "assert_negative", "assert_non_negative", "assert_non_positive", "assert_none_equal", "assert_positive",
+]
+
+__getattr__ = _namespace.unsupported_getattr(__name__)

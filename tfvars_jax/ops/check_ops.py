@@ -1,0 +1,155 @@
+"""Assertions: `tf.Assert` and `tf.assert_equal`, `tf.assert_less`, ... (`tf.debugging`).
+
+An assertion is an op of kind `ASSERT`, checked when a run reaches it: if its condition does
+not hold, the run raises `errors.InvalidArgumentError` and changes no variable (every write
+of the run is undone in-graph, as for `count_up_to`). As in TF1, an assertion whose inputs
+are all known when the graph is built is decided then: it raises at once, or gives a no-op.
+
+Where we differ: the error names the tensors of `data` but does not print their values
+(the jitted step returns a flag per check, not the data), so `summarize` has no effect.
+"""
+import jax.numpy as jnp
+import numpy as np
+
+from tfvars_jax.framework import errors
+from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind, RunCheck
+from tfvars_jax.ops import control_flow_ops
+
+
+class _Assert(OpKind):
+    """A condition checked when the run reaches the op (its `RunCheck` over the input values)."""
+    name = "assert"
+    differentiable = False
+
+    def has_checks(self, op):
+        return True
+
+    def run(self, op, ctx):
+        ctx.check(op, [ctx.env[t] for t in op._inputs])
+
+
+ASSERT = _Assert()
+
+
+def _describe(data):
+    """TF1's bracketed message parts: strings as they are, tensors by name."""
+    parts = []
+    for d in data:
+        if isinstance(d, (str, bytes)):
+            parts.append(d.decode() if isinstance(d, bytes) else d)
+        elif isinstance(d, ops_lib.Tensor) or hasattr(d, "_as_tensor"):
+            parts.append(f"<{convert_to_tensor(d).name}>")
+        else:
+            parts.append(str(d))
+    return " ".join(f"[{p}]" for p in parts)
+
+
+def _assert_op(failed, inputs, data, name):
+    """The ASSERT op: the run fails when `failed(*input values)` is True."""
+    message = "assertion failed: " + _describe(data)
+    return make_op("Assert", None, inputs, name=name, out_specs=[], kind=ASSERT,
+                   check=RunCheck(failed, errors.InvalidArgumentError, message))
+
+
+def _all_false(condition, *data):
+    return jnp.logical_not(jnp.all(condition))
+
+
+def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF1's name
+    """TF1's `tf.Assert`: an op that raises InvalidArgumentError, naming `data`, when a run
+    reaches it and `condition` (a bool tensor) is not all True.
+
+    Args:
+      condition: a scalar (or any) bool tensor.
+      data: strings and tensors describing the failure.
+      summarize: accepted; values are not printed (see the module docstring).
+      name: the op name (default "Assert").
+    Returns:
+      The Operation; use it as a fetch or in `control_dependencies`.
+    Raises:
+      errors.InvalidArgumentError: at once when `condition` is known at graph time and False.
+    """
+    condition = convert_to_tensor(condition, name="condition")
+    with ops_lib.name_scope(name, "Assert", [condition]) as scope:
+        static = condition._static_value
+        if static is not None:
+            if not np.all(static):
+                raise errors.InvalidArgumentError(None, None, "assertion failed: " + _describe(data))
+            return control_flow_ops.no_op(name="NoOp")
+        tensors = [convert_to_tensor(d) for d in data if not isinstance(d, (str, bytes))]
+        return _assert_op(_all_false, [condition] + tensors, data, scope)
+
+
+def _binary_assert(compare, symbol, default_name, x, y, data, message, name):
+    """`compare` is a NumPy comparison (on graph-time values); `jnp` has the same name."""
+    traced_compare = getattr(jnp, compare.__name__)
+    with ops_lib.name_scope(name, default_name, [x, y]):
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype=x.dtype, name="y")
+        if x.shape.ndims is not None and y.shape.ndims is not None:
+            try:
+                np.broadcast_shapes(*(tuple(1 if d is None else d for d in t.shape.as_tuple()) for t in (x, y)))
+            except ValueError:
+                raise ValueError(f"{default_name}: shapes {x.shape} and {y.shape} are incompatible") from None
+        if data is None:
+            data = [message or "", f"Condition x {symbol} y did not hold element-wise:",
+                    f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+        elif message:
+            data = [message] + list(data)
+        if x._static_value is not None and y._static_value is not None:
+            if not np.all(compare(x._static_value, y._static_value)):
+                raise errors.InvalidArgumentError(None, None, "\n".join(
+                    str(d) if isinstance(d, str) else f"{d._static_value}" for d in data
+                    if not (isinstance(d, str) and not d)))
+            return control_flow_ops.no_op(name="NoOp")
+
+        def failed(xv, yv, *_):
+            return jnp.logical_not(jnp.all(traced_compare(xv, yv)))
+        tensors = [convert_to_tensor(d) for d in data if not isinstance(d, (str, bytes))]
+        return _assert_op(failed, [x, y] + [t for t in tensors if t is not x and t is not y], data, "Assert")
+
+
+def _make_binary(compare, symbol, default_name):
+    def assertion(x, y, data=None, summarize=None, message=None, name=None):
+        return _binary_assert(compare, symbol, default_name, x, y, data, message, name)
+    assertion.__name__ = default_name
+    assertion.__doc__ = (
+        f"TF1's `tf.{default_name}(x, y, data=None, summarize=None, message=None, name=None)`: an op\n"
+        f"    that raises InvalidArgumentError when a run reaches it and `x {symbol} y` does not hold\n"
+        "    element-wise (at once, at graph time, when both are known). `summarize` is accepted;\n"
+        "    values are not printed.")
+    return assertion
+
+
+assert_equal = _make_binary(np.equal, "==", "assert_equal")
+assert_none_equal = _make_binary(np.not_equal, "!=", "assert_none_equal")
+assert_less = _make_binary(np.less, "<", "assert_less")
+assert_less_equal = _make_binary(np.less_equal, "<=", "assert_less_equal")
+assert_greater = _make_binary(np.greater, ">", "assert_greater")
+assert_greater_equal = _make_binary(np.greater_equal, ">=", "assert_greater_equal")
+
+
+def _make_sign(binary, zero_first, symbol, default_name):
+    """TF1 builds these from `assert_less`/`assert_less_equal` against a zero of x's dtype."""
+    def assertion(x, data=None, summarize=None, message=None, name=None):
+        with ops_lib.name_scope(name, default_name, [x]):
+            x = convert_to_tensor(x, name="x")
+            if data is None:
+                data = [message or "", f"Condition x {symbol} 0 did not hold element-wise:", f"x ({x.name}) = ", x]
+            elif message:
+                data = [message] + list(data)
+            zero = convert_to_tensor(0, dtype=x.dtype, name="zero")
+            return binary(zero, x, data=data) if zero_first else binary(x, zero, data=data)
+    assertion.__name__ = default_name
+    assertion.__doc__ = (
+        f"TF1's `tf.{default_name}(x, data=None, summarize=None, message=None, name=None)`: an op that\n"
+        f"    raises InvalidArgumentError when a run reaches it and `x {symbol} 0` does not hold element-wise.")
+    return assertion
+
+
+assert_positive = _make_sign(assert_less, True, ">", "assert_positive")
+assert_negative = _make_sign(assert_less, False, "<", "assert_negative")
+assert_non_negative = _make_sign(assert_less_equal, True, ">=", "assert_non_negative")
+assert_non_positive = _make_sign(assert_less_equal, False, "<=", "assert_non_positive")
