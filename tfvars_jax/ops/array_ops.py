@@ -95,8 +95,24 @@ def _static_shape_arg(shape, what):
     return tuple(int(d) for d in arr), None
 
 
+def concrete_dims(dims, what):
+    """A shape tensor's value as a tuple of ints while the run is traced.
+
+    A shape computed from the shapes of fed tensors (`tf.shape(x)`, arithmetic on it) is known
+    when the run is traced, and each distinct feed shape compiles once. A shape that depends on
+    tensor values is not: that raises NotImplementedError naming the op.
+    """
+    try:
+        return tuple(int(d) for d in np.asarray(dims).reshape(-1))
+    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError):
+        raise NotImplementedError(
+            f"{what}: the shape depends on values computed in the run, not only on the shapes of fed "
+            "tensors; data-dependent shapes are not supported yet (a shape built from tf.shape(x) "
+            "of a fed x is).") from None
+
+
 def _fill_kernel(value, dims=None, static_dims=None):
-    shape = static_dims if static_dims is not None else tuple(int(d) for d in np.asarray(dims))
+    shape = static_dims if static_dims is not None else concrete_dims(dims, "fill")
     return jnp.broadcast_to(value, shape)
 
 
@@ -148,7 +164,8 @@ def _dynamic_shape_spec(dims_tensor):
     if op.type == "Shape" and op.inputs[0].shape.ndims is not None:
         return op.inputs[0].shape
     if op.type == "Pack" and all(t.shape.ndims == 0 for t in op.inputs):
-        return TensorShape([None if t._static_value is None else int(t._static_value) for t in op.inputs])
+        return TensorShape([None if t._static_value is None or int(t._static_value) < 0 else int(t._static_value)
+                            for t in op.inputs])  # -1 (reshape's "the rest") is unknown here
     rank = dims_tensor.shape[0].value if dims_tensor.shape.ndims == 1 else None
     return TensorShape(None if rank is None else [None] * rank)
 
@@ -206,7 +223,7 @@ def rank(input, name=None):  # noqa: A002
 
 
 def _reshape_kernel(x, shape=None, static_shape=None):
-    target = static_shape if static_shape is not None else tuple(int(d) for d in np.asarray(shape))
+    target = static_shape if static_shape is not None else concrete_dims(shape, "reshape")
     return jnp.reshape(x, target)
 
 

@@ -14,7 +14,7 @@ from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.tensor_shape import TensorShape
-from tfvars_jax.ops.array_ops import _static_shape_arg
+from tfvars_jax.ops.array_ops import _dynamic_shape_spec, _static_shape_arg, concrete_dims
 
 
 class _Random(OpKind):
@@ -33,17 +33,31 @@ class _Random(OpKind):
 RANDOM = _Random()
 
 
+def _shaped_at_trace_time(key, dims, *inputs, kernel, **attrs):
+    """A random kernel whose shape is a tensor (e.g. `tf.shape(x)` of a fed x), known once the
+    run is traced."""
+    return kernel(key, *inputs, shape=concrete_dims(dims, "random op"), **attrs)
+
+
 def random_op(op_type, kernel, shape, dtype, seed, name, inputs=(), attrs=None):
-    """Creates a random op producing `shape` x `dtype` from `kernel(key, *inputs, **attrs)`."""
+    """Creates a random op producing `shape` x `dtype` from `kernel(key, *inputs, **attrs)`.
+
+    `shape` may be a tensor computed from the shapes of fed tensors (`tf.shape(x)`): it is
+    resolved when the run is traced, as TF1 accepts it.
+    """
     static, dyn = _static_shape_arg(shape, op_type)
-    if static is None:
-        raise NotImplementedError(f"{name}: the shape of a random op must be known at graph time, got "
-                                  f"the computed tensor {dyn.name}; pass a list or a constant.")
     dtype = dtypes.as_dtype(dtype).base_dtype
-    graph = ops_lib.graph_of(list(inputs)) if inputs else ops_lib.get_default_graph()
-    attrs = dict(attrs or {}, shape=static, dtype=np.dtype(dtype.as_numpy_dtype))
-    op = make_op(op_type, kernel, list(inputs), name=name, attrs=attrs, kind=RANDOM, seed=seed,
-                 out_specs=[(dtype, TensorShape(static))], graph=graph)
+    inputs = list(inputs)
+    graph = ops_lib.graph_of(inputs + ([dyn] if dyn is not None else [])) if inputs or dyn is not None \
+        else ops_lib.get_default_graph()
+    attrs = dict(attrs or {}, dtype=np.dtype(dtype.as_numpy_dtype))
+    if static is not None:
+        attrs["shape"], out_shape = static, TensorShape(static)
+    else:
+        attrs["kernel"], kernel, out_shape = kernel, _shaped_at_trace_time, _dynamic_shape_spec(dyn)
+        inputs = [dyn] + inputs
+    op = make_op(op_type, kernel, inputs, name=name, attrs=attrs, kind=RANDOM, seed=seed,
+                 out_specs=[(dtype, out_shape)], graph=graph)
     op.attrs["seed"], op.attrs["seed2"] = op.seed[:2]
     return op.outputs[0]
 
