@@ -47,7 +47,7 @@ def make_step(fetches, feeds=(), graph=None):
     mapper = FetchMapper(graph, fetches)
     feeds = list(feeds)
     every_var = set(graph.variables_by_name)
-    plan, _ = compiler.compile_plan(graph, mapper.tensors, mapper.ops, feeds, every_var)
+    plan, _ = compiler.compile_plan(mapper.tensors, mapper.ops, feeds, every_var)
     if plan.host_ops:
         raise NotImplementedError("make_step: tf.string values cannot live in a pure JAX function; "
                                   f"string ops: {[op.name for op in plan.host_ops][:5]}")
@@ -89,7 +89,7 @@ def make_init(graph=None, var_list=None):
         if var_list is None:
             var_list = initialization.global_variables() + initialization.local_variables()
         init_op = initialization.variables_initializer(var_list)
-    plan, _ = compiler.compile_plan(graph, [], [init_op], [], set())
+    plan, _ = compiler.compile_plan([], [init_op], [], set())
 
     @with_tf_precision
     def init(seed=0):

@@ -230,6 +230,13 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
             num_outputs=None, graph=None, var=None, check=None, needs_old=True, seed=None):
     """Creates an Operation whose kernel is `fn(*input_values, **attrs)` and returns it.
 
+    The op is added to the inputs' graph as TF1 adds an op: its name is scoped and uniquified,
+    the current control dependencies and device are attached, and the static dtype and shape of
+    each output are inferred with `jax.eval_shape` (a dimension is unknown when it changes with
+    the size given to the inputs' unknown dimensions). Every op of the op library is one call to
+    this; it is also how to add an op TF1 has and we do not ship. Unlike a TF1 kernel, `fn` is
+    traced by JAX: it must be a pure JAX function of its inputs.
+
     Args:
       op_type: TF1's op type ("Add", "MatMul", ...).
       fn: a JAX function of the input values (plus the variable value / PRNG key first for
@@ -239,12 +246,44 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
       attrs: static keyword arguments of `fn`, also shown by `op.get_attr`.
       out_specs: [(DType, TensorShape)] per output; inferred with `jax.eval_shape` when omitted.
       kind: the `OpKind`: how a run treats the op.
+      num_outputs: the number of outputs when they cannot be inferred (unknown input ranks).
+      graph: the graph, when `inputs` is empty (default: the inputs' graph, else the default).
       var: the name of the variable the op reads or writes, if any.
       check: a `RunCheck` of a write op.
       needs_old: whether a write op's kernel reads the variable's old value.
       seed: the op seed of a random op (its seeds are drawn as TF1's `get_seed` does).
+
     Returns:
-      The Operation.
+      The Operation; its output Tensors are `op.outputs`.
+
+    Raises:
+      ValueError: the inputs are in different graphs, or `fn` rejects the input shapes (the
+        message names the op and its inputs' shapes).
+      TypeError: `fn` rejects the input dtypes.
+      RuntimeError: the graph is finalized.
+      NotImplementedError: an input is a `tf.string` tensor and `out_specs` is not given.
+
+    Examples:
+      >>> import jax.numpy as jnp
+      >>> import tfvars_jax as tf
+      >>> from tfvars_jax.framework.op_builder import make_op
+      >>> with tf.Graph().as_default():
+      ...     x = tf.placeholder(tf.float32, shape=[None, 3])
+      ...     op = make_op("Cube", lambda v: v ** 3, [x])
+      ...     y = op.outputs[0]
+      ...     print(op.name, y.shape, y.dtype.name)
+      ...     with tf.Session() as sess:
+      ...         print(sess.run(y, feed_dict={x: [[1.0, 2.0, 3.0]]}))
+      Cube (?, 3) float32
+      [[ 1.  8. 27.]]
+
+      Shapes the kernel rejects are reported when the op is built, as TF1's shape functions do:
+
+      >>> with tf.Graph().as_default():
+      ...     make_op("Add", jnp.add, [tf.constant([1.0, 2.0]), tf.constant([1.0, 2.0, 3.0])])
+      Traceback (most recent call last):
+      ...
+      ValueError: Add op 'Add' cannot take inputs [Const:0: (2,) float32, Const_1:0: (3,) ...
     """
     attrs = dict(attrs or {})
     graph = graph or ops_lib.graph_of(inputs)

@@ -135,3 +135,14 @@ class _Const(OpKind):
 
 PURE = _Pure()
 CONST = _Const()
+
+
+def reject_feeds_inside(inner_ops, fed, where):
+    """For `check_plan` of kinds that run a program of their own (`inner_ops`): a fed tensor
+    made inside it cannot be honoured exactly, so the run raises NotImplementedError naming
+    the tensor and `where` it is ("inside a branch of tf.cond 'c'")."""
+    inner = [t for p in inner_ops for t in p.outputs if t in fed]
+    if inner:
+        raise NotImplementedError(
+            f"Feeding tensor '{inner[0].name}', which lies {where}, is not supported. Feed a tensor "
+            "outside it (for example a tf.placeholder_with_default in its place).")

@@ -13,7 +13,7 @@ import numpy as np
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
-from tfvars_jax.framework.op_kind import OpKind
+from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
 from tfvars_jax.ops import array_ops
 from tfvars_jax.ops.state_ops import WRITE
 
@@ -55,12 +55,8 @@ class _Cond(OpKind):
         return op.attrs["has_random"]
 
     def check_plan(self, op, fed):
-        inner = [t for p in op.attrs["true_ops"] + op.attrs["false_ops"] for t in p.outputs if t in fed]
-        if inner:
-            raise NotImplementedError(
-                f"Feeding tensor '{inner[0].name}', which is computed inside a branch of tf.cond "
-                f"'{op.name}', is not supported. Feed a tensor outside it (for example a "
-                "tf.placeholder_with_default in its place).")
+        reject_feeds_inside(op.attrs["true_ops"] + op.attrs["false_ops"], fed,
+                            f"inside a branch of tf.cond '{op.name}'")
 
     def run(self, op, ctx):
         a = op.attrs

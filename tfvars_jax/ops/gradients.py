@@ -17,7 +17,7 @@ import jax.numpy as jnp
 
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
-from tfvars_jax.framework.op_kind import OpKind
+from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
 from tfvars_jax.ops.array_ops import zeros_like
 from tfvars_jax.ops import state_ops
 
@@ -197,14 +197,9 @@ class _Gradients(OpKind):
         return op.attrs["has_random"]
 
     def check_plan(self, op, fed):
-        inner = [t for p in op.attrs["path"] for t in p.outputs if t in fed]
-        if inner:
-            # TF1's backward pass would mix the fed value (where a gradient function reads that
-            # tensor) with derivatives of the op that would have produced it.
-            raise NotImplementedError(
-                f"Feeding tensor '{inner[0].name}', which lies on the path that tf.gradients op "
-                f"'{op.name}' differentiates, is not supported. Feed a tensor outside it (for example "
-                "a tf.placeholder_with_default in its place).")
+        # TF1's backward pass would mix the fed value (where a gradient function reads that
+        # tensor) with derivatives of the op that would have produced it.
+        reject_feeds_inside(op.attrs["path"], fed, f"on the path that tf.gradients op '{op.name}' differentiates")
 
     def run(self, op, ctx):
         a = op.attrs

@@ -42,11 +42,10 @@ def _prune(targets, fed, resolved):
     return needed
 
 
-def compile_plan(graph, fetch_tensors, target_ops, feeds, initialized):
+def compile_plan(fetch_tensors, target_ops, feeds, initialized):
     """Builds the Plan for fetching `fetch_tensors` and running `target_ops` with `feeds`.
 
     Args:
-      graph: the Graph.
       fetch_tensors: unique Tensors whose values the run returns.
       target_ops: Operations to run (fetched ops).
       feeds: Tensors whose values the caller supplies.
@@ -74,15 +73,14 @@ def compile_plan(graph, fetch_tensors, target_ops, feeds, initialized):
         ops = sorted(_prune(targets, fed, resolved), key=lambda o: o._id)
     for op in ops:
         op.kind.check_plan(op, fed)
-    plan = Plan(graph, ops, fetch_tensors, feeds, resolved)
+    plan = Plan(ops, fetch_tensors, feeds, resolved)
     return plan, tuple(sorted(init_dependent))
 
 
 class Plan:
     """A pruned, ordered, compiled run. Call `run(values, feed_values, rng, donate)`."""
 
-    def __init__(self, graph, ops, fetch_tensors, feeds, resolved):
-        self.graph = graph
+    def __init__(self, ops, fetch_tensors, feeds, resolved):
         self.resolved = resolved
         self.fetches = list(fetch_tensors)
         self.feeds = list(feeds)

@@ -182,9 +182,67 @@ class Session:
             raise RuntimeError("Attempted to use a closed Session.")
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
-        """Runs the graph to compute `fetches` (any nesting of lists, tuples, dicts and
-        namedtuples of Tensors, Operations, Variables or names); returns the same structure of
-        NumPy values (None for Operations)."""
+        """Runs the ops that `fetches` need and returns their values.
+
+        As TF1's `Session.run`: `fetches` may be any nesting of lists, tuples, dicts and
+        namedtuples of Tensors, Operations, Variables or their names, and the result has the same
+        structure, with NumPy arrays for Tensors (NumPy scalars for 0-d ones) and None for
+        Operations. Each distinct (fetches, fed tensors) pair is compiled once into a `jax.jit`
+        step; later runs reuse it. Where TF1 leaves the order of the ops in one run open, we fix
+        it: they take effect in creation order, so a ref variable's plain use sees its value from
+        the start of the run unless a write created earlier also runs (see `tf.Variable`).
+        `options` and `run_metadata` are accepted and ignored.
+
+        Args:
+          fetches: a graph element (Tensor, Operation, Variable, or a name such as "w:0") or any
+            nesting of them in lists, tuples, dicts and namedtuples.
+          feed_dict: {Tensor or name: value} replacing those tensors' values for this run
+            (placeholders must be fed). Values are converted to the tensor's dtype without loss
+            and checked against its static shape.
+          options: a `RunOptions`; ignored.
+          run_metadata: a `RunMetadata`; ignored.
+
+        Returns:
+          `fetches` with every graph element replaced by its value.
+
+        Raises:
+          RuntimeError: the Session is closed.
+          TypeError: a fetch or feed key is not a graph element, or a fed value cannot be
+            converted to the tensor's dtype without loss.
+          ValueError: a fetch or feed key is in another graph, or a fed value has the wrong shape.
+          errors.FailedPreconditionError: the run reads a variable that is not initialized.
+          NotImplementedError: a feed the run cannot honour exactly (a tensor on a
+            differentiated path, or inside a `tf.cond` branch).
+          errors.InvalidArgumentError: a placeholder the run needs is not fed, or a run-time
+            check (scatter index bounds, `tf.Assert`) fails; no variable changes.
+          errors.OutOfRangeError: a `count_up_to` reached its limit; no variable changes.
+
+        Examples:
+          >>> import tfvars_jax as tf
+          >>> with tf.Graph().as_default():
+          ...     x = tf.placeholder(tf.float32, shape=[2])
+          ...     w = tf.Variable([1.0, 2.0], name="w")
+          ...     y = w * x
+          ...     with tf.Session() as sess:
+          ...         sess.run(tf.global_variables_initializer())
+          ...         print(sess.run(y, feed_dict={x: [3.0, 4.0]}))
+          ...         out = sess.run({"y": y, "total": tf.reduce_sum(y)}, feed_dict={x: [1.0, 1.0]})
+          ...         print(out["y"], out["total"])
+          ...         print(sess.run(w.assign([5.0, 6.0]).op))
+          [3. 8.]
+          [1. 2.] 3.0
+          None
+
+          Reading a variable before it is initialized raises, as in TF1:
+
+          >>> with tf.Graph().as_default():
+          ...     w = tf.Variable(1.0, name="w")
+          ...     with tf.Session() as sess:
+          ...         sess.run(w)
+          Traceback (most recent call last):
+          ...
+          tfvars_jax.framework.errors.FailedPreconditionError: ...uninitialized value w...
+        """
         self._check_open()
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
@@ -193,8 +251,40 @@ class Session:
         return mapper.build(values)
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
-        """A function running `fetches` with positional feed values for `feed_list`; it skips the
-        per-call analysis of `run`, as TF1's callable does."""
+        """Returns a function that runs `fetches` with positional values for `feed_list`.
+
+        As TF1's `Session.make_callable`: `f = sess.make_callable(fetches, [x, y])` then
+        `f(x_value, y_value)` equals `sess.run(fetches, {x: x_value, y: y_value})`, but the
+        fetches and feeds are analysed once, here, instead of on every call, so a training loop
+        pays only for the compiled step. The callable accepts (and ignores) the keyword arguments
+        `options` and `run_metadata`, whether or not `accept_options` is set.
+
+        Args:
+          fetches: as in `run`.
+          feed_list: the Tensors (or their names) to feed, in the order the callable takes their
+            values; None for no feeds.
+          accept_options: accepted for TF1 compatibility; no effect.
+
+        Returns:
+          A function `f(*feed_values)` returning what `run(fetches, feed_dict)` returns. It
+          raises as `run` does, and also TypeError for an unknown keyword argument and
+          ValueError when the number of values is not `len(feed_list)`.
+
+        Raises:
+          RuntimeError: the Session is closed.
+          TypeError: a fetch or an entry of `feed_list` is not a graph element.
+          ValueError: a fetch or an entry of `feed_list` is in another graph.
+
+        Examples:
+          >>> import tfvars_jax as tf
+          >>> with tf.Graph().as_default():
+          ...     x = tf.placeholder(tf.float32, shape=[None])
+          ...     total = tf.reduce_sum(x * 2.0)
+          ...     with tf.Session() as sess:
+          ...         double_sum = sess.make_callable(total, feed_list=[x])
+          ...         print(double_sum([1.0, 2.0]), double_sum([10.0]))
+          6.0 20.0
+        """
         self._check_open()
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors = [_feed_tensor(self._graph, f) for f in (feed_list or [])]
@@ -216,7 +306,7 @@ class Session:
     def _plan(self, key, tensors, ops, feed_tensors):
         entry = self._plans.get(key)
         if entry is None:
-            plan, init_dep = compiler.compile_plan(self._graph, tensors, ops, feed_tensors, self._values)
+            plan, init_dep = compiler.compile_plan(tensors, ops, feed_tensors, self._values)
             entry = self._plans[key] = [plan, init_dep, {}]
             if init_dep:
                 entry[2][tuple(n in self._values for n in init_dep)] = plan
@@ -227,7 +317,7 @@ class Session:
         status = tuple(n in self._values for n in init_dep)
         variant = variants.get(status)
         if variant is None:
-            variant, _ = compiler.compile_plan(self._graph, tensors, ops, feed_tensors, self._values)
+            variant, _ = compiler.compile_plan(tensors, ops, feed_tensors, self._values)
             variants[status] = variant
         return variant
 

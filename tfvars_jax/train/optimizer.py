@@ -97,7 +97,43 @@ class Optimizer:
     # ----- gradients --------------------------------------------------------------------
     def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
                           colocate_gradients_with_ops=False, grad_loss=None):
-        """(gradient, variable) pairs of graph tensors; `None` gradients for unconnected variables."""
+        """Adds the gradients of `loss` for the variables; returns (gradient, variable) pairs.
+
+        As TF1's `Optimizer.compute_gradients`: the first half of `minimize`, for changing the
+        gradients (clipping, noise) before `apply_gradients`. A variable that `loss` does not
+        depend on gets None. A `PartitionedVariable` in `var_list` stands for its parts.
+        `gate_gradients` and `colocate_gradients_with_ops` are accepted and have no effect: a run
+        computes every gradient in one compiled step.
+
+        Args:
+          loss: the Tensor to minimize.
+          var_list: the variables to differentiate (default: TRAINABLE_VARIABLES).
+          gate_gradients: GATE_NONE, GATE_OP or GATE_GRAPH; no effect.
+          aggregation_method: as `tf.gradients`'s.
+          colocate_gradients_with_ops: no effect.
+          grad_loss: the gradient to start from instead of ones (a Tensor shaped as `loss`).
+
+        Returns:
+          A list of (gradient Tensor or None, Variable) pairs, in `var_list` order.
+
+        Raises:
+          NotImplementedError: `loss` is a callable (TF1 allows that only in eager mode).
+          ValueError: there are no variables to differentiate.
+
+        Examples:
+          >>> import tfvars_jax as tf
+          >>> with tf.Graph().as_default():
+          ...     w = tf.Variable(3.0, name="w")
+          ...     b = tf.Variable(0.0, name="b")
+          ...     opt = tf.train.GradientDescentOptimizer(0.1)
+          ...     grads_and_vars = opt.compute_gradients(tf.square(w))
+          ...     print([(v.op.name, g is None) for g, v in grads_and_vars])
+          ...     with tf.Session() as sess:
+          ...         sess.run(tf.global_variables_initializer())
+          ...         print(sess.run(grads_and_vars[0][0]))
+          [('w', False), ('b', True)]
+          6.0
+        """
         if callable(loss):
             raise NotImplementedError("compute_gradients with a callable loss is eager-only in TF1; pass a Tensor.")
         loss = convert_to_tensor(loss)
@@ -113,7 +149,41 @@ class Optimizer:
 
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
                  colocate_gradients_with_ops=False, name=None, grad_loss=None):
-        """`compute_gradients` then `apply_gradients`; raises ValueError if no variable gets a gradient."""
+        """Adds an op that takes one optimization step on `loss`, and returns it.
+
+        As TF1's `Optimizer.minimize`: `compute_gradients` then `apply_gradients`. The
+        optimizer's state (Adam's moments, Momentum's accumulator) lives in variables it creates
+        here, named as TF1 names them (`w/Adam`, `beta1_power`), in GLOBAL_VARIABLES: run
+        `tf.global_variables_initializer()` after `minimize`, and checkpoints include them.
+
+        Args:
+          loss: the Tensor to minimize.
+          global_step: a variable to increment by one after each step, or None.
+          var_list: the variables to update (default: TRAINABLE_VARIABLES).
+          gate_gradients, aggregation_method, colocate_gradients_with_ops, grad_loss: as in
+            `compute_gradients`.
+          name: the name of the returned op (default: the optimizer's name).
+
+        Returns:
+          An Operation that updates the variables (and `global_step`); running it returns None.
+
+        Raises:
+          ValueError: no variable to optimize, or `loss` depends on none of them.
+          NotImplementedError: `loss` is a callable.
+
+        Examples:
+          >>> import tfvars_jax as tf
+          >>> with tf.Graph().as_default():
+          ...     w = tf.Variable(1.0, name="w")
+          ...     loss = tf.square(w)  # d(loss)/dw = 2w
+          ...     train_op = tf.train.GradientDescentOptimizer(0.25).minimize(loss)
+          ...     with tf.Session() as sess:
+          ...         sess.run(tf.global_variables_initializer())
+          ...         for _ in range(2):
+          ...             _ = sess.run(train_op)
+          ...         print(sess.run(w))
+          0.25
+        """
         grads_and_vars = self.compute_gradients(loss, var_list=var_list, gate_gradients=gate_gradients,
                                                 aggregation_method=aggregation_method, grad_loss=grad_loss)
         if not [v for g, v in grads_and_vars if g is not None]:
@@ -189,10 +259,42 @@ class Optimizer:
         return names, treedef, state_cls
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
-        """Adds the update op (and `global_step += 1`, and constraint projections) and returns it.
+        """Adds an op that applies the gradients to their variables, and returns it.
+
+        As TF1's `Optimizer.apply_gradients`: the second half of `minimize`. Pairs whose
+        gradient is None are skipped. The update of every variable and of the optimizer's state
+        is one op; then each variable's `constraint` is applied, then `global_step` is
+        incremented. The first call creates the optimizer's state variables (initialize them
+        after it).
+
+        Args:
+          grads_and_vars: (gradient, Variable) pairs, as `compute_gradients` returns them;
+            a gradient may be a Tensor or a value convertible to one.
+          global_step: a variable to increment by one after the update, or None.
+          name: the name of the returned op (default: the optimizer's name).
+
+        Returns:
+          An Operation that applies the update; running it returns None.
 
         Raises:
-          ValueError: no gradients at all, or a pair that is not (Tensor, Variable).
+          ValueError: `grads_and_vars` is empty, or every gradient is None.
+          TypeError: a second element is not a Variable, or a gradient's dtype is not its
+            variable's.
+
+        Examples:
+          >>> import tfvars_jax as tf
+          >>> with tf.Graph().as_default():
+          ...     w = tf.Variable(3.0, name="w")
+          ...     step = tf.train.get_or_create_global_step()
+          ...     opt = tf.train.GradientDescentOptimizer(0.5)
+          ...     grads_and_vars = opt.compute_gradients(tf.square(w))
+          ...     clipped = [(tf.clip_by_value(g, -1.0, 1.0), v) for g, v in grads_and_vars]
+          ...     train_op = opt.apply_gradients(clipped, global_step=step)
+          ...     with tf.Session() as sess:
+          ...         sess.run(tf.global_variables_initializer())
+          ...         _ = sess.run(train_op)
+          ...         print(sess.run(w), sess.run(step))
+          2.5 1
         """
         grads_and_vars = list(grads_and_vars)
         if not grads_and_vars:
@@ -312,15 +414,99 @@ def _tf1(factory, default_name, doc):
     return cls
 
 
-GradientDescentOptimizer = _tf1(tf1_optax.gradient_descent, "GradientDescent",
-                                "TF1's `tf.train.GradientDescentOptimizer(learning_rate)`.")
-MomentumOptimizer = _tf1(tf1_optax.momentum, "Momentum",
-                         "TF1's `tf.train.MomentumOptimizer(learning_rate, momentum, use_nesterov=False)`; "
-                         "slot `w/Momentum`.")
-AdamOptimizer = _tf1(tf1_optax.adam, "Adam",
-                     "TF1's `tf.train.AdamOptimizer(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8)` "
-                     "with TF1's epsilon placement; slots `w/Adam`, `w/Adam_1`, non-slots `beta1_power`, "
-                     "`beta2_power`.")
+GradientDescentOptimizer = _tf1(tf1_optax.gradient_descent, "GradientDescent", """Gradient descent.
+
+    TF1's `tf.train.GradientDescentOptimizer`: `var -= learning_rate * grad`, with the learning
+    rate cast to each variable's dtype as TF1 does (`tf1_optax.gradient_descent`). It keeps no
+    state variables.
+
+    Args:
+      learning_rate: a float, a scalar Tensor, or a callable returning one.
+      use_locking: accepted; no effect (runs are serialised).
+      name: the name of the update ops (default "GradientDescent").
+
+    Raises:
+      TypeError: a missing or unknown argument.
+
+    Examples:
+      >>> import tfvars_jax as tf
+      >>> with tf.Graph().as_default():
+      ...     w = tf.Variable([1.0, 2.0], name="w")
+      ...     train_op = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(w))
+      ...     with tf.Session() as sess:
+      ...         sess.run(tf.global_variables_initializer())
+      ...         _ = sess.run(train_op)
+      ...         print(sess.run(w))
+      [0.5 1.5]
+    """)
+MomentumOptimizer = _tf1(tf1_optax.momentum, "Momentum", """Gradient descent with momentum.
+
+    TF1's `tf.train.MomentumOptimizer` (its `ApplyMomentum` kernel, `tf1_optax.momentum`):
+    `accum = momentum * accum + grad`, then `var -= learning_rate * accum`; with
+    `use_nesterov`, `var -= learning_rate * (grad + momentum * accum)`. The accumulator is the
+    slot variable `<var>/Momentum` (`get_slot(var, "momentum")`), starting at zeros.
+
+    Args:
+      learning_rate: a float, a scalar Tensor, or a callable returning one.
+      momentum: the same.
+      use_nesterov: use Nesterov momentum.
+      use_locking: accepted; no effect (runs are serialised).
+      name: the name of the update ops and the slot suffix (default "Momentum").
+
+    Raises:
+      TypeError: a missing or unknown argument.
+
+    Examples:
+      >>> import tfvars_jax as tf
+      >>> with tf.Graph().as_default():
+      ...     w = tf.Variable(1.0, name="w")
+      ...     opt = tf.train.MomentumOptimizer(learning_rate=0.5, momentum=0.5)
+      ...     train_op = opt.minimize(w)  # the gradient is 1
+      ...     print(opt.get_slot(w, "momentum").op.name)
+      ...     with tf.Session() as sess:
+      ...         sess.run(tf.global_variables_initializer())
+      ...         for _ in range(2):
+      ...             _ = sess.run(train_op)
+      ...             print(sess.run(w))
+      w/Momentum
+      0.5
+      -0.25
+    """)
+AdamOptimizer = _tf1(tf1_optax.adam, "Adam", """Adam, with TF1's epsilon placement.
+
+    TF1's `tf.train.AdamOptimizer` (its `ApplyAdam` kernel, `tf1_optax.adam`):
+    `m += (1 - beta1) * (g - m)`, `v += (1 - beta2) * (g * g - v)`,
+    `var -= lr * sqrt(1 - beta2_power) / (1 - beta1_power) * m / (sqrt(v) + epsilon)`, then
+    `beta1_power *= beta1` and `beta2_power *= beta2`. This differs from `optax.adam`, which
+    adds epsilon to the bias-corrected `sqrt(v)`. The state is TF1's: slots `<var>/Adam` (m)
+    and `<var>/Adam_1` (v), and the non-slot variables `beta1_power` and `beta2_power`, which
+    start at `beta1` and `beta2`.
+
+    Args:
+      learning_rate: a float, a scalar Tensor, or a callable returning one.
+      beta1: the decay of the first moment (the same types).
+      beta2: the decay of the second moment (the same types).
+      epsilon: added to `sqrt(v)` (the same types).
+      use_locking: accepted; no effect (runs are serialised).
+      name: the name of the update ops and the slot suffix (default "Adam").
+
+    Raises:
+      TypeError: an unknown argument.
+
+    Examples:
+      >>> import tfvars_jax as tf
+      >>> with tf.Graph().as_default():
+      ...     w = tf.Variable([1.0, -1.0], name="w")
+      ...     opt = tf.train.AdamOptimizer(learning_rate=0.1)
+      ...     train_op = opt.minimize(tf.reduce_sum(w))
+      ...     print([v.op.name for v in opt.variables()])
+      ...     with tf.Session() as sess:
+      ...         sess.run(tf.global_variables_initializer())
+      ...         _ = sess.run(train_op)
+      ...         print([round(float(x), 4) for x in sess.run(w)])  # a first step moves each by ~lr
+      ['beta1_power', 'beta2_power', 'w/Adam', 'w/Adam_1']
+      [0.9, -1.1]
+    """)
 AdagradOptimizer = _tf1(tf1_optax.adagrad, "Adagrad",
                         "TF1's `tf.train.AdagradOptimizer(learning_rate, initial_accumulator_value=0.1)`.")
 RMSPropOptimizer = _tf1(tf1_optax.rmsprop, "RMSProp",

@@ -397,7 +397,13 @@ class Saver:
 
     def save(self, sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
              write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False):
-        """Saves the variables' current values in `sess`.
+        """Saves the variables' current values in `sess` to a checkpoint, and returns its prefix.
+
+        As TF1's `Saver.save`, and in TF's own V2 format (TensorFlow reads the files): the
+        prefix's `.index` and `.data-00000-of-00001` files are written atomically, then the
+        `checkpoint` state file names the new checkpoint, then checkpoints beyond `max_to_keep`
+        are deleted. Unlike TF1 no `.meta` MetaGraph file is written: `write_meta_graph=True`
+        (the default) warns once per Saver instead.
 
         Args:
           sess: the Session holding the values.
@@ -415,9 +421,29 @@ class Saver:
 
         Raises:
           NotImplementedError: the Saver was built with sharded=True.
-          ValueError: bad latest_filename. (A missing parent directory is created, as TF 1.x's
-            SaveV2 kernel does; TF 2.x's compat.v1 raises ValueError there instead.)
+          RuntimeError: the Saver was built with defer_build=True and `build()` was not called.
+          TypeError: `sess` is not a Session.
+          ValueError: bad latest_filename, or `sess` runs another graph. (A missing parent
+            directory is created, as TF 1.x's SaveV2 kernel does; TF 2.x's compat.v1 raises
+            ValueError there instead.)
           errors.FailedPreconditionError: a variable is uninitialized (nothing is written).
+
+        Examples:
+          >>> import os, shutil, tempfile
+          >>> import tfvars_jax as tf
+          >>> ckpt_dir = tempfile.mkdtemp()
+          >>> with tf.Graph().as_default():
+          ...     w = tf.Variable([1.0, 2.0], name="w")
+          ...     saver = tf.train.Saver()
+          ...     with tf.Session() as sess:
+          ...         sess.run(tf.global_variables_initializer())
+          ...         prefix = os.path.join(ckpt_dir, "model.ckpt")
+          ...         path = saver.save(sess, prefix, global_step=7, write_meta_graph=False)
+          >>> print(os.path.basename(path))
+          model.ckpt-7
+          >>> print(sorted(os.listdir(ckpt_dir)))
+          ['checkpoint', 'model.ckpt-7.data-00000-of-00001', 'model.ckpt-7.index']
+          >>> shutil.rmtree(ckpt_dir)
         """
         if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")
@@ -555,18 +581,39 @@ class Saver:
     def restore(self, sess, save_path):
         """Restores the variables from the checkpoint at `save_path` into `sess`.
 
-        Every key, dtype and shape is checked, and every value read, before any is set: after
-        a failure the session's values are unchanged.
+        As TF1's `Saver.restore`: each variable gets the value saved under its checkpoint key
+        (the variable's name, or the key of a dict `var_list`); restoring also initializes the
+        variables, so no initializer needs to run. Checkpoints written by TensorFlow restore
+        too, sharded ones included. Unlike TF1, every key, dtype and shape is checked, and every
+        value read and checksummed, before any is set: after a failure the session's values are
+        unchanged.
 
         Args:
           sess: the Session.
           save_path: a checkpoint prefix (e.g. from `tf.train.latest_checkpoint`).
 
         Raises:
-          ValueError: save_path is None or names no checkpoint.
+          TypeError: `sess` is not a Session.
+          ValueError: save_path is None or names no checkpoint, or `sess` runs another graph.
           errors.NotFoundError: a key is missing (the message names the closest keys present).
           errors.InvalidArgumentError: a dtype or shape does not match.
           errors.DataLossError: the files are truncated or corrupt.
+
+        Examples:
+          >>> import shutil, tempfile
+          >>> import tfvars_jax as tf
+          >>> ckpt_dir = tempfile.mkdtemp()
+          >>> with tf.Graph().as_default():
+          ...     w = tf.Variable([1.0, 2.0], name="w")
+          ...     saver = tf.train.Saver()
+          ...     with tf.Session() as sess:
+          ...         sess.run(w.initializer)
+          ...         _ = saver.save(sess, ckpt_dir + "/model.ckpt", write_meta_graph=False)
+          ...     with tf.Session() as sess:  # a new session: w is not initialized here
+          ...         saver.restore(sess, tf.train.latest_checkpoint(ckpt_dir))
+          ...         print(sess.run(w))
+          [1. 2.]
+          >>> shutil.rmtree(ckpt_dir)
         """
         if self._is_empty:
             return

@@ -28,7 +28,13 @@ class VariableAggregation:
 
 
 class Variable(TensorOperators):
-    """TF1's `tf.Variable` (a ref variable; `use_resource=True` gives resource-variable reads).
+    """A variable: a named graph handle to a value that persists across `Session.run` calls.
+
+    TF1's `tf.Variable`, a ref variable (`use_resource=True` gives resource-variable reads).
+    Creating one adds TF1's ops: `<name>` (VariableV2), the initializer `<name>/Assign` and the
+    snapshot `<name>/read` that ops use when the variable is used as a tensor. The value lives
+    in each Session, not in the Variable: it is set by running `v.initializer` (or
+    `tf.global_variables_initializer()`) or by restoring a checkpoint.
 
     Differences from TF1, all deliberate: `variable_def`/`import_scope` (protos) raise
     NotImplementedError; `caching_device` and `synchronization`/`aggregation` are recorded only.
@@ -36,6 +42,42 @@ class Variable(TensorOperators):
     the variable had when the run started unless written earlier in that order; `read_value()`
     (and every read of a `use_resource=True` variable) creates a new read that sees preceding
     writes, as TF1 guarantees under `control_dependencies`.
+
+    Args:
+      initial_value: a Tensor or a value convertible to one, or a callable returning one; its
+        shape becomes the variable's unless `shape` is given.
+      trainable: add to TRAINABLE_VARIABLES (default True, False for ON_READ synchronization).
+      collections: the collections to add the variable to (default [GLOBAL_VARIABLES]).
+      validate_shape: False allows an initial value of unknown shape (the shape is unknown).
+      caching_device: recorded only.
+      name: the name (default "Variable"), scoped and uniquified.
+      variable_def, import_scope: not supported.
+      dtype: the dtype; a value is converted to it, a Tensor must have it.
+      expected_shape: a shape the initial value must be compatible with.
+      constraint: `f(value) -> value` applied after each optimizer update.
+      use_resource: True for resource-variable reads.
+      synchronization, aggregation: recorded only (they matter to distribution strategies).
+      shape: the variable's shape, compatible with the initial value's (may be less defined).
+
+    Raises:
+      ValueError: no `initial_value`, an initial value of another dtype or shape, an unknown
+        shape with `validate_shape`, a non-callable `constraint`, a non-list `collections`, or
+        trainable=True with ON_READ synchronization.
+      NotImplementedError: `variable_def` or `import_scope` is given.
+
+    Examples:
+      >>> import tfvars_jax as tf
+      >>> with tf.Graph().as_default():
+      ...     v = tf.Variable([1.0, 2.0], name="v")
+      ...     print(v.name, v.dtype.name, v.shape, v.trainable)
+      ...     update = v.assign_add([10.0, 10.0])
+      ...     with tf.Session() as sess:
+      ...         sess.run(v.initializer)
+      ...         print(sess.run(update))
+      ...         print(sess.run(v))
+      v:0 float32_ref (2,) True
+      [11. 12.]
+      [11. 12.]
     """
 
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,

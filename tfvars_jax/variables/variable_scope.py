@@ -324,12 +324,65 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
                  collections=None, caching_device=None, partitioner=None, validate_shape=True, use_resource=None,
                  custom_getter=None, constraint=None, synchronization=VariableSynchronization.AUTO,
                  aggregation=0):
-    """TF1's `tf.get_variable`: gets or creates `<scope>/<name>` by the current scope's reuse rule.
+    """Gets the variable `<scope>/<name>`, or creates it, by the current scope's reuse rule.
 
-    Default dtype float32 and default initializer glorot_uniform (zeros for integer and bool
-    dtypes). A Tensor or Python value as `initializer` gives the shape (passing `shape` then
-    raises ValueError). With a `partitioner` (or the scope's), a non-scalar variable is created
-    as a `PartitionedVariable` of parts `<name>/part_<i>` (see `partitioned.py`).
+    TF1's `tf.get_variable`, rule for rule: in a scope without reuse a second `get_variable`
+    of one name raises; with `reuse=True` a missing variable raises; with `tf.AUTO_REUSE` it is
+    created once and found afterwards. Arguments left as None come from the enclosing
+    `variable_scope` (initializer, regularizer, partitioner, dtype, ...). The default dtype is
+    float32 and the default initializer glorot_uniform (zeros for integer and bool dtypes).
+    Variables made with `tf.Variable` are invisible here, and `name_scope` does not change the
+    name, as in TF1. `caching_device`, `synchronization` and `aggregation` are recorded only.
+
+    Args:
+      name: the name within the current variable scope.
+      shape: the shape (list, tuple or TensorShape); omitted when `initializer` is a value.
+      dtype: the dtype; defaults to the scope's (float32).
+      initializer: an initializer (`tf.zeros_initializer()`, a Keras-style class or instance,
+        any `f(shape, dtype, partition_info)`), or a Tensor or Python value, which gives the
+        shape and dtype.
+      regularizer: `f(variable) -> Tensor`; its result is added to REGULARIZATION_LOSSES.
+      trainable: add to TRAINABLE_VARIABLES (default True unless `synchronization` is ON_READ).
+      collections: the collections to add the variable to (default [GLOBAL_VARIABLES]).
+      caching_device: recorded only.
+      partitioner: `f(shape, dtype) -> number of parts per dimension`; a non-scalar variable
+        then becomes a `PartitionedVariable` of parts `<name>/part_<i>`.
+      validate_shape: False allows an initial value of unknown shape.
+      use_resource: True makes a resource variable (reads see the writes before them).
+      custom_getter: `f(getter, name, *args, **kwargs)` wrapping the creation, as TF1's.
+      constraint: `f(value) -> value` applied after each optimizer update.
+      synchronization, aggregation: recorded only (they matter to distribution strategies).
+
+    Returns:
+      The new or existing `Variable` (or `PartitionedVariable`).
+
+    Raises:
+      ValueError: the variable exists and the scope does not reuse, it does not exist and the
+        scope reuses, the shape or dtype differs from the existing variable's, both `shape` and
+        a value `initializer` are given, or no initializer fits the dtype.
+
+    Examples:
+      >>> import tfvars_jax as tf
+      >>> with tf.Graph().as_default():
+      ...     with tf.variable_scope("layer"):
+      ...         w = tf.get_variable("w", shape=[2], initializer=tf.ones_initializer())
+      ...     with tf.variable_scope("layer", reuse=True):
+      ...         w_again = tf.get_variable("w")
+      ...     print(w.name, w_again is w)
+      ...     with tf.Session() as sess:
+      ...         sess.run(tf.global_variables_initializer())
+      ...         print(sess.run(w))
+      layer/w:0 True
+      [1. 1.]
+
+      Without reuse, asking twice for one name is an error, as in TF1:
+
+      >>> with tf.Graph().as_default():
+      ...     v = tf.get_variable("v", shape=[])
+      ...     tf.get_variable("v", shape=[])
+      Traceback (most recent call last):
+      ...
+      ValueError: Variable v already exists, disallowed. Did you mean to set reuse=True ...
     """
     store = _store()
     return store.current_scope.get_variable(
@@ -361,9 +414,54 @@ def _unique_scope_name(store, prefix):
 
 
 class variable_scope:  # noqa: N801 - TF1's public name
-    """TF1's `tf.variable_scope(name_or_scope, default_name=None, values=None, initializer=None,
-    regularizer=None, caching_device=None, partitioner=None, custom_getter=None, reuse=None,
-    dtype=None, use_resource=None, constraint=None, auxiliary_name_scope=True)`."""
+    """A context manager that opens a variable scope (and a name scope for ops).
+
+    TF1's `tf.variable_scope`, following TF 1.15's rules: `get_variable` names inside it get
+    the prefix `<scope>/`; reuse is inherited by sub-scopes and cannot be switched back off
+    inside a reusing scope (`reuse=False` means "inherit"); the defaults given here
+    (initializer, regularizer, dtype, ...) apply to every `get_variable` inside. Entering a
+    scope by name a second time reuses the variable-scope name but opens a fresh, uniquified
+    name scope for ops (`dense_1/MatMul`), and `default_name` scopes are uniquified
+    (`block`, `block_1`). Entering a `VariableScope` object jumps to its name.
+
+    Args:
+      name_or_scope: a scope name or a `VariableScope`; None to use `default_name`.
+      default_name: the name, uniquified, when `name_or_scope` is None.
+      values: the Tensors the scope's ops use; their graph becomes the default graph.
+      initializer, regularizer, caching_device, partitioner, dtype, use_resource, constraint:
+        defaults for `get_variable` in this scope.
+      custom_getter: wraps `get_variable` in this scope (chained with an outer scope's getter).
+      reuse: True, `tf.AUTO_REUSE`, or None/False to inherit the enclosing scope's.
+      auxiliary_name_scope: False to open no name scope for ops.
+
+    Returns:
+      On entering, the `VariableScope`.
+
+    Raises:
+      TypeError: neither `name_or_scope` nor `default_name` is given, `name_or_scope` is not a
+        string or VariableScope, or `auxiliary_name_scope` is not a bool.
+      ValueError: `reuse=True` without `name_or_scope` (on entering).
+
+    Examples:
+      >>> import tfvars_jax as tf
+      >>> def dense(x):
+      ...     with tf.variable_scope("dense", reuse=tf.AUTO_REUSE):
+      ...         w = tf.get_variable("w", shape=[2, 1], initializer=tf.ones_initializer())
+      ...         return tf.matmul(x, w)
+      >>> with tf.Graph().as_default():
+      ...     a = dense(tf.constant([[1.0, 2.0]]))
+      ...     b = dense(tf.constant([[3.0, 4.0]]))
+      ...     print([v.name for v in tf.global_variables()])
+      ...     print(a.op.name, b.op.name)
+      ...     with tf.variable_scope(None, default_name="block") as s1:
+      ...         pass
+      ...     with tf.variable_scope(None, default_name="block") as s2:
+      ...         pass
+      ...     print(s1.name, s2.name)
+      ['dense/w:0']
+      dense/MatMul dense_1/MatMul
+      block block_1
+    """
 
     def __init__(self, name_or_scope, default_name=None, values=None, initializer=None, regularizer=None,
                  caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None,
