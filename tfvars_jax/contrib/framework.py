@@ -6,8 +6,9 @@ such as "conv1/weights:0"; `variable` and `model_variable` go through `tf.get_va
 scopes, reuse and partitioners apply. `assign_from_checkpoint`/`assign_from_checkpoint_fn` are
 re-exported from `tfvars_jax.train.checkpoint_utils` (they come with checkpoint reading).
 
-Not here: `VariableDeviceChooser`, and slim's `arg_scope` decoration of `variable` and
-`model_variable`. TF 1.15's deprecation warnings on the global-step aliases are not printed.
+`arg_scope`/`add_arg_scope` come from `tfvars_jax.contrib._arg_scope`; `variable` and
+`model_variable` are decorated with `add_arg_scope`, as in TF 1.15. Not here: `VariableDeviceChooser`.
+TF 1.15's deprecation warnings on the global-step aliases are not printed.
 """
 import functools
 import re
@@ -16,6 +17,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax import _namespace
+from tfvars_jax.contrib._arg_scope import add_arg_scope
+from tfvars_jax.contrib._arg_scope import arg_scope
+from tfvars_jax.contrib._arg_scope import arg_scope_func_key
+from tfvars_jax.contrib._arg_scope import arg_scoped_arguments
+from tfvars_jax.contrib._arg_scope import current_arg_scope
+from tfvars_jax.contrib._arg_scope import has_arg_scope
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
@@ -28,12 +35,13 @@ from tfvars_jax.variables.variable import Variable, VariableAggregation, Variabl
 
 GraphKeys = ops_lib.GraphKeys
 
-__all__ = ["add_model_variable", "assert_global_step", "assert_or_get_global_step", "assign_from_checkpoint",
-           "assign_from_checkpoint_fn", "assign_from_values", "assign_from_values_fn", "create_global_step",
-           "filter_variables", "get_global_step", "get_or_create_global_step", "get_local_variables",
-           "get_model_variables", "get_trainable_variables", "get_unique_variable", "get_variables_by_name",
-           "get_variables_by_suffix", "get_variable_full_name", "get_variables_to_restore", "get_variables",
-           "global_variable", "local_variable", "model_variable", "variable", "zero_initializer"]
+__all__ = ["add_arg_scope", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments", "current_arg_scope",
+           "has_arg_scope", "add_model_variable", "assert_global_step", "assert_or_get_global_step",
+           "assign_from_checkpoint", "assign_from_checkpoint_fn", "assign_from_values", "assign_from_values_fn",
+           "create_global_step", "filter_variables", "get_global_step", "get_or_create_global_step",
+           "get_local_variables", "get_model_variables", "get_trainable_variables", "get_unique_variable",
+           "get_variables_by_name", "get_variables_by_suffix", "get_variable_full_name", "get_variables_to_restore",
+           "get_variables", "global_variable", "local_variable", "model_variable", "variable", "zero_initializer"]
 
 
 # ----- zero_initializer -------------------------------------------------------------------------
@@ -99,6 +107,7 @@ def global_variable(initial_value, validate_shape=True, name=None, use_resource=
                     validate_shape=validate_shape, use_resource=use_resource, name=name)
 
 
+@add_arg_scope
 def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, collections=None,
              caching_device=None, device=None, partitioner=None, custom_getter=None, use_resource=None,
              synchronization=VariableSynchronization.AUTO, aggregation=VariableAggregation.NONE):
@@ -123,6 +132,7 @@ def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, t
         return getter(name, **kwargs)
 
 
+@add_arg_scope
 def model_variable(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None, trainable=True,
                    collections=None, caching_device=None, device=None, partitioner=None, custom_getter=None,
                    use_resource=None, synchronization=VariableSynchronization.AUTO,
