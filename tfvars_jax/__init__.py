@@ -122,6 +122,7 @@ from tfvars_jax.variables.partitioned import fixed_size_partitioner
 from tfvars_jax.variables.partitioned import variable_axis_size_partitioner
 from tfvars_jax.variables.partitioned import min_max_variable_partitioner
 from tfvars_jax.variables.partitioned import PartitionedVariable
+from tfvars_jax.variables.template import make_template
 
 # ----- initializers -------------------------------------------------------------------------------
 from tfvars_jax.variables.initializers import zeros_initializer
@@ -301,7 +302,7 @@ __all__ = [
     "scatter_div", "scatter_min", "scatter_max", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub",
     "count_up_to", "get_variable", "get_variable_scope", "variable_scope", "VariableScope", "AUTO_REUSE",
     "no_regularizer", "fixed_size_partitioner", "variable_axis_size_partitioner",
-    "min_max_variable_partitioner", "PartitionedVariable", "zeros_initializer", "ones_initializer",
+    "min_max_variable_partitioner", "PartitionedVariable", "make_template", "zeros_initializer", "ones_initializer",
     "constant_initializer", "random_uniform_initializer", "random_normal_initializer",
     "truncated_normal_initializer", "uniform_unit_scaling_initializer", "variance_scaling_initializer",
     "glorot_uniform_initializer", "glorot_normal_initializer", "orthogonal_initializer", "placeholder",
