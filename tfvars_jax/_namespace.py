@@ -7,9 +7,9 @@ namespace module ends with `__getattr__ = _namespace.unsupported_getattr(__name_
 
 def unsupported(module_name, attr):
     """The AttributeError for a TF1 name we do not ship."""
-    return AttributeError(f"{module_name}.{attr} is not supported by tfvars_jax yet (it implements TF1's "
-                          "variable system: graphs, variables, sessions, training and checkpoints). "
-                          "File an issue if you need it.")
+    return AttributeError(f"{module_name}.{attr} is not supported by tfvars_jax yet (it implements "
+                          "TF1's variable system: graphs, variables, sessions, training and "
+                          "checkpoints). File an issue if you need it.")
 
 
 def unsupported_getattr(module_name):

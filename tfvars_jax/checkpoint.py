@@ -57,7 +57,8 @@ def _is_string(value):
 
 def _encode_strings(value):
     flat = [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in np.asarray(value, dtype=object).ravel()]
-    return {"shape": list(np.shape(value)), "b64": [base64.b64encode(v).decode("ascii") for v in flat]}
+    return {"shape": list(np.shape(value)),
+            "b64": [base64.b64encode(v).decode("ascii") for v in flat]}
 
 
 def _decode_strings(entry):
@@ -78,7 +79,8 @@ def _save_values(directory, values, counter, force):
         raise errors.AlreadyExistsError(None, None, f"{directory} already exists; pass force=True to replace it.")
     arrays = {k: v for k, v in values.items() if not _is_string(v)}
     strings = {k: _encode_strings(v) for k, v in values.items() if _is_string(v)}
-    meta = {"format": _FORMAT, "counter": int(counter), "strings": strings, "arrays": sorted(arrays)}
+    meta = {"format": _FORMAT, "counter": int(counter), "strings": strings,
+            "arrays": sorted(arrays)}
     items = {"meta": ocp.args.JsonSave(meta)}
     if arrays:
         items["state"] = ocp.args.StandardSave(arrays)
@@ -119,7 +121,8 @@ def _load(directory):
         raise errors.NotFoundError(None, None, f"No Orbax checkpoint at {directory}")
     checkpointer = _checkpointer(ocp)
     try:
-        meta = checkpointer.restore(directory, args=ocp.args.Composite(meta=ocp.args.JsonRestore())).meta
+        meta = checkpointer.restore(directory,
+                                    args=ocp.args.Composite(meta=ocp.args.JsonRestore())).meta
         if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
             raise ValueError("not a tfvars_jax checkpoint (no tfvars_jax metadata)")
         values = {}
@@ -129,9 +132,11 @@ def _load(directory):
                 raise ValueError("the saved arrays do not match the metadata")
             values.update(state)
     except FileNotFoundError as exc:
-        raise errors.NotFoundError(None, None, f"Orbax checkpoint {directory} is incomplete: {exc}") from exc
+        raise errors.NotFoundError(None, None,
+                                   f"Orbax checkpoint {directory} is incomplete: {exc}") from exc
     except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise errors.DataLossError(None, None, f"Orbax checkpoint {directory} cannot be read: {exc}") from exc
+        raise errors.DataLossError(None, None,
+                                   f"Orbax checkpoint {directory} cannot be read: {exc}") from exc
     values.update({k: _decode_strings(v) for k, v in meta["strings"].items()})
     return values, int(meta["counter"])
 

@@ -13,8 +13,9 @@ from tfvars_jax.ops.check_ops import assert_none_equal
 from tfvars_jax.ops.check_ops import assert_positive
 
 __all__ = [
-    "Assert", "assert_equal", "assert_greater", "assert_greater_equal", "assert_less", "assert_less_equal",
-    "assert_negative", "assert_non_negative", "assert_non_positive", "assert_none_equal", "assert_positive",
+    "Assert", "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
+    "assert_less_equal", "assert_negative", "assert_non_negative", "assert_non_positive",
+    "assert_none_equal", "assert_positive",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

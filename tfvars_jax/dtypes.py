@@ -20,8 +20,8 @@ from tfvars_jax.framework.dtypes import complex128
 from tfvars_jax.framework.dtypes import string
 
 __all__ = [
-    "DType", "as_dtype", "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64",
-    "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128", "string",
+    "DType", "as_dtype", "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32",
+    "int64", "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128", "string",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -26,8 +26,8 @@ from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
 from tfvars_jax.variables import initialization
 
-__all__ = ["make_step", "make_init", "split", "merge", "trainable_names", "transform", "Transformed",
-           "tf_precision"]
+__all__ = ["make_step", "make_init", "split", "merge", "trainable_names", "transform",
+           "Transformed", "tf_precision"]
 
 
 def make_step(fetches, feeds=(), graph=None):
@@ -65,13 +65,14 @@ def make_step(fetches, feeds=(), graph=None):
                              f"got {len(feed_values)}")
         missing = [n for n in plan.inputs if n not in state]
         if missing:
-            raise KeyError(f"The state has no value for {missing}; build it with make_init() or sess.state.")
+            raise KeyError(f"The state has no value for {missing}; build it with make_init() or "
+                           "sess.state.")
         donated = {n: state[n] for n in plan.donated}
         readonly = {n: state[n] for n in plan.readonly}
         dev_feeds = tuple(jnp.asarray(v, feeds[i].dtype.base_dtype.as_numpy_dtype)
                           for i, v in zip(plan.dev_feed, feed_values))
-        outs, new_vars, _ = plan.step(donated, readonly, dev_feeds, compiler.rng_input(state.counter),
-                                          mode="trace")
+        outs, new_vars, _ = plan.step(donated, readonly, dev_feeds,
+                                      compiler.rng_input(state.counter), mode="trace")
         values = [None] * len(plan.fetches)
         for i, v in zip(plan.dev_fetch, outs):
             values[i] = v
@@ -146,7 +147,8 @@ def transform(fn):
     graphs = {}
 
     def build(inputs):
-        sig = tuple((tuple(np.shape(a)), np.dtype(a.dtype if hasattr(a, "dtype") else np.asarray(a).dtype).str)
+        sig = tuple((tuple(np.shape(a)),
+                     np.dtype(a.dtype if hasattr(a, "dtype") else np.asarray(a).dtype).str)
                     for a in inputs)
         if sig not in graphs:
             graph = ops_lib.Graph()
@@ -158,7 +160,8 @@ def transform(fn):
         return graphs[sig]
 
     def init(rng, *inputs):
-        seed = rng if isinstance(rng, (int, np.integer)) else int(jax.random.randint(rng, (), 0, 2 ** 31 - 1))
+        seed = rng if isinstance(rng, (int, np.integer)) else int(jax.random.randint(rng, (), 0,
+                                                                                     2 ** 31 - 1))
         return build(inputs)[1](seed)
 
     def apply(state, *inputs):

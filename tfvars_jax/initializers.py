@@ -24,9 +24,9 @@ from tfvars_jax.variables.initialization import variables_initializer as variabl
 
 __all__ = [
     "zeros", "ones", "constant", "random_uniform", "random_normal", "truncated_normal",
-    "uniform_unit_scaling", "variance_scaling", "glorot_uniform", "glorot_normal", "orthogonal", "identity",
-    "he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "global_variables", "local_variables",
-    "variables",
+    "uniform_unit_scaling", "variance_scaling", "glorot_uniform", "glorot_normal", "orthogonal",
+    "identity", "he_normal", "he_uniform", "lecun_normal", "lecun_uniform", "global_variables",
+    "local_variables", "variables",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

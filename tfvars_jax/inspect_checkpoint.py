@@ -81,9 +81,11 @@ def print_tensors_in_checkpoint_file(file_name, tensor_name, all_tensors, all_te
         if not reader.has_tensor(tensor_name):
             print(f"Tensor {tensor_name} not found in checkpoint", file=out)
             return False
-        print(f"tensor: {tensor_name} ({name_of(dtypes_[tensor_name])}) {shapes[tensor_name]}", file=out)
+        print(f"tensor: {tensor_name} ({name_of(dtypes_[tensor_name])}) {shapes[tensor_name]}",
+              file=out)
         print(reader.get_tensor(tensor_name), file=out)
-    print(f"# Total number of params: {_count_total_params(reader, count_exclude_pattern)}", file=out)
+    print(f"# Total number of params: {_count_total_params(reader, count_exclude_pattern)}",
+          file=out)
     return True
 
 
@@ -91,7 +93,8 @@ def _parse_printoptions(text):
     options = {}
     for item in filter(None, (text or "").split(",")):
         if "=" not in item:
-            raise argparse.ArgumentTypeError(f"--printoptions expects name=value pairs, got {item!r}")
+            raise argparse.ArgumentTypeError("--printoptions expects name=value pairs, got "
+                                             f"{item!r}")
         key, value = item.split("=", 1)
         if key == "threshold" and value in ("sys.maxsize", "inf"):
             options[key] = sys.maxsize
@@ -108,13 +111,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="tfvars-inspect-checkpoint",
         description="List or print the tensors of a TensorFlow V2 checkpoint (no TensorFlow needed).")
-    parser.add_argument("prefix", nargs="?", help="checkpoint prefix (e.g. model.ckpt-1000) or directory")
+    parser.add_argument("prefix", nargs="?",
+                        help="checkpoint prefix (e.g. model.ckpt-1000) or directory")
     parser.add_argument("--file_name", default="", help="the checkpoint prefix (TF's spelling)")
     parser.add_argument("--tensor_name", default="", help="print this tensor")
     parser.add_argument("--all_tensors", action="store_true", help="print every tensor's value")
     parser.add_argument("--all_tensor_names", action="store_true", help="print every tensor's name")
-    parser.add_argument("--count_exclude_pattern", default="", help="regex of names left out of the count")
-    parser.add_argument("--printoptions", default="", help="numpy print options, e.g. threshold=sys.maxsize")
+    parser.add_argument("--count_exclude_pattern", default="",
+                        help="regex of names left out of the count")
+    parser.add_argument("--printoptions", default="",
+                        help="numpy print options, e.g. threshold=sys.maxsize")
     args = parser.parse_args(argv)
     file_name = args.prefix or args.file_name
     if not file_name:

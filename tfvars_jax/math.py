@@ -47,12 +47,12 @@ from tfvars_jax.ops.math_ops import not_equal
 from tfvars_jax.ops.math_ops import pow  # noqa: A004
 
 __all__ = [
-    "add", "subtract", "multiply", "truediv", "divide", "floordiv", "floormod", "maximum", "minimum", "exp",
-    "log", "sqrt", "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil", "round", "abs",
-    "negative", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod", "reduce_any",
-    "reduce_all", "reduce_logsumexp", "argmax", "argmin", "log_sigmoid", "is_nan", "is_inf", "is_finite",
-    "logical_and", "logical_or", "logical_not", "logical_xor", "less", "greater", "equal", "not_equal",
-    "pow",
+    "add", "subtract", "multiply", "truediv", "divide", "floordiv", "floormod", "maximum",
+    "minimum", "exp", "log", "sqrt", "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil",
+    "round", "abs", "negative", "reduce_sum", "reduce_mean", "reduce_max", "reduce_min",
+    "reduce_prod", "reduce_any", "reduce_all", "reduce_logsumexp", "argmax", "argmin",
+    "log_sigmoid", "is_nan", "is_inf", "is_finite", "logical_and", "logical_or", "logical_not",
+    "logical_xor", "less", "greater", "equal", "not_equal", "pow",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

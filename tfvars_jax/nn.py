@@ -24,8 +24,8 @@ from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits_v2
 from tfvars_jax.ops.nn_ops import sigmoid_cross_entropy_with_logits
 
 __all__ = [
-    "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu", "softmax",
-    "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
+    "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
+    "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
     "sparse_softmax_cross_entropy_with_logits", "dropout", "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
 ]

@@ -10,8 +10,8 @@ import contextlib
 import functools
 import inspect
 
-__all__ = ["add_arg_scope", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments", "current_arg_scope",
-           "has_arg_scope"]
+__all__ = ["add_arg_scope", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments",
+           "current_arg_scope", "has_arg_scope"]
 
 _ARGSTACK = [{}]
 _DECORATED_OPS = {}  # key -> the names of the function's keyword arguments
@@ -86,11 +86,13 @@ def arg_scope(list_ops_or_scope, **kwargs):
     """
     if isinstance(list_ops_or_scope, dict):
         if kwargs:
-            raise ValueError("When attempting to re-use a scope by suppling a dictionary, kwargs must be empty.")
+            raise ValueError("When attempting to re-use a scope by suppling a dictionary, kwargs "
+                             "must be empty.")
         current_scope = list_ops_or_scope.copy()
     else:
         if not isinstance(list_ops_or_scope, (list, tuple)):
-            raise TypeError("list_ops_or_scope must either be a list/tuple or reused scope (i.e. dict)")
+            raise TypeError("list_ops_or_scope must either be a list/tuple or reused scope (i.e. "
+                            "dict)")
         current_scope = current_arg_scope().copy()
         for op in list_ops_or_scope:
             key = arg_scope_func_key(op)

@@ -35,13 +35,15 @@ from tfvars_jax.variables.variable import Variable, VariableAggregation, Variabl
 
 GraphKeys = ops_lib.GraphKeys
 
-__all__ = ["add_arg_scope", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments", "current_arg_scope",
-           "has_arg_scope", "add_model_variable", "assert_global_step", "assert_or_get_global_step",
-           "assign_from_checkpoint", "assign_from_checkpoint_fn", "assign_from_values", "assign_from_values_fn",
-           "create_global_step", "filter_variables", "get_global_step", "get_or_create_global_step",
-           "get_local_variables", "get_model_variables", "get_trainable_variables", "get_unique_variable",
-           "get_variables_by_name", "get_variables_by_suffix", "get_variable_full_name", "get_variables_to_restore",
-           "get_variables", "global_variable", "local_variable", "model_variable", "variable", "zero_initializer"]
+__all__ = ["add_arg_scope", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments",
+           "current_arg_scope", "has_arg_scope", "add_model_variable", "assert_global_step",
+           "assert_or_get_global_step", "assign_from_checkpoint", "assign_from_checkpoint_fn",
+           "assign_from_values", "assign_from_values_fn", "create_global_step", "filter_variables",
+           "get_global_step", "get_or_create_global_step", "get_local_variables",
+           "get_model_variables", "get_trainable_variables", "get_unique_variable",
+           "get_variables_by_name", "get_variables_by_suffix", "get_variable_full_name",
+           "get_variables_to_restore", "get_variables", "global_variable", "local_variable",
+           "model_variable", "variable", "zero_initializer"]
 
 
 # ----- zero_initializer -------------------------------------------------------------------------
@@ -65,7 +67,8 @@ def zero_initializer(ref, use_locking=True, name="zero_initializer"):
     ref_tensor = var_op.outputs[0]
     shape = ref_tensor.shape
     if not shape.is_fully_defined():
-        raise ValueError(f"zero_initializer needs a variable of fully defined shape, '{var_op.name}' has {shape}.")
+        raise ValueError("zero_initializer needs a variable of fully defined shape, "
+                         f"'{var_op.name}' has {shape}.")
     graph = var_op.graph
     with graph.as_default():
         full_name = graph.unique_name(name)
@@ -73,7 +76,8 @@ def zero_initializer(ref, use_locking=True, name="zero_initializer"):
             is_init = state_ops.is_initialized_op(var_op)
         dtype = ref_tensor.dtype.base_dtype
         return state_ops._write("ZeroInitializer", _zero_initializer_kernel, var_op, [is_init], full_name + "/",
-                                attrs={"shape": tuple(shape.as_list()), "dtype": np.dtype(dtype.as_numpy_dtype)},
+                                attrs={"shape": tuple(shape.as_list()),
+                                       "dtype": np.dtype(dtype.as_numpy_dtype)},
                                 needs_old=False)
 
 
@@ -108,9 +112,10 @@ def global_variable(initial_value, validate_shape=True, name=None, use_resource=
 
 
 @add_arg_scope
-def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True, collections=None,
-             caching_device=None, device=None, partitioner=None, custom_getter=None, use_resource=None,
-             synchronization=VariableSynchronization.AUTO, aggregation=VariableAggregation.NONE):
+def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=True,
+             collections=None, caching_device=None, device=None, partitioner=None,
+             custom_getter=None, use_resource=None, synchronization=VariableSynchronization.AUTO,
+             aggregation=VariableAggregation.NONE):
     """Gets or creates a variable with `tf.get_variable` (current scope's reuse rules).
 
     `collections` defaults to [GLOBAL_VARIABLES] (duplicates removed); `device` (a string or
@@ -123,9 +128,10 @@ def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, t
     getter = variable_scope.get_variable
     if custom_getter is not None:
         getter = functools.partial(custom_getter, reuse=variable_scope.get_variable_scope().reuse)
-    kwargs = dict(shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer, trainable=trainable,
-                  collections=collections, caching_device=caching_device, partitioner=partitioner,
-                  use_resource=use_resource, synchronization=synchronization, aggregation=aggregation)
+    kwargs = dict(shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+                  trainable=trainable, collections=collections, caching_device=caching_device,
+                  partitioner=partitioner, use_resource=use_resource,
+                  synchronization=synchronization, aggregation=aggregation)
     if not device:  # TF1's `device('')` merges nothing: the surrounding device stays
         return getter(name, **kwargs)
     with ops_lib.device(device):
@@ -133,16 +139,18 @@ def variable(name, shape=None, dtype=None, initializer=None, regularizer=None, t
 
 
 @add_arg_scope
-def model_variable(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None, trainable=True,
-                   collections=None, caching_device=None, device=None, partitioner=None, custom_getter=None,
-                   use_resource=None, synchronization=VariableSynchronization.AUTO,
+def model_variable(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
+                   trainable=True, collections=None, caching_device=None, device=None,
+                   partitioner=None, custom_getter=None, use_resource=None,
+                   synchronization=VariableSynchronization.AUTO,
                    aggregation=VariableAggregation.NONE):
     """`variable(...)` that is also in GLOBAL_VARIABLES and MODEL_VARIABLES."""
     collections = list(collections or [])
     collections += [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
-    return variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-                    trainable=trainable, collections=collections, caching_device=caching_device, device=device,
-                    partitioner=partitioner, custom_getter=custom_getter, use_resource=use_resource,
+    return variable(name, shape=shape, dtype=dtype, initializer=initializer,
+                    regularizer=regularizer, trainable=trainable, collections=collections,
+                    caching_device=caching_device, device=device, partitioner=partitioner,
+                    custom_getter=custom_getter, use_resource=use_resource,
                     synchronization=synchronization, aggregation=aggregation)
 
 

@@ -52,9 +52,10 @@ def session_for(session, graph, what):
     `Operation.run()`, `Variable.eval()`/`load()`)."""
     session = session or SESSIONS.current()
     if session is None:
-        raise ValueError(f"Cannot evaluate tensor using `{what}`: No default session is registered. Use "
-                         "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`")
+        raise ValueError(f"Cannot evaluate tensor using `{what}`: No default session is "
+                         "registered. Use `with sess.as_default()` or pass an explicit session to "
+                         "`eval(session=sess)`")
     if session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is different "
-                         "from the session's graph.")
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
+                         "different from the session's graph.")
     return session

@@ -25,9 +25,11 @@ def parse(spec):
         fields = part.split(":")
         if fields[0].lower() == "device":
             fields = fields[1:]
-        if len(fields) in (1, 2) and fields[0] and (fields[0].upper() in ("CPU", "GPU", "TPU") or fields[0] == "*"
+        if len(fields) in (1, 2) and fields[0] and (fields[0].upper() in ("CPU", "GPU",
+                                                                          "TPU") or fields[0] == "*"
                                                     or re.fullmatch(r"[A-Za-z_]+", fields[0])):
-            out["device_type"] = fields[0].upper() if fields[0].lower() in ("cpu", "gpu", "tpu") else fields[0]
+            out["device_type"] = fields[0].upper() if fields[0].lower() in ("cpu", "gpu",
+                                                                            "tpu") else fields[0]
             if len(fields) == 2 and fields[1] != "*":
                 out["device_index"] = int(fields[1])
             continue

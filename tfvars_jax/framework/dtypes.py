@@ -142,13 +142,15 @@ _BY_ENUM = {d.as_datatype_enum: d for d in list(_BY_NAME.values()) + list(_REFS.
 _BY_NP = {np.dtype(np_t): _BY_NAME[name] for name, np_t, _ in _SPECS}
 _ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
 
-float16, float32, float64, bfloat16 = (_BY_NAME[n] for n in ("float16", "float32", "float64", "bfloat16"))
+float16, float32, float64, bfloat16 = (_BY_NAME[n] for n in ("float16", "float32", "float64",
+                                                             "bfloat16"))
 half, double = float16, float64
 int8, int16, int32, int64 = (_BY_NAME[n] for n in ("int8", "int16", "int32", "int64"))
 uint8, uint16, uint32, uint64 = (_BY_NAME[n] for n in ("uint8", "uint16", "uint32", "uint64"))
 bool = _BY_NAME["bool"]  # noqa: A001 - TF1's public name
 complex64, complex128, string = _BY_NAME["complex64"], _BY_NAME["complex128"], _BY_NAME["string"]
-float32_ref, float64_ref, int32_ref, int64_ref = (_REFS[n] for n in ("float32", "float64", "int32", "int64"))
+float32_ref, float64_ref, int32_ref, int64_ref = (_REFS[n] for n in ("float32", "float64", "int32",
+                                                                     "int64"))
 
 
 _PYTHON_TYPES = {builtins.float: _BY_NAME["float32"], builtins.bool: _BY_NAME["bool"]}
@@ -210,7 +212,8 @@ def dtype_of_value(value):
     arr = np.asarray(value)
     if arr.dtype.kind in "SUO":
         return string
-    if arr.dtype == np.float64 and not isinstance(value, np.ndarray) and not isinstance(value, np.generic):
+    if arr.dtype == np.float64 and not isinstance(value,
+                                                  np.ndarray) and not isinstance(value, np.generic):
         return float32  # nested Python lists of floats
     if arr.dtype == np.int64 and not isinstance(value, (np.ndarray, np.generic)):
         return int32 if arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31) else int64
@@ -246,7 +249,8 @@ def convert_value(value, dtype, target="a constant", copy=True):
             if not isinstance(item, (str, bytes, np.str_, np.bytes_)):
                 raise fail(f"{item!r} of type '{type(item).__name__}' is not a string")
         if arr.size:
-            arr = np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s), otypes=[object])(arr)
+            arr = np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s),
+                               otypes=[object])(arr)
         return arr
     np_dtype = np.dtype(dtype.as_numpy_dtype)
     arr = np.asarray(value)

@@ -41,7 +41,8 @@ UnknownError = _make("UnknownError", UNKNOWN, "An unknown error.")
 InvalidArgumentError = _make("InvalidArgumentError", INVALID_ARGUMENT,
                              "An argument (a fed value, a shape, an index) is invalid.")
 DeadlineExceededError = _make("DeadlineExceededError", DEADLINE_EXCEEDED, "A deadline passed.")
-NotFoundError = _make("NotFoundError", NOT_FOUND, "A requested entity (file, tensor) was not found.")
+NotFoundError = _make("NotFoundError", NOT_FOUND,
+                      "A requested entity (file, tensor) was not found.")
 AlreadyExistsError = _make("AlreadyExistsError", ALREADY_EXISTS, "An entity already exists.")
 PermissionDeniedError = _make("PermissionDeniedError", PERMISSION_DENIED, "Permission denied.")
 ResourceExhaustedError = _make("ResourceExhaustedError", RESOURCE_EXHAUSTED,
@@ -54,5 +55,6 @@ OutOfRangeError = _make("OutOfRangeError", OUT_OF_RANGE,
 UnimplementedError = _make("UnimplementedError", UNIMPLEMENTED, "The operation is not implemented.")
 InternalError = _make("InternalError", INTERNAL, "An internal invariant broke.")
 UnavailableError = _make("UnavailableError", UNAVAILABLE, "The service is unavailable.")
-DataLossError = _make("DataLossError", DATA_LOSS, "Unrecoverable data loss or corruption (a damaged file).")
+DataLossError = _make("DataLossError", DATA_LOSS,
+                      "Unrecoverable data loss or corruption (a damaged file).")
 UnauthenticatedError = _make("UnauthenticatedError", UNAUTHENTICATED, "Not authenticated.")

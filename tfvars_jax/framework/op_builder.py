@@ -34,8 +34,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     """
     if isinstance(value, ops_lib.Tensor):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
-            raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for Tensor "
-                             f"with dtype {value.dtype.name}: {value!r}")
+            raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for "
+                             f"Tensor with dtype {value.dtype.name}: {value!r}")
         return value
     if hasattr(value, "_as_tensor"):
         return value._as_tensor(dtype)
@@ -44,7 +44,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
                         f"name={name}).")
     if isinstance(value, (list, tuple)) and any(_is_symbolic(v) for v in _flatten(value)):
         if _list_packer is None:
-            raise TypeError("Converting a list holding Tensors needs the op library (import tfvars_jax).")
+            raise TypeError("Converting a list holding Tensors needs the op library (import "
+                            "tfvars_jax).")
         return _list_packer(value, dtype, name or "packed")
     hint = dtype if dtype is not None else (preferred_dtype or dtype_hint)
     return constant(value, dtype=dtype, name=name or "Const", _hint=hint)
@@ -104,8 +105,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False, _h
                 flat[arr.size:] = arr.reshape(-1)[-1]
                 arr = flat.reshape(shape)
             else:
-                raise ValueError(f"Too many elements provided. Needed at most {int(np.prod(shape))}, "
-                                f"but received {arr.size}")
+                raise ValueError("Too many elements provided. Needed at most "
+                                 f"{int(np.prod(shape))}, but received {arr.size}")
     op = make_op("Const", None, [], name=name, attrs={"value": arr, "dtype": dtype},
                  out_specs=[(dtype, TensorShape(arr.shape))], kind=CONST)
     out = op.outputs[0]
@@ -133,7 +134,8 @@ def _spec_of(t, stand_in, aligned=None):
     if dims is None or t.dtype.base_dtype == dtypes.string:
         raise _UnknownRank()
     n = len(dims)
-    dims = tuple((aligned or {}).get(n - i, stand_in) if d is None else d for i, d in enumerate(dims))
+    dims = tuple((aligned or {}).get(n - i, stand_in) if d is None else d for i,
+                 d in enumerate(dims))
     return jax.ShapeDtypeStruct(dims, np.dtype(t.dtype.as_numpy_dtype))
 
 
@@ -179,7 +181,8 @@ def infer_outputs(op_type, fn, attrs, inputs, name):
             # An unknown dim may have to equal a known one (`[None] + [3]`): give it that size.
             aligned = _broadcast_known(inputs)
             try:
-                results = [_eval_shape(fn, attrs, statics, [_spec_of(t, k, aligned) for t in inputs])
+                results = [_eval_shape(fn, attrs, statics,
+                                       [_spec_of(t, k, aligned) for t in inputs])
                            for k in _STAND_INS]
             except Exception:  # noqa: BLE001 - genuinely unknown
                 return None
@@ -289,18 +292,21 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     graph = graph or ops_lib.graph_of(inputs)
     for t in inputs:
         if t.graph is not graph:
-            raise ValueError(f"Tensor {t.name} must be from the same graph as the other inputs of {op_type}.")
+            raise ValueError(f"Tensor {t.name} must be from the same graph as the other inputs of "
+                             f"{op_type}.")
     graph._check_not_finalized()
     name = name or op_type
     full_name = name[:-1] if name.endswith("/") else graph.unique_name(name)
     if out_specs is None:
         if any(t.dtype == dtypes.string for t in inputs):
-            raise NotImplementedError(f"{op_type} ('{full_name}') on a tf.string input is not supported: "
-                                      "string tensors can only be created, assigned, read and fetched.")
+            raise NotImplementedError(f"{op_type} ('{full_name}') on a tf.string input is not "
+                                      "supported: string tensors can only be created, assigned, "
+                                      "read and fetched.")
         out_specs = infer_outputs(op_type, fn, attrs, inputs, full_name)
         if out_specs is None:
             # Unknown shapes: we still need dtypes and the number of outputs.
-            out_specs = [(d, TensorShape(None)) for d, _ in _dtypes_only(fn, attrs, inputs, num_outputs)]
+            out_specs = [(d, TensorShape(None)) for d,
+                         _ in _dtypes_only(fn, attrs, inputs, num_outputs)]
     kernel = functools.partial(fn, **attrs) if (fn is not None and attrs) else fn
     op = ops_lib.Operation(graph, full_name, op_type, inputs, graph._current_control_inputs(inputs),
                            "", kernel, kind, attrs, var=var, check=check, needs_old=needs_old)

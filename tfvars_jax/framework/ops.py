@@ -84,13 +84,14 @@ class Tensor:
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
     def __bool__(self):
-        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
-                        "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as "
-                        "tf.cond to execute subgraphs conditioned on the value of a tensor.")
+        raise TypeError("Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not "
+                        "None:` instead of `if t:` to test if a tensor is defined, and use "
+                        "TensorFlow ops such as tf.cond to execute subgraphs conditioned on the "
+                        "value of a tensor.")
 
     def __len__(self):
-        raise TypeError(f"len is not well defined for symbolic Tensors ({self.name}). Use tf.shape(x) "
-                        "or x.shape instead.")
+        raise TypeError(f"len is not well defined for symbolic Tensors ({self.name}). Use "
+                        "tf.shape(x) or x.shape instead.")
 
     # `==` and hashing stay object identity (TF1 graph mode), at C speed: tensors key many dicts.
 
@@ -106,8 +107,8 @@ class Operation:
     """
 
     def __init__(self, graph, name: str, op_type: str, inputs, control_inputs, device: str, kernel,
-                 kind: OpKind, attrs: dict, *, var: Optional[str] = None, check: Optional[RunCheck] = None,
-                 needs_old: bool = True):
+                 kind: OpKind, attrs: dict, *, var: Optional[str] = None,
+                 check: Optional[RunCheck] = None, needs_old: bool = True):
         self._graph = graph
         self._name = name
         self._type = op_type
@@ -425,11 +426,13 @@ class Graph:
                 try:
                     return op._outputs[int(idx)]
                 except (ValueError, IndexError):
-                    raise KeyError(f"The name '{obj}' refers to a Tensor which does not exist. The operation, "
-                                   f"'{op_name}', exists but only has {len(op._outputs)} outputs.") from None
+                    raise KeyError(f"The name '{obj}' refers to a Tensor which does not exist. The "
+                                   f"operation, '{op_name}', exists but only has "
+                                   f"{len(op._outputs)} outputs.") from None
             if not allow_operation:
-                raise ValueError(f"The name '{obj}' looks like an (invalid) Operation name, not a Tensor. "
-                                 "Tensor names must be of the form \"<op_name>:<output_index>\".")
+                raise ValueError(f"The name '{obj}' looks like an (invalid) Operation name, not a "
+                                 "Tensor. Tensor names must be of the form "
+                                 "\"<op_name>:<output_index>\".")
             op = self._ops_by_name.get(obj)
             if op is None:
                 raise KeyError(f"The name '{obj}' refers to an Operation not in the graph.")
@@ -442,7 +445,8 @@ class Graph:
             if obj.graph is not self:
                 raise ValueError(f"Operation {obj.name} is not an element of this graph.")
             return obj
-        kinds = " or ".join(k for k, ok in (("Tensor", allow_tensor), ("Operation", allow_operation)) if ok)
+        kinds = " or ".join(k for k,
+                            ok in (("Tensor", allow_tensor), ("Operation", allow_operation)) if ok)
         raise TypeError(f"Can not convert a {type(obj).__name__} into a {kinds}.")
 
     # ----- collections --------------------------------------------------------------------
@@ -466,7 +470,8 @@ class Graph:
         if scope is None:
             return list(items)
         regex = re.compile(scope)
-        return [item for item in items if getattr(item, "name", None) is not None and regex.match(item.name)]
+        return [item for item in items if getattr(item, "name",
+                                                  None) is not None and regex.match(item.name)]
 
     def get_all_collection_keys(self):
         return [k for k in self._collections if isinstance(k, str)]
@@ -547,8 +552,8 @@ def reset_default_graph():
     """
     global _global_default_graph
     if context.GRAPHS.stack:
-        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need "
-                             "a cleared graph, exit the nesting and create a new graph.")
+        raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
+                             "need a cleared graph, exit the nesting and create a new graph.")
     _global_default_graph = Graph()
 
 

@@ -41,8 +41,8 @@ __all__ = [
     "Initializer", "Zeros", "zeros", "Ones", "ones", "Constant", "constant", "RandomNormal",
     "random_normal", "normal", "RandomUniform", "random_uniform", "uniform", "TruncatedNormal",
     "truncated_normal", "VarianceScaling", "Orthogonal", "orthogonal", "Identity", "identity",
-    "GlorotUniform", "glorot_uniform", "GlorotNormal", "glorot_normal", "lecun_normal", "lecun_uniform",
-    "he_normal", "he_uniform", "get", "serialize", "deserialize",
+    "GlorotUniform", "glorot_uniform", "GlorotNormal", "glorot_normal", "lecun_normal",
+    "lecun_uniform", "he_normal", "he_uniform", "get", "serialize", "deserialize",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -42,8 +42,8 @@ def placeholder(dtype, shape=None, name=None):
     dtype = dtypes.as_dtype(dtype).base_dtype
     shape = as_shape(shape)
     op = make_op("Placeholder", None, [], name=name or "Placeholder",
-                 attrs={"dtype": dtype, "shape": shape}, out_specs=[(dtype, shape)], kind=PLACEHOLDER,
-                 graph=ops_lib.get_default_graph())
+                 attrs={"dtype": dtype, "shape": shape}, out_specs=[(dtype, shape)],
+                 kind=PLACEHOLDER, graph=ops_lib.get_default_graph())
     return op.outputs[0]
 
 
@@ -57,16 +57,17 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002
     x = convert_to_tensor(input)
     shape = as_shape(shape)
     if not shape.is_compatible_with(x.shape):
-        raise ValueError(f"placeholder_with_default: shape {shape} is incompatible with the default's "
-                         f"shape {x.shape}.")
-    return op_output("PlaceholderWithDefault", _identity, [x], name=name or "PlaceholderWithDefault",
-                     out_specs=[(x.dtype, shape)])
+        raise ValueError(f"placeholder_with_default: shape {shape} is incompatible with the "
+                         f"default's shape {x.shape}.")
+    return op_output("PlaceholderWithDefault", _identity, [x],
+                     name=name or "PlaceholderWithDefault", out_specs=[(x.dtype, shape)])
 
 
 def identity(input, name=None):  # noqa: A002
     """TF1's `tf.identity` (works on string tensors too)."""
     x = convert_to_tensor(input)
-    return op_output("Identity", _identity, [x], name=name or "Identity", out_specs=[(x.dtype.base_dtype, x.shape)])
+    return op_output("Identity", _identity, [x], name=name or "Identity",
+                     out_specs=[(x.dtype.base_dtype, x.shape)])
 
 
 def _stop_gradient(x):
@@ -175,8 +176,10 @@ def fill(dims, value, name=None):
     v = convert_to_tensor(value)
     static, dyn = _static_shape_arg(dims, "fill")
     if static is not None:
-        return op_output("Fill", _fill_kernel, [v], name=name or "Fill", attrs={"static_dims": static})
-    return op_output("Fill", lambda d, val: _fill_kernel(val, dims=d), [dyn, v], name=name or "Fill",
+        return op_output("Fill", _fill_kernel, [v], name=name or "Fill",
+                         attrs={"static_dims": static})
+    return op_output("Fill", lambda d, val: _fill_kernel(val, dims=d), [dyn, v],
+                     name=name or "Fill",
                      out_specs=[(v.dtype.base_dtype, _dynamic_shape_spec(dyn))])
 
 
@@ -216,7 +219,8 @@ def _rank_kernel(x):
 
 def rank(input, name=None):  # noqa: A002
     x = convert_to_tensor(input)
-    out = op_output("Rank", _rank_kernel, [x], name=name or "Rank", out_specs=[(dtypes.int32, TensorShape([]))])
+    out = op_output("Rank", _rank_kernel, [x], name=name or "Rank",
+                    out_specs=[(dtypes.int32, TensorShape([]))])
     if x.shape.ndims is not None:
         out._static_value = np.asarray(x.shape.ndims, dtype=np.int32)
     return out
@@ -232,7 +236,8 @@ def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
     static, dyn = _static_shape_arg(shape, "reshape")
     if static is not None:
-        return op_output("Reshape", _reshape_kernel, [x], name=name or "Reshape", attrs={"static_shape": static})
+        return op_output("Reshape", _reshape_kernel, [x], name=name or "Reshape",
+                         attrs={"static_shape": static})
     spec = _dynamic_shape_spec(dyn)
     dims = spec.as_tuple()
     if dims is not None and dims.count(None) == 1 and x.shape.is_fully_defined():
@@ -255,7 +260,8 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         if static is None:
             raise NotImplementedError("transpose: `perm` must be known at graph time.")
         perm = static
-    return op_output("Transpose", _transpose_kernel, [x], name=name, attrs={"perm": perm, "conjugate": conjugate})
+    return op_output("Transpose", _transpose_kernel, [x], name=name,
+                     attrs={"perm": perm, "conjugate": conjugate})
 
 
 def _expand_kernel(x, axis):
@@ -268,7 +274,8 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
     if axis is None:
         raise ValueError("Must specify an axis argument to tf.expand_dims()")
     x = convert_to_tensor(input)
-    return op_output("ExpandDims", _expand_kernel, [x], name=name or "ExpandDims", attrs={"axis": _int(axis)})
+    return op_output("ExpandDims", _expand_kernel, [x], name=name or "ExpandDims",
+                     attrs={"axis": _int(axis)})
 
 
 def _squeeze_kernel(x, axis):
@@ -299,7 +306,8 @@ def concat(values, axis, name="concat"):
 def _same_dtype(ts, what):
     kinds = {t.dtype.base_dtype for t in ts}
     if len(kinds) > 1:
-        raise TypeError(f"{what}: all values must have the same dtype, got {[t.dtype.name for t in ts]}.")
+        raise TypeError(f"{what}: all values must have the same dtype, got "
+                        f"{[t.dtype.name for t in ts]}.")
 
 
 def _stack_kernel(*xs, axis):
@@ -308,12 +316,14 @@ def _stack_kernel(*xs, axis):
 
 def stack(values, axis=0, name="stack"):
     """TF1's `tf.stack` (`tf.pack`); Python numbers are converted to the tensors' dtype."""
-    ref = next((v for v in values if isinstance(v, ops_lib.Tensor) or hasattr(v, "_as_tensor")), None)
+    ref = next((v for v in values if isinstance(v, ops_lib.Tensor) or hasattr(v, "_as_tensor")),
+               None)
     dtype = convert_to_tensor(ref).dtype if ref is not None else None
     ts = [convert_to_tensor(v, dtype=dtype) if not isinstance(v, ops_lib.Tensor) else v for v in values]
     _same_dtype(ts, "stack")
     if all(t._static_value is not None for t in ts) and ts:
-        return constant(np.stack([t._static_value for t in ts], axis=axis), dtype=ts[0].dtype, name=name)
+        return constant(np.stack([t._static_value for t in ts], axis=axis), dtype=ts[0].dtype,
+                        name=name)
     return op_output("Pack", _stack_kernel, ts, name=name, attrs={"axis": int(axis)})
 
 
@@ -338,7 +348,8 @@ def unstack(value, num=None, axis=0, name="unstack"):
         if x.shape.ndims is None or x.shape[axis].value is None:
             raise ValueError(f"Cannot infer num from shape {x.shape}")
         num = x.shape[axis].value
-    return make_op("Unpack", _unstack_kernel, [x], name=name, attrs={"axis": int(axis), "num": int(num)}).outputs
+    return make_op("Unpack", _unstack_kernel, [x], name=name,
+                   attrs={"axis": int(axis), "num": int(num)}).outputs
 
 
 def _split_kernel(x, sections, axis):
@@ -352,7 +363,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     if isinstance(num_or_size_splits, (int, np.integer)):
         dim = x.shape[axis].value
         if dim is not None and dim % int(num_or_size_splits):
-            raise ValueError(f"Dimension {axis} of shape {x.shape} is not evenly divisible by {num_or_size_splits}")
+            raise ValueError(f"Dimension {axis} of shape {x.shape} is not evenly divisible by "
+                             f"{num_or_size_splits}")
         sections = int(num_or_size_splits)
     else:
         sizes, _ = _static_shape_arg(num_or_size_splits, "split")
@@ -365,7 +377,8 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
                 raise NotImplementedError("split with -1 needs a known dimension.")
             sizes[sizes.index(-1)] = dim - (sum(sizes) + 1)
         sections = tuple(np.cumsum(sizes)[:-1].tolist())
-    return make_op("Split", _split_kernel, [x], name=name, attrs={"sections": sections, "axis": axis}).outputs
+    return make_op("Split", _split_kernel, [x], name=name,
+                   attrs={"sections": sections, "axis": axis}).outputs
 
 
 def _tile_kernel(x, multiples):
@@ -416,7 +429,8 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)
     return op_output("GatherV2", _gather_kernel, [p, i], name=name or "GatherV2",
-                     attrs={"axis": 0 if axis is None else _int(axis), "batch_dims": int(batch_dims)})
+                     attrs={"axis": 0 if axis is None else _int(axis),
+                            "batch_dims": int(batch_dims)})
 
 
 def _gather_nd_kernel(params, indices):
@@ -427,7 +441,8 @@ def _gather_nd_kernel(params, indices):
 def gather_nd(params, indices, name=None, batch_dims=0):
     if batch_dims:
         raise NotImplementedError("gather_nd argument batch_dims is not supported.")
-    return op_output("GatherNd", _gather_nd_kernel, [convert_to_tensor(params), convert_to_tensor(indices)],
+    return op_output("GatherNd", _gather_nd_kernel,
+                     [convert_to_tensor(params), convert_to_tensor(indices)],
                      name=name or "GatherNd")
 
 
@@ -442,7 +457,8 @@ def slice(input_, begin, size, name=None):  # noqa: A001
     s, _ = _static_shape_arg(size, "slice")
     if b is None or s is None:
         raise NotImplementedError("slice: `begin` and `size` must be known at graph time.")
-    return op_output("Slice", _slice_kernel, [x], name=name or "Slice", attrs={"begin": b, "size": s})
+    return op_output("Slice", _slice_kernel, [x], name=name or "Slice",
+                     attrs={"begin": b, "size": s})
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, axis, dtype):
@@ -455,7 +471,8 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     dt = dtypes.as_dtype(dtype or dtypes.float32)
     return op_output("OneHot", _one_hot_kernel, [i], name=name or "one_hot",
                      attrs={"depth": _int(depth), "on_value": 1 if on_value is None else on_value,
-                            "off_value": 0 if off_value is None else off_value, "axis": -1 if axis is None else axis,
+                            "off_value": 0 if off_value is None else off_value,
+                            "axis": -1 if axis is None else axis,
                             "dtype": np.dtype(dt.as_numpy_dtype)})
 
 
@@ -472,8 +489,8 @@ def where(condition, x=None, y=None, name=None):
     JAX cannot trace: it raises NotImplementedError.
     """
     if x is None and y is None:
-        raise NotImplementedError("tf.where(condition) without x and y returns a data-dependent shape, "
-                                  "which JAX cannot compile; use tf.where(condition, x, y).")
+        raise NotImplementedError("tf.where(condition) without x and y returns a data-dependent "
+                                  "shape, which JAX cannot compile; use tf.where(condition, x, y).")
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition)
@@ -499,8 +516,8 @@ def reverse(tensor, axis, name=None):
     if static is None:
         raise NotImplementedError("reverse: `axis` must be known at graph time.")
     axis = tuple(static)
-    return op_output("ReverseV2", _reverse_kernel, [convert_to_tensor(tensor)], name=name or "ReverseV2",
-                     attrs={"axis": axis})
+    return op_output("ReverseV2", _reverse_kernel, [convert_to_tensor(tensor)],
+                     name=name or "ReverseV2", attrs={"axis": axis})
 
 
 # ----- indexing (Tensor.__getitem__) -----------------------------------------------------
@@ -538,8 +555,9 @@ def strided_slice_from_key(tensor, key, name="strided_slice"):
                 if isinstance(p, ops_lib.Tensor) or hasattr(p, "_as_tensor"):
                     t = convert_to_tensor(p)
                     if t._static_value is None:
-                        raise NotImplementedError(f"Slicing {x.name} with computed bounds ({t.name}) is not "
-                                                  "supported: JAX needs static slice sizes.")
+                        raise NotImplementedError(f"Slicing {x.name} with computed bounds "
+                                                  f"({t.name}) is not supported: JAX needs static "
+                                                  "slice sizes.")
                     p = int(t._static_value)
                 parts.append(None if p is None else int(p))
             spec.append(("slice",) + tuple(parts))
@@ -548,15 +566,17 @@ def strided_slice_from_key(tensor, key, name="strided_slice"):
         elif isinstance(k, ops_lib.Tensor) or hasattr(k, "_as_tensor"):
             t = convert_to_tensor(k)
             if t.shape.ndims not in (0, None) or not t.dtype.is_integer:
-                raise TypeError(f"Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
-                                f"scalar tf.int32/tf.int64 tensors are valid indices, got {t!r}")
+                raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis "
+                                "(`None`) and scalar tf.int32/tf.int64 tensors are valid indices, "
+                                f"got {t!r}")
             spec.append(("tensor",))
             dyn.append(t)
         else:
-            raise TypeError(f"Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
-                            f"tf.int32/tf.int64 tensors are valid indices, got {k!r}")
+            raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
+                            f"and scalar tf.int32/tf.int64 tensors are valid indices, got {k!r}")
     _check_static_indices(x, spec, name)
-    return op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name, attrs={"spec": tuple(spec)})
+    return op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
+                     attrs={"spec": tuple(spec)})
 
 
 def _check_static_indices(x, spec, name):
@@ -573,8 +593,8 @@ def _check_static_indices(x, spec, name):
             continue
         else:
             if d < len(dims) and s[0] == "int" and dims[d] is not None and not -dims[d] <= s[1] < dims[d]:
-                raise ValueError(f"slice index {s[1]} of dimension {d} out of bounds. for '{name}' (op: "
-                                 f"'StridedSlice') with input shape {x.shape}")
+                raise ValueError(f"slice index {s[1]} of dimension {d} out of bounds. for '{name}' "
+                                 f"(op: 'StridedSlice') with input shape {x.shape}")
             d += 1
 
 
@@ -587,5 +607,6 @@ def _int(v):
 
 
 def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
-    raise NotImplementedError("tf.boolean_mask returns a data-dependent shape, which JAX cannot compile; "
-                              "use tf.where(mask, x, tf.zeros_like(x)) or a fixed-size gather.")
+    raise NotImplementedError("tf.boolean_mask returns a data-dependent shape, which JAX cannot "
+                              "compile; use tf.where(mask, x, tf.zeros_like(x)) or a fixed-size "
+                              "gather.")

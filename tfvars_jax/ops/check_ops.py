@@ -76,7 +76,8 @@ def Assert(condition, data, summarize=None, name=None):  # noqa: N802 - TF1's na
         static = condition._static_value
         if static is not None:
             if not np.all(static):
-                raise errors.InvalidArgumentError(None, None, "assertion failed: " + _describe(data))
+                raise errors.InvalidArgumentError(None, None,
+                                                  "assertion failed: " + _describe(data))
             return control_flow_ops.no_op(name="NoOp")
         tensors = [convert_to_tensor(d) for d in data if not isinstance(d, (str, bytes))]
         return _assert_op(_all_false, [condition] + tensors, data, scope)
@@ -108,7 +109,8 @@ def _binary_assert(compare, symbol, default_name, x, y, data, message, name):
         def failed(xv, yv, *_):
             return jnp.logical_not(jnp.all(traced_compare(xv, yv)))
         tensors = [convert_to_tensor(d) for d in data if not isinstance(d, (str, bytes))]
-        return _assert_op(failed, [x, y] + [t for t in tensors if t is not x and t is not y], data, "Assert")
+        return _assert_op(failed, [x, y] + [t for t in tensors if t is not x and t is not y], data,
+                          "Assert")
 
 
 def _make_binary(compare, symbol, default_name):
@@ -137,7 +139,8 @@ def _make_sign(binary, zero_first, symbol, default_name):
         with ops_lib.name_scope(name, default_name, [x]):
             x = convert_to_tensor(x, name="x")
             if data is None:
-                data = [message or "", f"Condition x {symbol} 0 did not hold element-wise:", f"x ({x.name}) = ", x]
+                data = [message or "", f"Condition x {symbol} 0 did not hold element-wise:",
+                        f"x ({x.name}) = ", x]
             elif message:
                 data = [message] + list(data)
             zero = convert_to_tensor(0, dtype=x.dtype, name="zero")

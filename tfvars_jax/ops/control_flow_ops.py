@@ -153,8 +153,8 @@ def _capture_branch(graph, fn, label):
     with ops_lib.name_scope(label):
         result = fn()
     if result is None:
-        raise ValueError("tf.cond branch functions must return a value (a Tensor, an Operation or a "
-                         "(nested) list of them).")
+        raise ValueError("tf.cond branch functions must return a value (a Tensor, an Operation or "
+                         "a (nested) list of them).")
     flat = _flatten(result)
     outs = []
     for r in flat:
@@ -186,11 +186,13 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         t_ops, t_outs, t_res = _capture_branch(graph, true_fn, "cond_true")
         f_ops, f_outs, f_res = _capture_branch(graph, false_fn, "cond_false")
         if len(t_outs) != len(f_outs):
-            raise ValueError(f"Outputs of true_fn and false_fn must have the same structure: {t_res} vs {f_res}")
+            raise ValueError("Outputs of true_fn and false_fn must have the same structure: "
+                             f"{t_res} vs {f_res}")
         pairs = [(a, b) for a, b in zip(t_outs, f_outs) if a is not None or b is not None]
         for a, b in pairs:
             if a is None or b is None or a.dtype.base_dtype != b.dtype.base_dtype:
-                raise ValueError(f"Outputs of true_fn and false_fn must have the same type: {a} vs {b}")
+                raise ValueError(f"Outputs of true_fn and false_fn must have the same type: {a} vs "
+                                 f"{b}")
         branch_ops = set(t_ops) | set(f_ops)
         captures, control = [], []
         reads, writes, has_random, has_checks = [], [], False, False
@@ -212,15 +214,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                   if a.shape.is_compatible_with(b.shape) else None) for a, b in zip(t_keep, f_keep)]
         for (_, sh), a, b in zip(specs, t_keep, f_keep):
             if sh is None:
-                raise ValueError(f"Outputs of true_fn ({a.shape}) and false_fn ({b.shape}) must have the same shape.")
+                raise ValueError(f"Outputs of true_fn ({a.shape}) and false_fn ({b.shape}) must "
+                                 "have the same shape.")
         if has_checks:
-            raise NotImplementedError("Ops with run-time checks (count_up_to, scatter with out-of-range "
-                                      "checks) inside tf.cond branches are not supported.")
+            raise NotImplementedError("Ops with run-time checks (count_up_to, scatter with "
+                                      "out-of-range checks) inside tf.cond branches are not "
+                                      "supported.")
         with graph.control_dependencies(control) if control else contextlib.nullcontext():
             op = make_op("Cond", None, [pred] + captures, name=scope, kind=COND, out_specs=specs,
-                         attrs={"true_ops": t_ops, "false_ops": f_ops, "true_outs": t_keep, "false_outs": f_keep,
-                                "reads": _unique(reads + writes), "writes": _unique(writes),
-                                "has_random": has_random})
+                         attrs={"true_ops": t_ops, "false_ops": f_ops, "true_outs": t_keep,
+                                "false_outs": f_keep, "reads": _unique(reads + writes),
+                                "writes": _unique(writes), "has_random": has_random})
     outs = iter(op.outputs)
     flat = [None if a is None else next(outs) for a in t_outs]
     if len(flat) == 1 and not isinstance(t_res, (list, builtins.tuple)):

@@ -26,8 +26,8 @@ from tfvars_jax.ops import state_ops
 # ys only through them gets `None`, as in TF1 (`tf.gradients(tf.floor(x), x) == [None]`).
 # (Sign is not here: TF1's gradient of Sign is zeros, not None.)
 NON_DIFFERENTIABLE = frozenset((
-    "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape", "Size",
-    "Rank", "ArgMax", "ArgMin", "OneHot", "Range",
+    "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
+    "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range",
 ))
 
 
@@ -99,8 +99,9 @@ def _path_ops(ys, x_keys, stops):
     return path, reached
 
 
-def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False, gate_gradients=False,
-              aggregation_method=None, stop_gradients=None, unconnected_gradients="none"):
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None,
+              unconnected_gradients="none"):
     """TF1's `tf.gradients`: d(sum(ys))/d(xs), one Tensor per x, `None` for an unconnected x.
 
     `xs` may be Variables or any Tensors; `grad_ys` weights each y (default ones);
@@ -112,7 +113,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
     if aggregation_method is not None:
-        raise NotImplementedError("tf.gradients argument 'aggregation_method' is not supported (JAX sums exactly).")
+        raise NotImplementedError("tf.gradients argument 'aggregation_method' is not supported "
+                                  "(JAX sums exactly).")
     ys = [convert_to_tensor(y) for y in (ys if isinstance(ys, (list, tuple)) else [ys])]
     xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
     x_keys = [_x_key(x) for x in xs]
@@ -199,14 +201,16 @@ class _Gradients(OpKind):
     def check_plan(self, op, fed):
         # TF1's backward pass would mix the fed value (where a gradient function reads that
         # tensor) with derivatives of the op that would have produced it.
-        reject_feeds_inside(op.attrs["path"], fed, f"on the path that tf.gradients op '{op.name}' differentiates")
+        reject_feeds_inside(op.attrs["path"], fed,
+                            f"on the path that tf.gradients op '{op.name}' differentiates")
 
     def run(self, op, ctx):
         a = op.attrs
         path, xs, env = a["path"], a["xs"], ctx.env
         on_path = set(path)
         base_env = {k: v for k, v in env.items() if _producer(k) not in on_path}
-        x_values = [jnp.zeros_like(_seen_value(path, env, x)) if what == "var" else env[x] for what, x in xs]
+        x_values = [jnp.zeros_like(_seen_value(path, env, x)) if what == "var" else env[x] for what,
+                    x in xs]
 
         def forward(*x_vals):
             sub = ctx.sub(dict(base_env), {})
@@ -221,13 +225,15 @@ class _Gradients(OpKind):
                     sub.env[p._outputs[0]] = env[p._outputs[0]] + delta[p.var]
                     continue
                 # An op whose branches read variables (a cond) recorded what they saw: perturb that.
-                sub.vars = {n: v + delta[n] if n in delta else v for n, v in env[p].items()} if p in env else {}
+                sub.vars = {n: v + delta[n] if n in delta else v for n,
+                            v in env[p].items()} if p in env else {}
                 sub.execute([p])
             return [sub.env[y] if y in sub.env else env[y] for y in a["ys"]]
 
         ys, vjp = jax.vjp(forward, *x_values)
         grad_ys = a["grad_ys"] or [None] * len(ys)
-        cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y, g in zip(ys, grad_ys)]
+        cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y,
+               g in zip(ys, grad_ys)]
         for t, g, x in zip(op._outputs, vjp(cts), x_values):
             env[t] = g.astype(x.dtype)
 

@@ -56,7 +56,8 @@ def _regularizer(kind, scale, scope, penalty):
     def regularize(weights):
         with ops_lib.name_scope(scope, what, [weights]) as name:
             w = convert_to_tensor(weights)
-            return math_ops.multiply(convert_to_tensor(scale, dtype=w.dtype.base_dtype, name="scale"),
+            return math_ops.multiply(convert_to_tensor(scale, dtype=w.dtype.base_dtype,
+                                                       name="scale"),
                                      penalty(w), name=name)
     return regularize
 

@@ -35,7 +35,8 @@ def _convert_operand(value, dtype, name):
         t = convert_to_tensor(value)
         if t.dtype.base_dtype != dtype.base_dtype:
             raise TypeError(f"Input '{name}' has type {t.dtype.name} that does not match type "
-                            f"{dtype.base_dtype.name} of the other argument. Cast one of them with tf.cast.")
+                            f"{dtype.base_dtype.name} of the other argument. Cast one of them with "
+                            "tf.cast.")
         return t
     return convert_to_tensor(value, dtype=dtype.base_dtype, name=name)
 
@@ -141,7 +142,8 @@ def minimum(x, y, name=None):
 
 
 def squared_difference(x, y, name=None):
-    return _binary("SquaredDifference", lambda a, b: jnp.square(a - b), x, y, name, "SquaredDifference")
+    return _binary("SquaredDifference", lambda a, b: jnp.square(a - b), x, y, name,
+                   "SquaredDifference")
 
 
 def atan2(y, x, name=None):
@@ -319,15 +321,16 @@ def _static_axis(axis, what):
     if isinstance(axis, ops_lib.Tensor) or hasattr(axis, "_as_tensor"):
         t = convert_to_tensor(axis)
         if t._static_value is None:
-            raise NotImplementedError(f"{what}: `axis` must be known at graph time (a Python int/list "
-                                      f"or a constant); got the computed tensor {t.name}.")
+            raise NotImplementedError(f"{what}: `axis` must be known at graph time (a Python "
+                                      f"int/list or a constant); got the computed tensor {t.name}.")
         axis = t._static_value
     arr = np.asarray(axis)
     return int(arr) if arr.ndim == 0 else tuple(int(a) for a in arr.reshape(-1))
 
 
 def _reduction(op_type, fn, default_name):
-    def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None, keep_dims=None):
+    def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
         if axis is not None and reduction_indices is not None:
             raise ValueError("Can not specify both 'axis' and 'reduction_indices'.")
         if keepdims is not None and keep_dims is not None:
@@ -339,13 +342,14 @@ def _reduction(op_type, fn, default_name):
         if fn in (jnp.any, jnp.all):
             _require_bool(x, default_name)
         elif x.dtype.base_dtype == dtypes.bool:
-            raise TypeError(f"Value passed to parameter 'input' of {op_type} has DataType bool, which "
-                            f"{default_name} does not accept (TF1 reduces numbers only); cast it first.")
+            raise TypeError(f"Value passed to parameter 'input' of {op_type} has DataType bool, "
+                            f"which {default_name} does not accept (TF1 reduces numbers only); "
+                            "cast it first.")
         return op_output(op_type, _reduce_kernel, [x], name=name or default_name,
                          attrs={"fn": fn, "axis": ax, "keepdims": keep})
     reduce.__name__ = default_name
-    reduce.__doc__ = (f"TF1's `tf.{default_name}(input_tensor, axis=None, keepdims=None, name=None, "
-                      "reduction_indices=None, keep_dims=None)`; `axis` must be static.")
+    reduce.__doc__ = (f"TF1's `tf.{default_name}(input_tensor, axis=None, keepdims=None, "
+                      "name=None, reduction_indices=None, keep_dims=None)`; `axis` must be static.")
     return reduce
 
 
@@ -383,7 +387,8 @@ def _arg_kernel(x, fn, axis, out_dtype):
 
 def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """TF1's `tf.argmax`; `axis` defaults to 0 and the result is int64, as TF1."""
-    axis = _static_axis(axis if axis is not None else (dimension if dimension is not None else 0), "argmax")
+    axis = _static_axis(axis if axis is not None else (dimension if dimension is not None else 0),
+                        "argmax")
     return op_output("ArgMax", _arg_kernel, [convert_to_tensor(input)], name=name or "ArgMax",
                      attrs={"fn": jnp.argmax, "axis": axis,
                             "out_dtype": np.dtype(dtypes.as_dtype(output_type).as_numpy_dtype)})
@@ -391,7 +396,8 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
 
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
     """TF1's `tf.argmin`; `axis` defaults to 0 and the result is int64, as TF1."""
-    axis = _static_axis(axis if axis is not None else (dimension if dimension is not None else 0), "argmin")
+    axis = _static_axis(axis if axis is not None else (dimension if dimension is not None else 0),
+                        "argmin")
     return op_output("ArgMin", _arg_kernel, [convert_to_tensor(input)], name=name or "ArgMin",
                      attrs={"fn": jnp.argmin, "axis": axis,
                             "out_dtype": np.dtype(dtypes.as_dtype(output_type).as_numpy_dtype)})
@@ -417,11 +423,14 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         a, b = _pair(a, b, scope)
         for t in (a, b):
             if t.shape.ndims is not None and t.shape.ndims < 2:
-                raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for '{scope[:-1]}' (op: "
-                                 f"'MatMul') with input shapes: {a.shape}, {b.shape}.")
+                raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for "
+                                 f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, "
+                                 f"{b.shape}.")
         return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2", _matmul_kernel, [a, b],
-                         name=scope, attrs={"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
-                                            "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)})
+                         name=scope, attrs={"transpose_a": bool(transpose_a),
+                                            "transpose_b": bool(transpose_b),
+                                            "adjoint_a": bool(adjoint_a),
+                                            "adjoint_b": bool(adjoint_b)})
 
 
 def _einsum_kernel(*xs, equation):
@@ -433,7 +442,8 @@ def einsum(equation, *inputs, **kwargs):
     if kwargs:
         raise NotImplementedError(f"tf.einsum argument(s) {sorted(kwargs)} are not supported.")
     ts = [convert_to_tensor(x) for x in inputs]
-    return op_output("Einsum", _einsum_kernel, ts, name=name or "einsum", attrs={"equation": equation})
+    return op_output("Einsum", _einsum_kernel, ts, name=name or "einsum",
+                     attrs={"equation": equation})
 
 
 def _tensordot_kernel(a, b, axes):
@@ -446,7 +456,8 @@ def tensordot(a, b, axes, name=None):
     else:
         axes = _static_axis(axes, "tensordot")
     a, b = _pair(a, b, None)
-    return op_output("Tensordot", _tensordot_kernel, [a, b], name=name or "Tensordot", attrs={"axes": axes})
+    return op_output("Tensordot", _tensordot_kernel, [a, b], name=name or "Tensordot",
+                     attrs={"axes": axes})
 
 
 def _add_n_kernel(*xs):
@@ -459,14 +470,15 @@ def _add_n_kernel(*xs):
 def add_n(inputs, name=None):
     """TF1's `tf.add_n`: all inputs must have the same dtype and shape."""
     if not inputs:
-        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and shape")
+        raise ValueError("inputs must be a list of at least one Tensor with the same dtype and "
+                         "shape")
     ts = [convert_to_tensor(x) for x in inputs]
     if len({t.dtype.base_dtype for t in ts}) > 1:
         raise TypeError(f"add_n inputs must share one dtype, got {[t.dtype.name for t in ts]}")
     shape = ts[0].shape
     for t in ts[1:]:
         if not shape.is_compatible_with(t.shape):
-            raise ValueError(f"add_n inputs must have the same shape (no broadcasting, as TF1), got "
+            raise ValueError("add_n inputs must have the same shape (no broadcasting, as TF1), got "
                              f"{[str(u.shape) for u in ts]}")
         shape = shape.merge_with(t.shape)
     if len(ts) == 1 and name is None:
@@ -515,7 +527,8 @@ def global_norm(t_list, name=None):
     tensors must share one dtype (TF1 stacks their partial sums)."""
     ts = [convert_to_tensor(t) for t in t_list if t is not None]
     if len({t.dtype.base_dtype for t in ts}) > 1:
-        raise TypeError(f"global_norm: the tensors must share one dtype, got {[t.dtype.name for t in ts]}")
+        raise TypeError("global_norm: the tensors must share one dtype, got "
+                        f"{[t.dtype.name for t in ts]}")
     return op_output("global_norm", _global_norm_kernel, ts, name=name or "global_norm")
 
 
@@ -533,7 +546,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     ts = [convert_to_tensor(t_list[i]) for i in present]
     norm = convert_to_tensor(use_norm) if use_norm is not None else global_norm(ts)
     c = convert_to_tensor(clip_norm, dtype=dtypes.float32)
-    op = make_op("clip_by_global_norm", _clip_global_kernel, [c, norm] + ts, name=name or "clip_by_global_norm")
+    op = make_op("clip_by_global_norm", _clip_global_kernel, [c, norm] + ts,
+                 name=name or "clip_by_global_norm")
     clipped = [None] * len(t_list)
     for i, out in zip(present, op.outputs):
         clipped[i] = out
@@ -567,7 +581,8 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     x = convert_to_tensor(x)
     return op_output("Cumsum", _cumsum_kernel, [x], name=name or "Cumsum",
-                     attrs={"axis": int(axis), "exclusive": bool(exclusive), "reverse": bool(reverse)})
+                     attrs={"axis": int(axis), "exclusive": bool(exclusive),
+                            "reverse": bool(reverse)})
 
 
 def _cumsum_kernel(x, axis, exclusive, reverse):

@@ -46,7 +46,8 @@ def leaky_relu(features, alpha=0.2, name=None):
     x = convert_to_tensor(features)
     if x.dtype.is_integer:
         x = math_ops.cast(x, dtypes.float32)
-    return op_output("LeakyRelu", _leaky_relu_kernel, [x], name=name or "LeakyRelu", attrs={"alpha": float(alpha)})
+    return op_output("LeakyRelu", _leaky_relu_kernel, [x], name=name or "LeakyRelu",
+                     attrs={"alpha": float(alpha)})
 
 
 def _softmax_kernel(x, axis, log):
@@ -55,14 +56,14 @@ def _softmax_kernel(x, axis, log):
 
 def softmax(logits, axis=None, name=None, dim=None):
     axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
-    return op_output("Softmax", _softmax_kernel, [convert_to_tensor(logits)], name=name or "Softmax",
-                     attrs={"axis": int(axis), "log": False})
+    return op_output("Softmax", _softmax_kernel, [convert_to_tensor(logits)],
+                     name=name or "Softmax", attrs={"axis": int(axis), "log": False})
 
 
 def log_softmax(logits, axis=None, name=None, dim=None):
     axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
-    return op_output("LogSoftmax", _softmax_kernel, [convert_to_tensor(logits)], name=name or "LogSoftmax",
-                     attrs={"axis": int(axis), "log": True})
+    return op_output("LogSoftmax", _softmax_kernel, [convert_to_tensor(logits)],
+                     name=name or "LogSoftmax", attrs={"axis": int(axis), "log": True})
 
 
 def _bias_add_kernel(x, b, data_format):
@@ -82,21 +83,25 @@ def bias_add(value, bias, data_format=None, name=None):
 
 
 def _spatial(strides, data_format, what):
-    strides = list(strides) if isinstance(strides, (list, tuple)) else [1, int(strides), int(strides), 1]
+    strides = list(strides) if isinstance(strides,
+                                          (list, tuple)) else [1, int(strides), int(strides), 1]
     if len(strides) != 4:
         raise ValueError(f"{what}: strides must have 4 elements (NHWC), got {strides}")
     if data_format == "NHWC":
         if strides[0] != 1 or strides[3] != 1:
-            raise ValueError(f"{what}: strides in the batch and depth dimensions must be 1, got {strides}")
+            raise ValueError(f"{what}: strides in the batch and depth dimensions must be 1, got "
+                             f"{strides}")
         return tuple(strides[1:3])
     if strides[0] != 1 or strides[1] != 1:
-        raise ValueError(f"{what}: strides in the batch and depth dimensions must be 1, got {strides}")
+        raise ValueError(f"{what}: strides in the batch and depth dimensions must be 1, got "
+                         f"{strides}")
     return tuple(strides[2:4])
 
 
 def _conv2d_kernel(x, w, strides, padding, dilations, data_format):
     spec = ("NHWC", "HWIO", "NHWC") if data_format == "NHWC" else ("NCHW", "HWIO", "NCHW")
-    return jax.lax.conv_general_dilated(x, w, strides, padding, rhs_dilation=dilations, dimension_numbers=spec)
+    return jax.lax.conv_general_dilated(x, w, strides, padding, rhs_dilation=dilations,
+                                        dimension_numbers=spec)
 
 
 def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True,  # noqa: A002
@@ -106,7 +111,8 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     if strides is None or padding is None:
         raise TypeError("conv2d() missing required arguments 'strides' and 'padding'")
     if isinstance(padding, (list, tuple)):
-        raise NotImplementedError("conv2d explicit padding lists are not supported; use 'SAME' or 'VALID'.")
+        raise NotImplementedError("conv2d explicit padding lists are not supported; use 'SAME' or "
+                                  "'VALID'.")
     padding = padding.upper()
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"conv2d: padding must be 'SAME' or 'VALID', got {padding!r}")
@@ -115,14 +121,16 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     s = _spatial(strides, data_format, "conv2d")
     d = _spatial(dilations, data_format, "conv2d dilations")
     return op_output("Conv2D", _conv2d_kernel, [x, w], name=name or "Conv2D",
-                     attrs={"strides": s, "padding": padding, "dilations": d, "data_format": data_format})
+                     attrs={"strides": s, "padding": padding, "dilations": d,
+                            "data_format": data_format})
 
 
 def _pool_kernel(x, ksize, strides, padding, kind):
     # NumPy scalars as init values let JAX use its differentiable max/sum window reducers.
     if kind == "max":
         init = -np.inf if jnp.issubdtype(x.dtype, jnp.floating) else np.iinfo(x.dtype).min
-        return jax.lax.reduce_window(x, np.array(init, x.dtype), jax.lax.max, ksize, strides, padding)
+        return jax.lax.reduce_window(x, np.array(init, x.dtype), jax.lax.max, ksize, strides,
+                                     padding)
     ones = jnp.ones(x.shape, x.dtype)
     total = jax.lax.reduce_window(x, np.array(0, x.dtype), jax.lax.add, ksize, strides, padding)
     count = jax.lax.reduce_window(ones, np.array(0, x.dtype), jax.lax.add, ksize, strides, padding)
@@ -131,22 +139,26 @@ def _pool_kernel(x, ksize, strides, padding, kind):
 
 def _pool(kind, value, ksize, strides, padding, data_format, name, default):
     if data_format != "NHWC":
-        raise NotImplementedError(f"{default}: data_format {data_format!r} is not supported; use NHWC.")
+        raise NotImplementedError(f"{default}: data_format {data_format!r} is not supported; use "
+                                  "NHWC.")
     ksize = list(ksize) if isinstance(ksize, (list, tuple)) else [1, int(ksize), int(ksize), 1]
-    strides = list(strides) if isinstance(strides, (list, tuple)) else [1, int(strides), int(strides), 1]
+    strides = list(strides) if isinstance(strides,
+                                          (list, tuple)) else [1, int(strides), int(strides), 1]
     if len(ksize) != 4 or len(strides) != 4:
         raise ValueError(f"{default}: ksize and strides must have 4 elements (NHWC)")
     return op_output(default, _pool_kernel, [convert_to_tensor(value)], name=name or default,
-                     attrs={"ksize": tuple(ksize), "strides": tuple(strides), "padding": padding.upper(),
-                            "kind": kind})
+                     attrs={"ksize": tuple(ksize), "strides": tuple(strides),
+                            "padding": padding.upper(), "kind": kind})
 
 
 def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
-    return _pool("max", value if input is None else input, ksize, strides, padding, data_format, name, "MaxPool")
+    return _pool("max", value if input is None else input, ksize, strides, padding, data_format,
+                 name, "MaxPool")
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None, input=None):  # noqa: A002
-    return _pool("avg", value if input is None else input, ksize, strides, padding, data_format, name, "AvgPool")
+    return _pool("avg", value if input is None else input, ksize, strides, padding, data_format,
+                 name, "AvgPool")
 
 
 def _l2_loss_kernel(t):
@@ -157,8 +169,8 @@ def l2_loss(t, name=None):
     """TF1's `tf.nn.l2_loss`: sum(t ** 2) / 2, for floating-point `t` only."""
     t = convert_to_tensor(t)
     if not t.dtype.is_floating:
-        raise TypeError(f"Value passed to parameter 't' has DataType {t.dtype.name} not in list of allowed "
-                        "values: float16, bfloat16, float32, float64")
+        raise TypeError(f"Value passed to parameter 't' has DataType {t.dtype.name} not in list of "
+                        "allowed values: float16, bfloat16, float32, float64")
     return op_output("L2Loss", _l2_loss_kernel, [t], name=name or "L2Loss")
 
 
@@ -170,7 +182,8 @@ def _moments_kernel(x, axes, keepdims):
     if jnp.issubdtype(dtype, jnp.integer):
         count = jnp.asarray(max(int(np.prod([y.shape[a] for a in axes])), 1), dtype)
         mean = jax.lax.div(jnp.sum(y, axis=axes, keepdims=True).astype(dtype), count)
-        var = jax.lax.div(jnp.sum(jnp.square(y - mean), axis=axes, keepdims=True).astype(dtype), count)
+        var = jax.lax.div(jnp.sum(jnp.square(y - mean), axis=axes, keepdims=True).astype(dtype),
+                          count)
     else:
         mean = jnp.mean(y, axis=axes, keepdims=True)
         var = jnp.mean(jnp.square(y - jax.lax.stop_gradient(mean)), axis=axes, keepdims=True)
@@ -195,8 +208,8 @@ def _sparse_xent_kernel(labels, logits):
 def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """TF1's `tf.nn.sparse_softmax_cross_entropy_with_logits(labels=, logits=)` (keywords only)."""
     if _sentinel is not None:
-        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named arguments "
-                         "(labels=..., logits=..., ...)")
+        raise ValueError("Only call `sparse_softmax_cross_entropy_with_logits` with named "
+                         "arguments (labels=..., logits=..., ...)")
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
     lg = convert_to_tensor(logits)
@@ -204,8 +217,8 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     if not lb.dtype.is_integer:
         raise TypeError(f"labels must be int32 or int64, got {lb.dtype.name}")
     if lg.shape.ndims is not None and lb.shape.ndims is not None and lb.shape.ndims != lg.shape.ndims - 1:
-        raise ValueError(f"Rank mismatch: Rank of labels (received {lb.shape.ndims}) should equal rank of "
-                         f"logits minus 1 (received {lg.shape.ndims}).")
+        raise ValueError(f"Rank mismatch: Rank of labels (received {lb.shape.ndims}) should equal "
+                         f"rank of logits minus 1 (received {lg.shape.ndims}).")
     return op_output("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, [lb, lg],
                      name=name or "SparseSoftmaxCrossEntropyWithLogits")
 
@@ -225,16 +238,20 @@ def _softmax_xent(labels, logits, axis, name, stop_labels, sentinel, what):
                      attrs={"axis": int(axis), "stop_labels": stop_labels})
 
 
-def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, axis=None, name=None, dim=None):
+def softmax_cross_entropy_with_logits_v2(_sentinel=None, labels=None, logits=None, axis=None,
+                                         name=None, dim=None):
     """TF1's v2 softmax cross-entropy: gradients flow into labels too."""
     axis = -1 if axis is None and dim is None else (axis if axis is not None else dim)
-    return _softmax_xent(labels, logits, axis, name, False, _sentinel, "softmax_cross_entropy_with_logits_v2")
+    return _softmax_xent(labels, logits, axis, name, False, _sentinel,
+                         "softmax_cross_entropy_with_logits_v2")
 
 
-def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None, axis=None):
+def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, dim=-1, name=None,
+                                      axis=None):
     """TF1's deprecated v1 softmax cross-entropy: no gradient into labels."""
     axis = dim if axis is None else axis
-    return _softmax_xent(labels, logits, axis, name, True, _sentinel, "softmax_cross_entropy_with_logits")
+    return _softmax_xent(labels, logits, axis, name, True, _sentinel,
+                         "softmax_cross_entropy_with_logits")
 
 
 def _sigmoid_xent_kernel(labels, logits):

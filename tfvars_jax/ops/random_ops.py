@@ -133,7 +133,8 @@ def random_shuffle(value, seed=None, name=None):
 
 
 def _multinomial_kernel(key, logits, num_samples, shape, dtype):
-    return jax.random.categorical(key, logits, axis=-1, shape=(num_samples, logits.shape[0])).T.astype(dtype)
+    return jax.random.categorical(key, logits, axis=-1,
+                                  shape=(num_samples, logits.shape[0])).T.astype(dtype)
 
 
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
@@ -141,8 +142,9 @@ def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
     batch = lg.shape[0].value
     if batch is None:
         raise NotImplementedError("multinomial needs a known batch size.")
-    return random_op("Multinomial", _multinomial_kernel, [batch, int(num_samples)], output_dtype or dtypes.int64,
-                     seed, name or "multinomial", [lg], attrs={"num_samples": int(num_samples)})
+    return random_op("Multinomial", _multinomial_kernel, [batch, int(num_samples)],
+                     output_dtype or dtypes.int64, seed, name or "multinomial", [lg],
+                     attrs={"num_samples": int(num_samples)})
 
 
 def _dropout_kernel(key, x, keep_prob, shape, dtype):
@@ -159,19 +161,22 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         raise ValueError("Specify exactly one of keep_prob and rate.")
     x = convert_to_tensor(x)
     with ops_lib.name_scope(name, "dropout", [x]) as scope:
-        kp = convert_to_tensor(1.0 - rate if keep_prob is None else keep_prob, dtype=x.dtype, name="keep_prob")
+        kp = convert_to_tensor(1.0 - rate if keep_prob is None else keep_prob, dtype=x.dtype,
+                               name="keep_prob")
         if kp._static_value is not None and not 0 < float(kp._static_value) <= 1:
-            raise ValueError(f"keep_prob must be a scalar tensor or a float in the range (0, 1], got {keep_prob}")
+            raise ValueError("keep_prob must be a scalar tensor or a float in the range (0, 1], "
+                             f"got {keep_prob}")
         if not x.shape.is_fully_defined():
             return _dynamic_dropout(x, kp, seed, scope)
-        return random_op("Dropout", _dropout_kernel, x.shape.as_list(), x.dtype, seed, scope, [x, kp])
+        return random_op("Dropout", _dropout_kernel, x.shape.as_list(), x.dtype, seed, scope,
+                         [x, kp])
 
 
 def _dynamic_dropout(x, kp, seed, scope):
     """Dropout of a tensor whose shape is known only when the run is traced."""
     graph = x.graph
-    op = make_op("Dropout", lambda key, a, k: _dropout_kernel(key, a, k, None, None), [x, kp], name=scope,
-                 kind=RANDOM, seed=seed, out_specs=[(x.dtype, x.shape)], graph=graph)
+    op = make_op("Dropout", lambda key, a, k: _dropout_kernel(key, a, k, None, None), [x, kp],
+                 name=scope, kind=RANDOM, seed=seed, out_specs=[(x.dtype, x.shape)], graph=graph)
     return op.outputs[0]
 
 
@@ -184,8 +189,9 @@ def _const_initializer_kernel(init, shape, dtype, full_shape, var_offset):
     return init.sample(None, shape, dtype, full_shape, var_offset)
 
 
-_INIT_OP_NAMES = {"Zeros": "zeros", "Ones": "ones", "Constant": "Const", "RandomNormal": "random_normal",
-                  "TruncatedNormal": "truncated_normal", "Orthogonal": "orthogonal", "Identity": "identity"}
+_INIT_OP_NAMES = {"Zeros": "zeros", "Ones": "ones", "Constant": "Const",
+                  "RandomNormal": "random_normal", "TruncatedNormal": "truncated_normal",
+                  "Orthogonal": "orthogonal", "Identity": "identity"}
 
 
 def initializer_tensor(initializer, shape, dtype=None, partition_info=None):
@@ -205,9 +211,10 @@ def initializer_tensor(initializer, shape, dtype=None, partition_info=None):
     name = _INIT_OP_NAMES.get(type(initializer).__name__, "random_uniform")
     graph = ops_lib.get_default_graph()
     if not initializer.needs_key:
-        op = make_op(type(initializer).__name__, _const_initializer_kernel, [], name=name, attrs=attrs,
-                     out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
+        op = make_op(type(initializer).__name__, _const_initializer_kernel, [], name=name,
+                     attrs=attrs, out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
         return op.outputs[0]
-    op = make_op(type(initializer).__name__, _initializer_kernel, [], name=name, attrs=attrs, kind=RANDOM,
-                 seed=getattr(initializer, "seed", None), out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
+    op = make_op(type(initializer).__name__, _initializer_kernel, [], name=name, attrs=attrs,
+                 kind=RANDOM, seed=getattr(initializer, "seed", None),
+                 out_specs=[(tf_dtype, TensorShape(shape))], graph=graph)
     return op.outputs[0]

@@ -38,7 +38,8 @@ class _Read(OpKind):
             ctx.env[op._outputs[0]] = ctx.env[op._inputs[0]]
             return
         if op.var not in ctx.vars:
-            raise errors.FailedPreconditionError(None, op, f"Attempting to use uninitialized value {op.var}")
+            raise errors.FailedPreconditionError(None, op,
+                                                 f"Attempting to use uninitialized value {op.var}")
         ctx.env[op._outputs[0]] = ctx.vars[op.var]
 
 
@@ -151,8 +152,8 @@ def _ref_of(ref):
     if var_op is None and isinstance(ref, ops_lib.Tensor) and ref.op.type == "VariableV2":
         var_op = ref.op
     if var_op is None:
-        raise TypeError(f"'{getattr(ref, 'name', ref)}' is not a variable: state ops such as assign need a "
-                        "tf.Variable (or its ref tensor), not a computed tensor.")
+        raise TypeError(f"'{getattr(ref, 'name', ref)}' is not a variable: state ops such as "
+                        "assign need a tf.Variable (or its ref tensor), not a computed tensor.")
     return var_op
 
 
@@ -180,12 +181,14 @@ def _value_for(ref_op, value, name):
 
 def _check_same_shape(op_name, var_name, var_shape, value_shape):
     if not var_shape.is_compatible_with(value_shape):
-        raise ValueError(f"Shapes {var_shape} and {value_shape} are incompatible: {op_name} on variable "
-                         f"'{var_name}' needs a value of the variable's exact shape {var_shape}, got "
-                         f"{value_shape}. (Pass validate_shape=False to assign to change the shape.)")
+        raise ValueError(f"Shapes {var_shape} and {value_shape} are incompatible: {op_name} on "
+                         f"variable '{var_name}' needs a value of the variable's exact shape "
+                         f"{var_shape}, got {value_shape}. (Pass validate_shape=False to assign to "
+                         "change the shape.)")
 
 
-def _write(op_type, kernel, ref, inputs, name, attrs=None, out_spec=None, check=None, needs_old=True):
+def _write(op_type, kernel, ref, inputs, name, attrs=None, out_spec=None, check=None,
+           needs_old=True):
     var_op = _ref_of(ref)
     ref_tensor = var_op.outputs[0]
     spec = out_spec or (ref_tensor.dtype.base_dtype, ref_tensor.shape)
@@ -231,7 +234,8 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     ref_shape = var_op.outputs[0].shape
     if validate:
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
-    spec = (var_op.outputs[0].dtype.base_dtype, ref_shape.merge_with(v.shape) if validate else v.shape)
+    spec = (var_op.outputs[0].dtype.base_dtype,
+            ref_shape.merge_with(v.shape) if validate else v.shape)
     return _write("Assign", _assign_kernel, var_op, [v], name, out_spec=spec, needs_old=False,
                   attrs={"validate_shape": validate, "var_name": var_op.name})
 
@@ -242,7 +246,8 @@ def assign_add(ref, value, use_locking=None, name=None):
     var_op = _ref_of(ref)
     v = _value_for(var_op, value, "value")
     _check_same_shape("AssignAdd", var_op.name, var_op.outputs[0].shape, v.shape)
-    return _write("AssignAdd", _assign_add_kernel, var_op, [v], name, attrs={"var_name": var_op.name})
+    return _write("AssignAdd", _assign_add_kernel, var_op, [v], name,
+                  attrs={"var_name": var_op.name})
 
 
 @_in_op_scope("AssignSub")
@@ -251,7 +256,8 @@ def assign_sub(ref, value, use_locking=None, name=None):
     var_op = _ref_of(ref)
     v = _value_for(var_op, value, "value")
     _check_same_shape("AssignSub", var_op.name, var_op.outputs[0].shape, v.shape)
-    return _write("AssignSub", _assign_sub_kernel, var_op, [v], name, attrs={"var_name": var_op.name})
+    return _write("AssignSub", _assign_sub_kernel, var_op, [v], name,
+                  attrs={"var_name": var_op.name})
 
 
 # ----- scatter ops ----------------------------------------------------------------------
@@ -377,7 +383,8 @@ def strided_slice_assign(ref, spec, value, name=None):
     """`v[1:3].assign(x)`: writes `value` into the slice (static slices only)."""
     var_op = _ref_of(ref)
     v = _value_for(var_op, value, "value")
-    return _write("StridedSliceAssign", _slice_assign_kernel, var_op, [v], name, attrs={"spec": spec})
+    return _write("StridedSliceAssign", _slice_assign_kernel, var_op, [v], name,
+                  attrs={"spec": spec})
 
 
 def _count_up_to_kernel(old, limit):
@@ -395,10 +402,11 @@ def count_up_to(ref, limit, name=None):
     var_op = _ref_of(ref)
     dtype = var_op.outputs[0].dtype.base_dtype
     if dtype not in (dtypes.int32, dtypes.int64):
-        raise TypeError(f"count_up_to needs an int32 or int64 variable, '{var_op.name}' is {dtype.name}")
+        raise TypeError(f"count_up_to needs an int32 or int64 variable, '{var_op.name}' is "
+                        f"{dtype.name}")
     return _write("CountUpTo", _count_up_to_kernel, var_op, [], name, attrs={"limit": int(limit)},
-                  check=(functools.partial(_count_up_to_check, limit=int(limit)), errors.OutOfRangeError,
-                         f"Reached limit of {int(limit)}"))
+                  check=(functools.partial(_count_up_to_check, limit=int(limit)),
+                         errors.OutOfRangeError, f"Reached limit of {int(limit)}"))
 
 
 # ----- initialization status -----------------------------------------------------------
@@ -406,12 +414,14 @@ def initialized_value_op(var_op, initial_value, name=None):
     """The value of the variable if it is initialized at this point of the run, else its initial
     value (TF1's `initialized_value()`); resolved when the run is planned."""
     op = make_op("InitializedValue", None, [initial_value], name=name or "initialized_value",
-                 kind=INIT_VALUE, var=var_op.name, out_specs=[(initial_value.dtype, initial_value.shape)])
+                 kind=INIT_VALUE, var=var_op.name,
+                 out_specs=[(initial_value.dtype, initial_value.shape)])
     return op.outputs[0]
 
 
 def is_initialized_op(var_op, name=None):
     """A bool scalar: whether the variable holds a value at this point of the run."""
-    op = make_op("IsVariableInitialized", None, [], name=name or "IsVariableInitialized", kind=IS_INIT,
-                 var=var_op.name, out_specs=[(dtypes.bool, TensorShape([]))], graph=var_op.graph)
+    op = make_op("IsVariableInitialized", None, [], name=name or "IsVariableInitialized",
+                 kind=IS_INIT, var=var_op.name, out_specs=[(dtypes.bool, TensorShape([]))],
+                 graph=var_op.graph)
     return op.outputs[0]

@@ -71,8 +71,8 @@ def _iterate(tensor):
 
 def _install(cls):
     for name, member in vars(TensorOperators).items():
-        if name.startswith("__") and name not in ("__module__", "__qualname__", "__doc__", "__dict__",
-                                                  "__weakref__"):
+        if name.startswith("__") and name not in ("__module__", "__qualname__", "__doc__",
+                                                  "__dict__", "__weakref__"):
             setattr(cls, name, member)
     cls.__iter__ = _iterate
 

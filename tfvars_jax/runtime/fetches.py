@@ -29,14 +29,16 @@ class FetchMapper:
         except ValueError as e:
             raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({e})") from None
         except KeyError as e:
-            raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. ({e.args[0]})") from None
+            raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. "
+                             f"({e.args[0]})") from None
         return el
 
     def _flatten(self, fetch):
         if isinstance(fetch, dict):
             # A defaultdict is rebuilt with its default factory, as TF1 does.
             factory = getattr(fetch, "default_factory", None)
-            return ("dict", (type(fetch), factory), tuple((k, self._flatten(v)) for k, v in fetch.items()))
+            return ("dict", (type(fetch), factory),
+                    tuple((k, self._flatten(v)) for k, v in fetch.items()))
         if isinstance(fetch, tuple) and hasattr(fetch, "_fields"):
             return ("namedtuple", type(fetch), tuple(self._flatten(v) for v in fetch))
         if isinstance(fetch, (list, tuple)):

@@ -40,15 +40,15 @@ from tfvars_jax.train.checkpoint_utils import list_variables
 from tfvars_jax.train.checkpoint_utils import init_from_checkpoint
 
 __all__ = [
-    "Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer", "AdagradOptimizer",
-    "RMSPropOptimizer", "AdadeltaOptimizer", "FtrlOptimizer", "ProximalGradientDescentOptimizer",
-    "ProximalAdagradOptimizer", "OptaxOptimizer", "exponential_decay", "piecewise_constant",
-    "polynomial_decay", "cosine_decay", "natural_exp_decay", "inverse_time_decay",
-    "ExponentialMovingAverage", "global_step", "get_global_step", "create_global_step",
-    "get_or_create_global_step", "assert_global_step", "Saver", "SaverDef", "latest_checkpoint",
-    "get_checkpoint_state", "checkpoint_exists", "get_checkpoint_mtimes", "remove_checkpoint",
-    "update_checkpoint_state", "NewCheckpointReader", "load_checkpoint", "load_variable", "list_variables",
-    "init_from_checkpoint",
+    "Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
+    "AdagradOptimizer", "RMSPropOptimizer", "AdadeltaOptimizer", "FtrlOptimizer",
+    "ProximalGradientDescentOptimizer", "ProximalAdagradOptimizer", "OptaxOptimizer",
+    "exponential_decay", "piecewise_constant", "polynomial_decay", "cosine_decay",
+    "natural_exp_decay", "inverse_time_decay", "ExponentialMovingAverage", "global_step",
+    "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
+    "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+    "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
+    "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -90,7 +90,8 @@ def _unescape(body):
             digits = re.match(r"[0-9a-fA-F]{1,2}", body[i + 2:]).group()
             out.append(int(digits, 16))
             i += 2 + len(digits)
-        elif c in "uU" and re.fullmatch(r"[0-9a-fA-F]+", body[i + 2:i + (6 if c == "u" else 10)] or "-"):
+        elif c in "uU" and re.fullmatch(r"[0-9a-fA-F]+",
+                                        body[i + 2:i + (6 if c == "u" else 10)] or "-"):
             width = 4 if c == "u" else 8
             out += chr(int(body[i + 2:i + 2 + width], 16)).encode("utf-8", "surrogatepass")
             i += 2 + width

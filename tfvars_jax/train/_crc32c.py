@@ -123,7 +123,8 @@ def extend(crc, data):
       The CRC-32C (an int) of the bytes so far followed by `data`.
     """
     if _google_crc32c is not None:
-        return _google_crc32c.extend(crc, data if isinstance(data, bytes) else _as_bytes_array(data))
+        return _google_crc32c.extend(crc,
+                                     data if isinstance(data, bytes) else _as_bytes_array(data))
     buf = _as_bytes_array(data)
     state = crc ^ _U32
     if buf.size < _SMALL:

@@ -143,7 +143,8 @@ class BundleHeader:
     def encode(self):
         """Serializes as TensorFlow does (TensorFlow never writes `bad_consumers`)."""
         version = _int_field(1, self.producer) + _int_field(2, self.min_consumer)
-        return _int_field(1, self.num_shards) + _int_field(2, self.endianness) + _len_field(3, version)
+        return _int_field(1,
+                          self.num_shards) + _int_field(2, self.endianness) + _len_field(3, version)
 
     @classmethod
     def decode(cls, buf):

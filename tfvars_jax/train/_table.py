@@ -115,7 +115,8 @@ def build_table(items):
     for key, value in items:
         if last_key is not None:
             if key <= last_key:
-                raise ValueError(f"table keys must be strictly increasing: {key!r} after {last_key!r}")
+                raise ValueError(f"table keys must be strictly increasing: {key!r} after "
+                                 f"{last_key!r}")
             if len(key) + len(value) >= 2 * _BLOCK_SIZE and not data.empty():
                 pending = write_block(data)
         if pending is not None:

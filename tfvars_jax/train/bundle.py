@@ -254,7 +254,8 @@ def _plan(tensors, slices):
 def _create_temp(final_path):
     """Creates (exclusively, honouring the umask) a temporary file beside `final_path`."""
     path = f"{final_path}.tempstate{uuid.uuid4().hex}"
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), path
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                   0o666), path
 
 
 def _fsync_dir(directory):
@@ -301,7 +302,8 @@ def write_bundle(prefix, tensors, *, slices=None):
             for i, (key, enum, value) in enumerate(records):
                 arr = _little_endian(value)
                 if enum == _STRING:
-                    size, crc = _write_strings(out, _string_elements(arr, key.decode("utf-8", "replace")))
+                    size, crc = _write_strings(out, _string_elements(arr, key.decode("utf-8",
+                                                                                     "replace")))
                 else:
                     size, crc = _write_numeric(out, arr)
                 entry = entries[key]
@@ -411,7 +413,8 @@ class BundleReader:
         if header.num_shards < 1:
             raise _data_loss(path, f"header claims {header.num_shards} data shards")
         if header.endianness == 1:
-            raise errors.UnimplementedError(None, None, f"{path}: big-endian checkpoints are not supported")
+            raise errors.UnimplementedError(None, None,
+                                            f"{path}: big-endian checkpoints are not supported")
         if header.endianness != 0:
             raise _data_loss(path, f"header has unknown endianness {header.endianness}")
         if header.producer < _MIN_PRODUCER:
@@ -458,9 +461,11 @@ class BundleReader:
         key = _name_bytes(name)
         entry = self._entries.get(key)
         if entry is None:
-            raise errors.NotFoundError(None, None, f"{self._index_path}: key {name} not found in checkpoint")
+            raise errors.NotFoundError(None, None,
+                                       f"{self._index_path}: key {name} not found in checkpoint")
         if any(d < 0 for d in entry.shape):
-            raise _data_loss(self._index_path, f"invalid tensor shape {list(entry.shape)} for key {name}")
+            raise _data_loss(self._index_path,
+                             f"invalid tensor shape {list(entry.shape)} for key {name}")
         return key, entry
 
     def _numpy_dtype(self, name, entry):
@@ -577,7 +582,8 @@ class BundleReader:
                     raise ValueError(f"slice of rank {len(saved)}")
                 _slices.check_extents(entry.shape, saved, "saved slice")
             except ValueError as exc:
-                raise _data_loss(path, f"tensor {name}: invalid saved slice {saved}: {exc}") from None
+                raise _data_loss(path,
+                                 f"tensor {name}: invalid saved slice {saved}: {exc}") from None
             bounds = _slices.resolve(entry.shape, saved)
             inter = [(max(a0, b0), min(a1, b1)) for (a0, a1), (b0, b1) in zip(want, bounds)]
             if any(lo >= hi for lo, hi in inter):
@@ -587,7 +593,8 @@ class BundleReader:
                     or part.shape != tuple(b - a for a, b in bounds)):
                 raise _data_loss(path, f"tensor {name}: the entry of saved slice {saved} is "
                                        f"missing or inconsistent")
-            pieces.append((part, tuple(slice(lo - w, hi - w) for (lo, hi), (w, _) in zip(inter, want)),
+            pieces.append((part,
+                           tuple(slice(lo - w, hi - w) for (lo, hi), (w, _) in zip(inter, want)),
                            tuple(slice(lo - b, hi - b) for (lo, hi), (b, _) in zip(inter, bounds))))
         found = sum(math.prod(s.stop - s.start for s in dst) for _, dst, _ in pieces)
         if found < math.prod(shape):

@@ -16,8 +16,9 @@ from tfvars_jax.train import bundle
 
 _log = logging.getLogger("tfvars_jax.train")
 
-__all__ = ["latest_checkpoint", "get_checkpoint_state", "checkpoint_exists", "get_checkpoint_mtimes",
-           "remove_checkpoint", "update_checkpoint_state", "meta_graph_filename"]
+__all__ = ["latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+           "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state",
+           "meta_graph_filename"]
 
 
 def _path(value, what="path"):
@@ -44,7 +45,8 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     Raises:
       ValueError: the file parses but names no checkpoint.
     """
-    return bundle.read_checkpoint_state(_path(checkpoint_dir, "checkpoint_dir"), latest_filename or "checkpoint")
+    return bundle.read_checkpoint_state(_path(checkpoint_dir, "checkpoint_dir"),
+                                        latest_filename or "checkpoint")
 
 
 def _has_magic(path):

@@ -37,15 +37,17 @@ from tfvars_jax.variables import variable_scope
 
 _log = logging.getLogger("tfvars_jax.train")
 
-__all__ = ["CheckpointReader", "NewCheckpointReader", "load_checkpoint", "load_variable", "list_variables",
-           "init_from_checkpoint", "assign_from_checkpoint", "assign_from_checkpoint_fn"]
+__all__ = ["CheckpointReader", "NewCheckpointReader", "load_checkpoint", "load_variable",
+           "list_variables", "init_from_checkpoint", "assign_from_checkpoint",
+           "assign_from_checkpoint_fn"]
 
 # DataType enum -> TF's DataType_Name, for debug_string.
-_DT_NAMES = {1: "DT_FLOAT", 2: "DT_DOUBLE", 3: "DT_INT32", 4: "DT_UINT8", 5: "DT_INT16", 6: "DT_INT8",
-             7: "DT_STRING", 8: "DT_COMPLEX64", 9: "DT_INT64", 10: "DT_BOOL", 11: "DT_QINT8", 12: "DT_QUINT8",
-             13: "DT_QINT32", 14: "DT_BFLOAT16", 15: "DT_QINT16", 16: "DT_QUINT16", 17: "DT_UINT16",
-             18: "DT_COMPLEX128", 19: "DT_HALF", 20: "DT_RESOURCE", 21: "DT_VARIANT", 22: "DT_UINT32",
-             23: "DT_UINT64", 24: "DT_FLOAT8_E5M2", 25: "DT_FLOAT8_E4M3FN"}
+_DT_NAMES = {1: "DT_FLOAT", 2: "DT_DOUBLE", 3: "DT_INT32", 4: "DT_UINT8", 5: "DT_INT16",
+             6: "DT_INT8", 7: "DT_STRING", 8: "DT_COMPLEX64", 9: "DT_INT64", 10: "DT_BOOL",
+             11: "DT_QINT8", 12: "DT_QUINT8", 13: "DT_QINT32", 14: "DT_BFLOAT16", 15: "DT_QINT16",
+             16: "DT_QUINT16", 17: "DT_UINT16", 18: "DT_COMPLEX128", 19: "DT_HALF",
+             20: "DT_RESOURCE", 21: "DT_VARIANT", 22: "DT_UINT32", 23: "DT_UINT64",
+             24: "DT_FLOAT8_E5M2", 25: "DT_FLOAT8_E4M3FN"}
 
 
 def dtype_enum_name(enum):
@@ -163,7 +165,8 @@ def load_checkpoint(ckpt_dir_or_file):
     """
     filename = _checkpoint_filename(ckpt_dir_or_file)
     if filename is None:
-        raise ValueError(f"Couldn't find 'checkpoint' file or checkpoints in given directory {ckpt_dir_or_file}")
+        raise ValueError("Couldn't find 'checkpoint' file or checkpoints in given directory "
+                         f"{ckpt_dir_or_file}")
     return CheckpointReader(filename)
 
 
@@ -202,7 +205,8 @@ def _collect_partitioned_variable(name, all_vars):
 
 def _read_for_initializer(prefix, tensor_name, shape_and_slice, shape, np_dtype):
     reader = bundle.BundleReader(prefix)
-    value = reader.read_slice(tensor_name, shape_and_slice) if shape_and_slice else reader.read(tensor_name)
+    value = reader.read_slice(tensor_name,
+                              shape_and_slice) if shape_and_slice else reader.read(tensor_name)
     value = value.reshape(shape)
     if np_dtype is None:  # strings
         return value
@@ -212,7 +216,8 @@ def _read_for_initializer(prefix, tensor_name, shape_and_slice, shape, np_dtype)
 def _restore_v2_callback(prefix, tensor_name, shape_and_slice, shape, dtype):
     """Kernel of a numeric "RestoreV2" op: reads the tensor from the file when the run executes."""
     np_dtype = np.dtype(dtype)
-    read = functools.partial(_read_for_initializer, prefix, tensor_name, shape_and_slice, shape, np_dtype)
+    read = functools.partial(_read_for_initializer, prefix, tensor_name, shape_and_slice, shape,
+                             np_dtype)
     return jax.pure_callback(read, jax.ShapeDtypeStruct(shape, np_dtype))
 
 
@@ -221,15 +226,16 @@ def _restore_v2_host(prefix, tensor_name, shape_and_slice, shape, dtype):
     return _read_for_initializer(prefix, tensor_name, shape_and_slice, shape, None)
 
 
-def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, slice_spec, name="checkpoint_initializer"):
+def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, slice_spec,
+                                name="checkpoint_initializer"):
     """TF1's `_set_checkpoint_initializer`: a RestoreV2 op reading `tensor_name` (its slice
     `slice_spec` for a part), assigned by a new initializer op that replaces `variable`'s."""
     graph = variable.graph
     base = variable.dtype.base_dtype
     shape = variable.shape
     if not shape.is_fully_defined():
-        raise ValueError(f"init_from_checkpoint: variable {variable.name} has a shape that is not fully "
-                         f"defined ({shape}); it cannot be initialized from a checkpoint.")
+        raise ValueError(f"init_from_checkpoint: variable {variable.name} has a shape that is not "
+                         f"fully defined ({shape}); it cannot be initialized from a checkpoint.")
     attrs = {"prefix": ckpt_file, "tensor_name": tensor_name, "shape_and_slice": slice_spec,
              "shape": tuple(shape.as_list()),
              "dtype": None if base == dtypes.string else np.dtype(base.as_numpy_dtype)}
@@ -256,7 +262,8 @@ def _set_variable_or_list_initializer(variable_or_list, ckpt_file, tensor_name):
             if slice_name is None:
                 slice_name = info.full_name
             elif slice_name != info.full_name:
-                raise ValueError(f"Slices must all be from the same tensor: {slice_name} != {info.full_name}")
+                raise ValueError(f"Slices must all be from the same tensor: {slice_name} != "
+                                 f"{info.full_name}")
             _set_checkpoint_initializer(v, ckpt_file, tensor_name, saver_lib._slice_spec(info))
     else:
         _set_checkpoint_initializer(variable_or_list, ckpt_file, tensor_name, "")
@@ -269,17 +276,19 @@ def _check_compatible(var, reader, tensor_name, ckpt_dir_or_file):
     parts = var if isinstance(var, (list, tuple)) else [var]
     for v in parts:
         if ckpt_dtype != v.dtype.base_dtype:
-            raise ValueError(f"Dtype of variable {v.name} ({v.dtype.base_dtype.name}) doesn't match with dtype of "
-                             f"tensor {tensor_name} ({ckpt_dtype.name if ckpt_dtype else 'unknown'}) from "
-                             f"checkpoint {ckpt_dir_or_file}.")
+            raise ValueError(f"Dtype of variable {v.name} ({v.dtype.base_dtype.name}) doesn't "
+                             f"match with dtype of tensor {tensor_name} "
+                             f"({ckpt_dtype.name if ckpt_dtype else 'unknown'}) from checkpoint "
+                             f"{ckpt_dir_or_file}.")
     if isinstance(var, (list, tuple)):
         full = [int(d) for d in var[0]._save_slice_info.full_shape]
         if full != ckpt_shape:
-            raise ValueError(f"Shape of partitioned variable {var[0]._save_slice_info.full_name} ({full}) doesn't "
-                             f"match with shape of tensor {tensor_name} ({ckpt_shape}) from checkpoint reader.")
+            raise ValueError(f"Shape of partitioned variable {var[0]._save_slice_info.full_name} "
+                             f"({full}) doesn't match with shape of tensor {tensor_name} "
+                             f"({ckpt_shape}) from checkpoint reader.")
     elif not var.get_shape().is_compatible_with(ckpt_shape):
-        raise ValueError(f"Shape of variable {var.name} ({var.get_shape()}) doesn't match with shape of tensor "
-                         f"{tensor_name} ({ckpt_shape}) from checkpoint reader.")
+        raise ValueError(f"Shape of variable {var.name} ({var.get_shape()}) doesn't match with "
+                         f"shape of tensor {tensor_name} ({ckpt_shape}) from checkpoint reader.")
 
 
 def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
@@ -310,7 +319,8 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
     graph = ops_lib.get_default_graph()
     store = _store(graph)
     store_vars = store.vars
-    for tensor_name_in_ckpt, current_var_or_name in sorted(assignment_map, key=lambda pair: pair[0]):
+    for tensor_name_in_ckpt, current_var_or_name in sorted(assignment_map,
+                                                           key=lambda pair: pair[0]):
         var = None
         if _is_variable(current_var_or_name) or (
                 isinstance(current_var_or_name, (list, tuple)) and current_var_or_name
@@ -323,9 +333,9 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
             if var is None:
                 var = _collect_partitioned_variable(current_var_or_name, store_vars)
         else:
-            raise TypeError(f"init_from_checkpoint: the assignment map's value for '{tensor_name_in_ckpt}' must "
-                            f"be a variable name, a scope, a Variable or a list of partitions, got "
-                            f"{current_var_or_name!r}")
+            raise TypeError("init_from_checkpoint: the assignment map's value for "
+                            f"'{tensor_name_in_ckpt}' must be a variable name, a scope, a Variable "
+                            f"or a list of partitions, got {current_var_or_name!r}")
         if var is not None:
             if not reader.has(tensor_name_in_ckpt):
                 close = saver_lib.closest_names(tensor_name_in_ckpt, reader.keys())
@@ -335,15 +345,15 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
             _check_compatible(var, reader, tensor_name_in_ckpt, ckpt_dir_or_file)
             _set_variable_or_list_initializer(var, ckpt_file, tensor_name_in_ckpt)
             _log.debug("Initialize variable %s from checkpoint %s with %s",
-                       var.name if _is_variable(var) else ",".join(v.name for v in var), ckpt_dir_or_file,
-                       tensor_name_in_ckpt)
+                       var.name if _is_variable(var) else ",".join(v.name for v in var),
+                       ckpt_dir_or_file, tensor_name_in_ckpt)
             continue
         scopes = ""
         if "/" in current_var_or_name:
             scopes = current_var_or_name[:current_var_or_name.rindex("/")]
         if not tensor_name_in_ckpt.endswith("/"):
-            raise ValueError(f"Assignment map with scope only name {scopes} should map to scope only "
-                             f"{tensor_name_in_ckpt}. Should be 'scope/': 'other_scope/'.")
+            raise ValueError(f"Assignment map with scope only name {scopes} should map to scope "
+                             f"only {tensor_name_in_ckpt}. Should be 'scope/': 'other_scope/'.")
         scope_variables = set()
         for var_name in store_vars:
             if not scopes or var_name.startswith(scopes + "/"):
@@ -360,14 +370,15 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map):
                 full_tensor_name = full_tensor_name[:-1]
             if not reader.has(full_tensor_name):
                 raise ValueError(f"Tensor {full_tensor_name} ({var_name[len(scopes) + 1:]} in "
-                                 f"{tensor_name_in_ckpt}) is not found in {ckpt_dir_or_file} checkpoint")
+                                 f"{tensor_name_in_ckpt}) is not found in {ckpt_dir_or_file} "
+                                 "checkpoint")
             var = store_vars.get(var_name)
             if var is None:
                 var = _collect_partitioned_variable(var_name, store_vars)
             _check_compatible(var, reader, full_tensor_name, ckpt_dir_or_file)
             _set_variable_or_list_initializer(var, ckpt_file, full_tensor_name)
-            _log.debug("Initialize variable %s from checkpoint %s with %s", var_name, ckpt_dir_or_file,
-                       full_tensor_name)
+            _log.debug("Initialize variable %s from checkpoint %s with %s", var_name,
+                       ckpt_dir_or_file, full_tensor_name)
 
 
 # ----- tf.contrib.framework helpers -------------------------------------------------------------
@@ -410,7 +421,8 @@ def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
             grouped.setdefault(_full_name(var), []).append(var)
     else:
         for ckpt_name, value in var_list.items():
-            grouped[ckpt_name] = _expand(value) if isinstance(value, (tuple, list)) else _expand([value])
+            grouped[ckpt_name] = _expand(value) if isinstance(value,
+                                                              (tuple, list)) else _expand([value])
     reader = NewCheckpointReader(model_path)
     feed_dict = {}
     assign_ops = []
@@ -424,23 +436,27 @@ def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
         ckpt_value = np.asarray(reader.get_tensor(ckpt_name))
         for var in variables:
             with var.graph.as_default():
-                placeholder = array_ops.placeholder(dtype=var.dtype.base_dtype, shape=var.get_shape(),
+                placeholder = array_ops.placeholder(dtype=var.dtype.base_dtype,
+                                                    shape=var.get_shape(),
                                                     name="placeholder/" + var.op.name)
                 assign_ops.append(var.assign(placeholder))
             info = var._save_slice_info
             if info is None:
                 if var.get_shape() != TensorShape(list(ckpt_value.shape)):
-                    raise ValueError(f"Total size of new array must be unchanged for {ckpt_name} lh_shape: "
-                                     f"[{ckpt_value.shape}], rh_shape: [{var.get_shape()}]")
+                    raise ValueError(f"Total size of new array must be unchanged for {ckpt_name} "
+                                     f"lh_shape: [{ckpt_value.shape}], rh_shape: "
+                                     f"[{var.get_shape()}]")
                 feed_dict[placeholder] = ckpt_value
             else:
-                index = tuple(slice(int(o), int(o) + int(s)) for o, s in zip(info.var_offset, info.var_shape))
+                index = tuple(slice(int(o), int(o) + int(s)) for o,
+                              s in zip(info.var_offset, info.var_shape))
                 feed_dict[placeholder] = ckpt_value[index].reshape([int(s) for s in info.var_shape])
     assign_op = control_flow_ops.group(*assign_ops)
     return assign_op, feed_dict
 
 
-def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False, reshape_variables=False):
+def assign_from_checkpoint_fn(model_path, var_list, ignore_missing_vars=False,
+                              reshape_variables=False):
     """tf.contrib.framework's `assign_from_checkpoint_fn`: a function `fn(sess)` restoring
     `var_list` from `model_path` (with a Saver), or None when no variable is left to restore.
 

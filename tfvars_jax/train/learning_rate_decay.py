@@ -19,13 +19,15 @@ def _progress(global_step, decay_steps, dtype, staircase):
     return math_ops.floor(p) if staircase else p
 
 
-def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                      name=None):
     """lr * decay_rate ** (global_step / decay_steps), the exponent floored with `staircase`."""
     with ops_lib.name_scope(name, "ExponentialDecay", [learning_rate, global_step]) as scope:
         lr = convert_to_tensor(learning_rate, name="learning_rate")
         dtype = lr.dtype
         p = _progress(global_step, decay_steps, dtype, staircase)
-        return math_ops.multiply(lr, math_ops.pow(convert_to_tensor(decay_rate, dtype=dtype), p), name=scope)
+        return math_ops.multiply(lr, math_ops.pow(convert_to_tensor(decay_rate, dtype=dtype), p),
+                                 name=scope)
 
 
 def piecewise_constant(x, boundaries, values, name=None):
@@ -44,8 +46,8 @@ def _piecewise_kernel(x, boundaries, values):
     return jnp.take(jnp.asarray(values), jnp.sum(x > boundaries))
 
 
-def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
-                     name=None):
+def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=0.0001, power=1.0,
+                     cycle=False, name=None):
     """TF1's polynomial decay from `learning_rate` to `end_learning_rate` over `decay_steps`."""
     with ops_lib.name_scope(name, "PolynomialDecay", [learning_rate, global_step]) as scope:
         lr = convert_to_tensor(learning_rate, name="learning_rate")
@@ -58,7 +60,8 @@ def polynomial_decay(learning_rate, global_step, decay_steps, end_learning_rate=
             steps = math_ops.multiply(steps, mult)
         else:
             step = math_ops.minimum(step, steps)
-        frac = math_ops.pow(1 - math_ops.truediv(step, steps), convert_to_tensor(power, dtype=dtype))
+        frac = math_ops.pow(1 - math_ops.truediv(step, steps),
+                            convert_to_tensor(power, dtype=dtype))
         end = convert_to_tensor(end_learning_rate, dtype=dtype)
         return math_ops.add(math_ops.multiply(lr - end, frac), end, name=scope)
 
@@ -75,16 +78,19 @@ def cosine_decay(learning_rate, global_step, decay_steps, alpha=0.0, name=None):
         return math_ops.multiply(lr, decayed, name=scope)
 
 
-def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                      name=None):
     """lr * exp(-decay_rate * global_step / decay_steps)."""
     with ops_lib.name_scope(name, "NaturalExpDecay", [learning_rate, global_step]) as scope:
         lr = convert_to_tensor(learning_rate, name="learning_rate")
         dtype = lr.dtype
         p = _progress(global_step, decay_steps, dtype, staircase)
-        return math_ops.multiply(lr, math_ops.exp(-convert_to_tensor(decay_rate, dtype=dtype) * p), name=scope)
+        return math_ops.multiply(lr, math_ops.exp(-convert_to_tensor(decay_rate, dtype=dtype) * p),
+                                 name=scope)
 
 
-def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False, name=None):
+def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
+                       name=None):
     """lr / (1 + decay_rate * global_step / decay_steps)."""
     with ops_lib.name_scope(name, "InverseTimeDecay", [learning_rate, global_step]) as scope:
         lr = convert_to_tensor(learning_rate, name="learning_rate")
@@ -93,5 +99,5 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
         return math_ops.truediv(lr, 1 + convert_to_tensor(decay_rate, dtype=dtype) * p, name=scope)
 
 
-__all__ = ["exponential_decay", "piecewise_constant", "polynomial_decay", "cosine_decay", "natural_exp_decay",
-           "inverse_time_decay"]
+__all__ = ["exponential_decay", "piecewise_constant", "polynomial_decay", "cosine_decay",
+           "natural_exp_decay", "inverse_time_decay"]

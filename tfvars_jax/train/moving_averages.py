@@ -53,12 +53,15 @@ class ExponentialMovingAverage:
                 is_var = hasattr(v, "_variable_op")
                 base = v.op.name
                 with ops_lib.name_scope(None), graph.control_dependencies(None):
-                    init = v.initialized_value() if is_var else array_ops.zeros(v.shape, v.dtype.base_dtype)
+                    init = v.initialized_value() if is_var else array_ops.zeros(v.shape,
+                                                                                v.dtype.base_dtype)
                     avg = Variable(init, trainable=False, name=f"{base}/{self._name}")
                     if not is_var and self._zero_debias:
-                        avg._ema_biased = Variable(array_ops.zeros(v.shape, v.dtype.base_dtype), trainable=False,
+                        avg._ema_biased = Variable(array_ops.zeros(v.shape, v.dtype.base_dtype),
+                                                   trainable=False,
                                                    name=f"{base}/{self._name}/biased")
-                        avg._ema_step = Variable(0.0, trainable=False, name=f"{base}/{self._name}/local_step")
+                        avg._ema_step = Variable(0.0, trainable=False,
+                                                 name=f"{base}/{self._name}/local_step")
                 self._averages[v] = avg
                 if is_var:
                     ops_lib.add_to_collection(ops_lib.GraphKeys.MOVING_AVERAGE_VARIABLES, v)
@@ -71,7 +74,8 @@ class ExponentialMovingAverage:
                         # `with control_dependencies([train_op]): ema.apply(...)` pattern the decay
                         # uses the global step *after* the train op incremented it.
                         num_updates = num_updates.read_value()
-                    n = math_ops.cast(convert_to_tensor(num_updates), decay.dtype, name="num_updates")
+                    n = math_ops.cast(convert_to_tensor(num_updates), decay.dtype,
+                                      name="num_updates")
                     decay = math_ops.minimum(decay, (1.0 + n) / (10.0 + n))
                 updates = [self._update(v, decay) for v in var_list]
                 return control_flow_ops.group(*updates, name=scope[:-1] + "/")
@@ -80,7 +84,8 @@ class ExponentialMovingAverage:
         avg = self._averages[v]
         value = v.read_value() if hasattr(v, "_variable_op") else v
         if not hasattr(avg, "_ema_biased"):
-            return assign_moving_average(avg, value, math_ops.cast(decay, avg.dtype.base_dtype), zero_debias=False)
+            return assign_moving_average(avg, value, math_ops.cast(decay, avg.dtype.base_dtype),
+                                         zero_debias=False)
         d = math_ops.cast(decay, avg.dtype.base_dtype)
         biased = assign_moving_average(avg._ema_biased, value, d)
         step = avg._ema_step.assign_add(1.0)

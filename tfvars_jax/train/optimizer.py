@@ -36,12 +36,14 @@ def _leaf_field(path):
         elif isinstance(entry, jax.tree_util.DictKey) and param is None:
             param = entry.key
     if field is None:
-        field = "/".join(str(getattr(e, "key", getattr(e, "idx", getattr(e, "name", e)))) for e in path
+        field = "/".join(str(getattr(e, "key",
+                                     getattr(e, "idx", getattr(e, "name", e)))) for e in path
                          if not isinstance(e, jax.tree_util.DictKey) or e.key != param) or "state"
     return field, param
 
 
-def _apply_kernel(old, *inputs, factory, static_hyper, hyper_names, param_names, leaf_names, treedef):
+def _apply_kernel(old, *inputs, factory, static_hyper, hyper_names, param_names, leaf_names,
+                  treedef):
     hyper = dict(static_hyper)
     hyper.update(zip(hyper_names, inputs[:len(hyper_names)]))
     grads = dict(zip(param_names, inputs[len(hyper_names):]))
@@ -95,8 +97,9 @@ class Optimizer:
         return self._name
 
     # ----- gradients --------------------------------------------------------------------
-    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
-                          colocate_gradients_with_ops=False, grad_loss=None):
+    def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
+                          aggregation_method=None, colocate_gradients_with_ops=False,
+                          grad_loss=None):
         """Adds the gradients of `loss` for the variables; returns (gradient, variable) pairs.
 
         As TF1's `Optimizer.compute_gradients`: the first half of `minimize`, for changing the
@@ -135,20 +138,24 @@ class Optimizer:
           6.0
         """
         if callable(loss):
-            raise NotImplementedError("compute_gradients with a callable loss is eager-only in TF1; pass a Tensor.")
+            raise NotImplementedError("compute_gradients with a callable loss is eager-only in "
+                                      "TF1; pass a Tensor.")
         loss = convert_to_tensor(loss)
         if var_list is None:
             var_list = (ops_lib.get_collection(ops_lib.GraphKeys.TRAINABLE_VARIABLES) +
                         ops_lib.get_collection(ops_lib.GraphKeys.TRAINABLE_RESOURCE_VARIABLES))
-        var_list = [p for v in var_list for p in getattr(v, "_get_variable_list", lambda v=v: [v])()]
+        var_list = [p for v in var_list for p in getattr(v, "_get_variable_list",
+                                                         lambda v=v: [v])()]
         if not var_list:
             raise ValueError("No variables to optimize.")
-        grads = gradients_lib.gradients(loss, var_list, grad_ys=None if grad_loss is None else [grad_loss],
+        grads = gradients_lib.gradients(loss, var_list,
+                                        grad_ys=None if grad_loss is None else [grad_loss],
                                         aggregation_method=aggregation_method)
         return list(zip(grads, var_list))
 
-    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP, aggregation_method=None,
-                 colocate_gradients_with_ops=False, name=None, grad_loss=None):
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None):
         """Adds an op that takes one optimization step on `loss`, and returns it.
 
         As TF1's `Optimizer.minimize`: `compute_gradients` then `apply_gradients`. The
@@ -184,12 +191,14 @@ class Optimizer:
           ...         print(sess.run(w))
           0.25
         """
-        grads_and_vars = self.compute_gradients(loss, var_list=var_list, gate_gradients=gate_gradients,
-                                                aggregation_method=aggregation_method, grad_loss=grad_loss)
+        grads_and_vars = self.compute_gradients(loss, var_list=var_list,
+                                                gate_gradients=gate_gradients,
+                                                aggregation_method=aggregation_method,
+                                                grad_loss=grad_loss)
         if not [v for g, v in grads_and_vars if g is not None]:
-            raise ValueError("No gradients provided for any variable, check your graph for ops that do not "
-                             f"support gradients, between variables {[v.name for _, v in grads_and_vars]} and "
-                             f"loss {loss}.")
+            raise ValueError("No gradients provided for any variable, check your graph for ops "
+                             "that do not support gradients, between variables "
+                             f"{[v.name for _, v in grads_and_vars]} and loss {loss}.")
         return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
     # ----- applying -----------------------------------------------------------------------
@@ -215,12 +224,14 @@ class Optimizer:
         """Creates (once per variable) the slot and non-slot variables; returns the leaf names in
         the optax state's flattening order and its treedef."""
         factory = self._factory()
-        shapes = tuple((v.op.name, (tuple(v.shape.as_list()), np.dtype(v.dtype.base_dtype.as_numpy_dtype).str))
+        shapes = tuple((v.op.name,
+                        (tuple(v.shape.as_list()), np.dtype(v.dtype.base_dtype.as_numpy_dtype).str))
                        for v in var_list)
         template = {n: jax.ShapeDtypeStruct(s, np.dtype(d)) for n, (s, d) in shapes}
         # The state's structure (not values) is all we need here.
         with tf_precision():
-            abstract = jax.eval_shape(lambda: factory(**_placeholder_hyper(static, self._hyper())).init(
+            abstract = jax.eval_shape(lambda: factory(**_placeholder_hyper(static,
+                                                                           self._hyper())).init(
                 {n: jnp.zeros(t.shape, t.dtype) for n, t in template.items()}))
         paths, treedef = jax.tree_util.tree_flatten_with_path(abstract)
         state_cls = type(abstract)
@@ -241,7 +252,8 @@ class Optimizer:
             # A slot's initial value is computed from its own parameter alone; a non-slot's
             # from the first parameter (its value does not depend on the parameters).
             template = ((param, dict(shapes)[param]),) if param is not None else shapes[:1]
-            init = functools.partial(_state_init_tensor, factory, hyper_key, template, field, param, leaf)
+            init = functools.partial(_state_init_tensor, factory, hyper_key, template, field, param,
+                                     leaf)
             with graph.as_default(), ops_lib.name_scope(None), graph.control_dependencies(None):
                 if param is not None:
                     primary = by_param[param]
@@ -252,7 +264,8 @@ class Optimizer:
                     self._slots.setdefault(field, {})[param] = var
                 else:
                     names_map = getattr(state_cls, "NON_SLOT_NAMES", {})
-                    var = Variable(init, trainable=False, name=names_map.get(field, f"{self._name}/{field}"))
+                    var = Variable(init, trainable=False,
+                                   name=names_map.get(field, f"{self._name}/{field}"))
                     self._non_slots[(id(graph), field)] = var
             store[(field, param)] = var
         names = [store[_leaf_field(path)].op.name for path, _ in paths]
@@ -301,7 +314,8 @@ class Optimizer:
             raise ValueError("No variables provided.")
         for g, v in grads_and_vars:
             if not hasattr(v, "_variable_op"):
-                raise TypeError(f"Gradient pair ({g}, {v}): the second element must be a tf.Variable.")
+                raise TypeError(f"Gradient pair ({g}, {v}): the second element must be a "
+                                "tf.Variable.")
         pairs = [(convert_to_tensor(g), v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable: "
@@ -320,9 +334,11 @@ class Optimizer:
             inputs = [dynamic[k] for k in hyper_names] + [g for g, _ in pairs]
             kernel = functools.partial(_apply_kernel, factory=self._factory(),
                                        static_hyper=tuple(static.items()), hyper_names=hyper_names,
-                                       param_names=param_names, leaf_names=tuple(leaf_names), treedef=treedef)
+                                       param_names=param_names, leaf_names=tuple(leaf_names),
+                                       treedef=treedef)
             apply_name = "update" if global_step is not None or any(v.constraint for v in var_list) else scope
-            op = make_op("ApplyOptax", kernel, inputs, name=apply_name, kind=APPLY_UPDATES, out_specs=[])
+            op = make_op("ApplyOptax", kernel, inputs, name=apply_name, kind=APPLY_UPDATES,
+                         out_specs=[])
             op.attrs["vars"] = param_names + tuple(leaf_names)
             finals = [op]
             constrained = [v for v in var_list if v.constraint is not None]
@@ -356,7 +372,8 @@ def _state_init_tensor(factory, hyper, template, field, param, leaf):
     return make_op("OptimizerStateInit", _leaf_init, [], name="initial_value",
                    attrs={"factory": factory, "hyper": hyper, "shapes": template, "field": field,
                           "param": param, "dtype": np.dtype(leaf.dtype).str},
-                   out_specs=[(dtypes.as_dtype(np.dtype(leaf.dtype)), TensorShape(leaf.shape))]).outputs[0]
+                   out_specs=[(dtypes.as_dtype(np.dtype(leaf.dtype)),
+                               TensorShape(leaf.shape))]).outputs[0]
 
 
 def _leaf_init(factory, hyper, shapes, field, param, dtype):
@@ -383,7 +400,8 @@ def _tf1(factory, default_name, doc):
     hyper_names = list(sig.parameters)
 
     def __init__(self, *args, use_locking=False, name=default_name, **kwargs):  # noqa: N807 - the class's
-        bound = sig.bind_partial(*args[:len(hyper_names)], **{k: v for k, v in kwargs.items() if k in hyper_names})
+        bound = sig.bind_partial(*args[:len(hyper_names)],
+                                 **{k: v for k, v in kwargs.items() if k in hyper_names})
         bound.apply_defaults()
         unknown = set(kwargs) - set(hyper_names)
         if unknown:
@@ -515,7 +533,8 @@ RMSPropOptimizer = _tf1(tf1_optax.rmsprop, "RMSProp",
 AdadeltaOptimizer = _tf1(tf1_optax.adadelta, "Adadelta",
                          "TF1's `tf.train.AdadeltaOptimizer(learning_rate=0.001, rho=0.95, epsilon=1e-8)`.")
 FtrlOptimizer = _tf1(tf1_optax.ftrl, "Ftrl", "TF1's `tf.train.FtrlOptimizer` (dense updates).")
-ProximalGradientDescentOptimizer = _tf1(tf1_optax.proximal_gradient_descent, "ProximalGradientDescent",
+ProximalGradientDescentOptimizer = _tf1(tf1_optax.proximal_gradient_descent,
+                                        "ProximalGradientDescent",
                                         "TF1's `tf.train.ProximalGradientDescentOptimizer`.")
 ProximalAdagradOptimizer = _tf1(tf1_optax.proximal_adagrad, "ProximalAdagrad",
                                 "TF1's `tf.train.ProximalAdagradOptimizer`.")
@@ -530,7 +549,8 @@ class OptaxOptimizer(Optimizer):
 
     def __init__(self, transformation, use_locking=False, name="Optax"):
         if not isinstance(transformation, optax.GradientTransformation):
-            raise TypeError(f"OptaxOptimizer needs an optax.GradientTransformation, got {type(transformation)}")
+            raise TypeError("OptaxOptimizer needs an optax.GradientTransformation, got "
+                            f"{type(transformation)}")
         super().__init__(use_locking, name)
         self._tx = transformation
 

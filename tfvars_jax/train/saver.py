@@ -61,20 +61,22 @@ class SaverDef:
     CheckpointFormatVersion = type("CheckpointFormatVersion", (), {"LEGACY": 0, "V1": 1, "V2": 2})
 
     def __init__(self, *args, **kwargs):
-        raise NotImplementedError("tf.train.SaverDef protos are not supported by tfvars_jax (no protos); "
-                                  "only the constants SaverDef.V1 / SaverDef.V2 are.")
+        raise NotImplementedError("tf.train.SaverDef protos are not supported by tfvars_jax (no "
+                                  "protos); only the constants SaverDef.V1 / SaverDef.V2 are.")
 
 
 class MetaGraphNotWrittenWarning(UserWarning):
     """Saver.save(write_meta_graph=True) could not write a `.meta` file."""
 
 
-_RESTORE_MISSING = ("Restoring from checkpoint failed. This is most likely due to a Variable name or other graph "
-                    "key that is missing from the checkpoint. Please ensure that you have not altered the graph "
-                    "expected based on the checkpoint. Original error:\n\n")
-_RESTORE_MISMATCH = ("Restoring from checkpoint failed. This is most likely due to a mismatch between the current "
-                     "graph and the graph from the checkpoint. Please ensure that you have not altered the graph "
-                     "expected based on the checkpoint. Original error:\n\n")
+_RESTORE_MISSING = ("Restoring from checkpoint failed. This is most likely due to a Variable name "
+                    "or other graph key that is missing from the checkpoint. Please ensure that "
+                    "you have not altered the graph expected based on the checkpoint. Original "
+                    "error:\n\n")
+_RESTORE_MISMATCH = ("Restoring from checkpoint failed. This is most likely due to a mismatch "
+                     "between the current graph and the graph from the checkpoint. Please ensure "
+                     "that you have not altered the graph expected based on the checkpoint. "
+                     "Original error:\n\n")
 _READ_THREADS = max(2, min(8, os.cpu_count() or 1))  # restore reads this many tensors at once
 _TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
@@ -119,10 +121,10 @@ def _check_variable(x):
         return
     if hasattr(x, "specs") and hasattr(x, "restore"):  # a TF1 SaveableObject
         raise NotImplementedError(f"tf.train.Saver: SaveableObject {getattr(x, 'name', x)!r} "
-                                  f"({type(x).__name__}) is not supported by tfvars_jax; it saves variables and "
-                                  "partitioned variables only.")
-    raise TypeError(f"Variable to save is not a Variable: {x!r}. tfvars_jax saves variables and partitioned "
-                    "variables only.")
+                                  f"({type(x).__name__}) is not supported by tfvars_jax; it saves "
+                                  "variables and partitioned variables only.")
+    raise TypeError(f"Variable to save is not a Variable: {x!r}. tfvars_jax saves variables and "
+                    "partitioned variables only.")
 
 
 def _parts_of(value, key):
@@ -139,7 +141,8 @@ def _parts_of(value, key):
         if full_name is None:
             full_name = info.full_name
         elif info.full_name != full_name:
-            raise ValueError(f"Slices must all be from the same tensor: {full_name} != {info.full_name}")
+            raise ValueError(f"Slices must all be from the same tensor: {full_name} != "
+                             f"{info.full_name}")
     return parts
 
 
@@ -206,8 +209,8 @@ def saveables_from_var_list(var_list):
     for entry in by_name.values():
         for v in entry.variables():
             if id(v) in seen:
-                raise ValueError(f"The same saveable will be restored with two names: {v.op.name} (as "
-                                 f"'{seen[id(v)]}' and '{entry.name}')")
+                raise ValueError(f"The same saveable will be restored with two names: {v.op.name} "
+                                 f"(as '{seen[id(v)]}' and '{entry.name}')")
             seen[id(v)] = entry.name
     graphs = {v.graph for e in by_name.values() for v in e.variables()}
     if len(graphs) > 1:
@@ -280,14 +283,17 @@ class Saver:
                  write_version=SaverDef.V2, pad_step_number=False, save_relative_paths=False,
                  filename=None):
         if saver_def is not None:
-            raise NotImplementedError("tf.train.Saver(saver_def=...): SaverDef protos are not supported by "
-                                      "tfvars_jax; build the Saver from var_list instead.")
+            raise NotImplementedError("tf.train.Saver(saver_def=...): SaverDef protos are not "
+                                      "supported by tfvars_jax; build the Saver from var_list "
+                                      "instead.")
         if builder is not None:
-            raise NotImplementedError("tf.train.Saver(builder=...): custom SaverBuilders are not supported by "
-                                      "tfvars_jax (the Saver adds no save/restore ops to the graph).")
+            raise NotImplementedError("tf.train.Saver(builder=...): custom SaverBuilders are not "
+                                      "supported by tfvars_jax (the Saver adds no save/restore ops "
+                                      "to the graph).")
         if write_version != SaverDef.V2:
-            raise NotImplementedError(f"tf.train.Saver(write_version={write_version!r}): only the V2 checkpoint "
-                                      "format (SaverDef.V2, the default) is supported; V1 is not.")
+            raise NotImplementedError(f"tf.train.Saver(write_version={write_version!r}): only the "
+                                      "V2 checkpoint format (SaverDef.V2, the default) is "
+                                      "supported; V1 is not.")
         if defer_build and var_list:
             raise ValueError("If `var_list` is provided then build cannot be deferred. Either set "
                              "defer_build=False or var_list=None.")
@@ -391,12 +397,14 @@ class Saver:
             if entry.var is not None:
                 tensors[entry.name] = _host_value(values[entry.var.op.name])
             else:
-                slices[entry.name] = [(_slice_spec(p._save_slice_info), _host_value(values[p.op.name]))
+                slices[entry.name] = [(_slice_spec(p._save_slice_info),
+                                       _host_value(values[p.op.name]))
                                       for p in entry.parts]
         return tensors, slices
 
-    def save(self, sess, save_path, global_step=None, latest_filename=None, meta_graph_suffix="meta",
-             write_meta_graph=True, write_state=True, strip_default_attrs=False, save_debug_info=False):
+    def save(self, sess, save_path, global_step=None, latest_filename=None,
+             meta_graph_suffix="meta", write_meta_graph=True, write_state=True,
+             strip_default_attrs=False, save_debug_info=False):
         """Saves the variables' current values in `sess` to a checkpoint, and returns its prefix.
 
         As TF1's `Saver.save`, and in TF's own V2 format (TensorFlow reads the files): the
@@ -448,22 +456,24 @@ class Saver:
         if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")
         if self._sharded:
-            raise NotImplementedError("tf.train.Saver(sharded=True).save: writing sharded checkpoints is not "
-                                      "supported by tfvars_jax; use sharded=False (restoring sharded "
-                                      "checkpoints written by TensorFlow works).")
+            raise NotImplementedError("tf.train.Saver(sharded=True).save: writing sharded "
+                                      "checkpoints is not supported by tfvars_jax; use "
+                                      "sharded=False (restoring sharded checkpoints written by "
+                                      "TensorFlow works).")
         if latest_filename is None:
             latest_filename = "checkpoint"
         if os.path.split(latest_filename)[0]:
             raise ValueError("'latest_filename' must not contain path components")
-        save_path = save_path.decode("utf-8") if isinstance(save_path, bytes) else os.fspath(save_path)
+        save_path = save_path.decode("utf-8") if isinstance(save_path,
+                                                            bytes) else os.fspath(save_path)
         if global_step is not None:
             step = _global_step_value(sess, global_step)
             checkpoint_file = f"{save_path}-{step:08d}" if self._pad_step_number else f"{save_path}-{step}"
         else:
             checkpoint_file = save_path
             if os.path.basename(save_path) == latest_filename:
-                raise ValueError(f"'latest_filename' collides with 'save_path': '{latest_filename}' and "
-                                 f"'{save_path}'")
+                raise ValueError("'latest_filename' collides with 'save_path': "
+                                 f"'{latest_filename}' and '{save_path}'")
         self._check_session(sess)
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
@@ -477,8 +487,9 @@ class Saver:
             model_checkpoint_path = checkpoint_file
             if write_state:
                 self._record_last_checkpoint(model_checkpoint_path)
-                bundle.write_checkpoint_state(save_path_parent, model_checkpoint_path, self.last_checkpoints,
-                                              latest_filename, save_relative_paths=self._save_relative_paths)
+                bundle.write_checkpoint_state(save_path_parent, model_checkpoint_path,
+                                              self.last_checkpoints, latest_filename,
+                                              save_relative_paths=self._save_relative_paths)
                 self._maybe_delete_old_checkpoints(meta_graph_suffix)
         if write_meta_graph and not self._meta_warned:
             self._meta_warned = True
@@ -497,7 +508,8 @@ class Saver:
         Raises NotFoundError (missing keys) or InvalidArgumentError (mismatch) before any data
         is read.
         """
-        missing = [(e.name, e.variables()[0].op.name) for e in self._saveables if not reader.has(e.name)]
+        missing = [(e.name,
+                    e.variables()[0].op.name) for e in self._saveables if not reader.has(e.name)]
         if missing:
             raise errors.NotFoundError(None, None, _missing_message(missing, reader))
         problems = []
@@ -518,14 +530,14 @@ class Saver:
             if ckpt_dtype != want:
                 got = _tf_dtype_name(ckpt_dtype) if ckpt_dtype is not None else \
                     f"DataType {reader._entry(e.name)[1].dtype}"
-                return (f"tensor_name = {e.name}; expected dtype {_tf_dtype_name(want)} does not equal original "
-                        f"dtype {got} (variable '{v.op.name}')")
+                return (f"tensor_name = {e.name}; expected dtype {_tf_dtype_name(want)} does not "
+                        f"equal original dtype {got} (variable '{v.op.name}')")
         if e.var is None:
             full = tuple(int(d) for d in e.parts[0]._save_slice_info.full_shape)
             if full != ckpt_shape:
-                return (f"tensor_name = {e.name}: shape in shape_and_slice spec {_shape_str(full)} does not match "
-                        f"the shape stored in checkpoint: {_shape_str(ckpt_shape)} (partitioned variable "
-                        f"'{e.name}')")
+                return (f"tensor_name = {e.name}: shape in shape_and_slice spec {_shape_str(full)} "
+                        f"does not match the shape stored in checkpoint: {_shape_str(ckpt_shape)} "
+                        f"(partitioned variable '{e.name}')")
             return None
         shape = e.var.shape
         if shape.is_compatible_with(ckpt_shape):
@@ -533,9 +545,10 @@ class Saver:
         if self._reshape and shape.is_fully_defined():
             if math.prod(shape.as_list()) == math.prod(ckpt_shape):
                 return None
-            return (f"Input to reshape is a tensor with {math.prod(ckpt_shape)} values, but the requested shape "
-                    f"has {math.prod(shape.as_list())} (variable '{e.var.op.name}', checkpoint key '{e.name}' "
-                    f"of shape {_shape_str(ckpt_shape)})")
+            return (f"Input to reshape is a tensor with {math.prod(ckpt_shape)} values, but the "
+                    f"requested shape has {math.prod(shape.as_list())} (variable "
+                    f"'{e.var.op.name}', checkpoint key '{e.name}' of shape "
+                    f"{_shape_str(ckpt_shape)})")
         dims = "?" if shape.ndims is None else _shape_str([-1 if d is None else d for d in shape.as_tuple()])
         return (f"Assign requires shapes of both tensors to match. lhs shape= {dims} rhs shape= "
                 f"{_shape_str(ckpt_shape)} (variable '{e.var.op.name}', checkpoint key '{e.name}')")
@@ -551,7 +564,8 @@ class Saver:
             if e.var is not None:
                 pairs = [(e.var, reader.read(e.name))]
             else:
-                pairs = [(p, reader.read_slice(e.name, _slice_spec(p._save_slice_info))) for p in e.parts]
+                pairs = [(p, reader.read_slice(e.name,
+                                               _slice_spec(p._save_slice_info))) for p in e.parts]
             out = []
             for v, value in pairs:
                 if v.shape.is_fully_defined() and tuple(value.shape) != tuple(v.shape.as_list()):
@@ -568,7 +582,8 @@ class Saver:
             for e in self._saveables:
                 updates.update(read(e))
             return updates
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tfvars_restore")
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers,
+                                                     thread_name_prefix="tfvars_restore")
         try:
             for pairs in pool.map(read, self._saveables):
                 updates.update(pairs)
@@ -631,8 +646,8 @@ class Saver:
 
     # ----- protos: not supported ---------------------------------------------------------
     def as_saver_def(self):
-        raise NotImplementedError("Saver.as_saver_def: SaverDef protos are not supported by tfvars_jax (the "
-                                  "Saver adds no save/restore ops to the graph).")
+        raise NotImplementedError("Saver.as_saver_def: SaverDef protos are not supported by "
+                                  "tfvars_jax (the Saver adds no save/restore ops to the graph).")
 
     @property
     def saver_def(self):
@@ -643,9 +658,11 @@ class Saver:
 
     @staticmethod
     def from_proto(saver_def, import_scope=None):
-        raise NotImplementedError("Saver.from_proto: SaverDef protos are not supported by tfvars_jax.")
+        raise NotImplementedError("Saver.from_proto: SaverDef protos are not supported by "
+                                  "tfvars_jax.")
 
-    def export_meta_graph(self, filename=None, collection_list=None, as_text=False, export_scope=None,
-                          clear_devices=False, clear_extraneous_savers=False, strip_default_attrs=False,
-                          save_debug_info=False):
-        raise NotImplementedError("Saver.export_meta_graph: MetaGraphDefs are not supported by tfvars_jax.")
+    def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
+                          export_scope=None, clear_devices=False, clear_extraneous_savers=False,
+                          strip_default_attrs=False, save_debug_info=False):
+        raise NotImplementedError("Saver.export_meta_graph: MetaGraphDefs are not supported by "
+                                  "tfvars_jax.")

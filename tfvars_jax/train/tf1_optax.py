@@ -286,7 +286,8 @@ def adam(learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8) -> optax.Gra
         del params
 
         def leaf(g, m, v):
-            lr, b1, b2, eps, b1p, b2p = _cast(g.dtype, lr_t, b1_t, b2_t, eps_t, state.beta1_power, state.beta2_power)
+            lr, b1, b2, eps, b1p, b2p = _cast(g.dtype, lr_t, b1_t, b2_t, eps_t, state.beta1_power,
+                                              state.beta2_power)
             alpha = lr * jnp.sqrt(1 - b2p) / (1 - b1p)
             m = m + (g - m) * (1 - b1)
             v = v + (g * g - v) * (1 - b2)
@@ -326,7 +327,8 @@ def adagrad(learning_rate, initial_accumulator_value=0.1) -> optax.GradientTrans
     return optax.GradientTransformation(init_fn, update_fn)
 
 
-def rmsprop(learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, centered=False) -> optax.GradientTransformation:
+def rmsprop(learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10,
+            centered=False) -> optax.GradientTransformation:
     """TF1 ``RMSPropOptimizer`` (``ApplyRMSProp`` / ``ApplyCenteredRMSProp``).
 
     ``rms += (g*g - rms) * (1 - decay)``; centered also
@@ -342,7 +344,8 @@ def rmsprop(learning_rate, decay=0.9, momentum=0.0, epsilon=1e-10, centered=Fals
 
     def init_fn(params):
         if centered:
-            return CenteredRMSPropState(rms=_fill(params, 1), mg=_fill(params, 0), momentum=_fill(params, 0))
+            return CenteredRMSPropState(rms=_fill(params, 1), mg=_fill(params, 0),
+                                        momentum=_fill(params, 0))
         return RMSPropState(rms=_fill(params, 1), momentum=_fill(params, 0))
 
     def update_fn(grads, state, params=None):
@@ -420,7 +423,8 @@ def ftrl(
     not repeated, since the values may be traced. There is no optax equivalent.
     """
     lr_t, power_t, l1_t, shrink_t = map(
-        _hparam, (learning_rate, learning_rate_power, l1_regularization_strength, l2_shrinkage_regularization_strength)
+        _hparam, (learning_rate, learning_rate_power, l1_regularization_strength,
+                  l2_shrinkage_regularization_strength)
     )
     l2_t = _hparam(l2_regularization_strength) + _hparam(beta) / (2.0 * jnp.maximum(lr_t, 1e-36))
 
@@ -457,7 +461,8 @@ def proximal_gradient_descent(
     ``v = var - g * lr``; ``var = sign(v) * max(|v| - lr*l1, 0) / (1 + l2*lr)``
     (just ``v / (1 + l2*lr)`` when ``l1 == 0``). Needs ``params``. No state.
     """
-    lr_t, l1_t, l2_t = map(_hparam, (learning_rate, l1_regularization_strength, l2_regularization_strength))
+    lr_t, l1_t, l2_t = map(_hparam,
+                           (learning_rate, l1_regularization_strength, l2_regularization_strength))
 
     def init_fn(params):
         del params
@@ -478,7 +483,8 @@ def proximal_gradient_descent(
 
 
 def proximal_adagrad(
-    learning_rate, initial_accumulator_value=0.1, l1_regularization_strength=0.0, l2_regularization_strength=0.0
+    learning_rate, initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+    l2_regularization_strength=0.0,
 ) -> optax.GradientTransformation:
     """TF1 ``ProximalAdagradOptimizer`` (FOBOS step with Adagrad rate).
 
@@ -488,7 +494,8 @@ def proximal_adagrad(
     accepts float32 variables here when the hyperparameters are Python
     numbers; this version casts to any dtype.)
     """
-    lr_t, l1_t, l2_t = map(_hparam, (learning_rate, l1_regularization_strength, l2_regularization_strength))
+    lr_t, l1_t, l2_t = map(_hparam,
+                           (learning_rate, l1_regularization_strength, l2_regularization_strength))
 
     def init_fn(params):
         return ProximalAdagradState(accumulator=_fill(params, initial_accumulator_value))

@@ -90,9 +90,11 @@ def assert_global_step(global_step_tensor):
     """Raises TypeError unless `global_step_tensor` is an integer Variable or Tensor that is a
     scalar (a tensor of unknown or partly unknown shape passes, as TF1)."""
     if not isinstance(global_step_tensor, (Variable, ops_lib.Tensor)):
-        raise TypeError(f'Existing "global_step" must be a Variable or Tensor: {global_step_tensor}.')
+        raise TypeError('Existing "global_step" must be a Variable or Tensor: '
+                        f'{global_step_tensor}.')
     if not global_step_tensor.dtype.base_dtype.is_integer:
-        raise TypeError(f'Existing "global_step" does not have integer type: {global_step_tensor.dtype}')
+        raise TypeError('Existing "global_step" does not have integer type: '
+                        f'{global_step_tensor.dtype}')
     shape = global_step_tensor.get_shape()
     if shape.ndims != 0 and shape.is_fully_defined():
         raise TypeError(f'Existing "global_step" is not scalar: {shape}')

@@ -18,8 +18,8 @@ from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import array_ops
 from tfvars_jax.variables import variable_scope as vs  # a cycle within the layer: used at call time
 
-__all__ = ["fixed_size_partitioner", "variable_axis_size_partitioner", "min_max_variable_partitioner",
-           "PartitionedVariable", "SaveSliceInfo"]
+__all__ = ["fixed_size_partitioner", "variable_axis_size_partitioner",
+           "min_max_variable_partitioner", "PartitionedVariable", "SaveSliceInfo"]
 
 
 # ----- partitioners ---------------------------------------------------------------------------
@@ -33,7 +33,8 @@ def fixed_size_partitioner(num_shards, axis=0):
     return _partitioner
 
 
-def variable_axis_size_partitioner(max_shard_bytes, axis=0, bytes_per_string_element=16, max_shards=None):
+def variable_axis_size_partitioner(max_shard_bytes, axis=0, bytes_per_string_element=16,
+                                   max_shards=None):
     """TF1's `tf.variable_axis_size_partitioner`: shards along `axis` so that each shard stays
     below `max_shard_bytes` where possible (every slice of the axis is at least one shard's
     worth), capped at `max_shards`. String elements count `bytes_per_string_element` bytes.
@@ -67,7 +68,8 @@ def variable_axis_size_partitioner(max_shard_bytes, axis=0, bytes_per_string_ele
     return _partitioner
 
 
-def min_max_variable_partitioner(max_partitions=1, axis=0, min_slice_size=256 << 10, bytes_per_string_element=16):
+def min_max_variable_partitioner(max_partitions=1, axis=0, min_slice_size=256 << 10,
+                                 bytes_per_string_element=16):
     """TF1's `tf.min_max_variable_partitioner`: as many parts along `axis` as keep each part at
     least `min_slice_size` bytes, but at most `max_partitions` and at most the axis length.
 
@@ -75,14 +77,16 @@ def min_max_variable_partitioner(max_partitions=1, axis=0, min_slice_size=256 <<
     """
     def _partitioner(shape, dtype):
         if axis >= len(shape):
-            raise ValueError(f"Cannot partition variable along axis {axis} when shape is only {shape}")
+            raise ValueError(f"Cannot partition variable along axis {axis} when shape is only "
+                             f"{shape}")
         dtype = dtypes.as_dtype(dtype)
         bytes_per_element = bytes_per_string_element if dtype.base_dtype == dtypes.string else dtype.size
         total_size_bytes = shape.num_elements() * bytes_per_element
         partitions = total_size_bytes / min_slice_size
         partitions_list = [1] * len(shape)
         # We can not partition the variable beyond what its shape or `max_partitions` allows.
-        partitions_list[axis] = max(1, min(shape.dims[axis].value, max_partitions, int(math.ceil(partitions))))
+        partitions_list[axis] = max(1, min(shape.dims[axis].value, max_partitions,
+                                           int(math.ceil(partitions))))
         return partitions_list
     return _partitioner
 
@@ -102,8 +106,8 @@ class _PartitionInfo:
             raise TypeError("`var_offset` must be a sequence (like tuple or list) instead of " +
                             type(var_offset).__name__)
         if len(var_offset) != len(full_shape):
-            raise ValueError(f"Expected equal length, but `var_offset` is of length {len(var_offset)} while "
-                             f"full_shape is of length {len(full_shape)}.")
+            raise ValueError("Expected equal length, but `var_offset` is of length "
+                             f"{len(var_offset)} while full_shape is of length {len(full_shape)}.")
         for offset, dim in zip(var_offset, full_shape):
             if offset < 0 or offset >= dim:
                 raise ValueError(f"Expected 0 <= offset < shape but found offset={offset}, shape={dim} for "
@@ -129,19 +133,22 @@ class _PartitionInfo:
         if not isinstance(shape, (tuple, list)):
             raise TypeError("`shape` must be a sequence (like tuple or list) instead of " + type(shape).__name__)
         if len(shape) != len(self._full_shape):
-            raise ValueError(f"Expected equal length, but received shape={shape} of length {len(shape)} while "
-                             f"self.full_shape={self._full_shape} is of length {len(self._full_shape)}.")
+            raise ValueError(f"Expected equal length, but received shape={shape} of length "
+                             f"{len(shape)} while self.full_shape={self._full_shape} is of length "
+                             f"{len(self._full_shape)}.")
         for i in range(len(shape)):
             if self._var_offset[i] + shape[i] > self._full_shape[i]:
-                raise ValueError(f"With self.var_offset={self._var_offset}, a partition of shape={shape} would "
-                                 f"exceed self.full_shape={self._full_shape} in dimension {i}.")
+                raise ValueError(f"With self.var_offset={self._var_offset}, a partition of "
+                                 f"shape={shape} would exceed self.full_shape={self._full_shape} "
+                                 f"in dimension {i}.")
         slice_dim = None
         for i in range(len(shape)):
             if shape[i] == self._full_shape[i]:
                 continue
             if slice_dim is not None:
-                raise ValueError(f"Cannot use single_slice_dim() with shape={shape} and self.full_shape="
-                                 f"{self._full_shape} since slice dim could be either dimension {i} or {slice_dim}.")
+                raise ValueError(f"Cannot use single_slice_dim() with shape={shape} and "
+                                 f"self.full_shape={self._full_shape} since slice dim could be "
+                                 f"either dimension {i} or {slice_dim}.")
             slice_dim = i
         return slice_dim
 
@@ -197,9 +204,10 @@ class PartitionedVariable:
             raise ValueError(f"len(shape) != len(partitions): {shape} vs. {partitions}")
         for v in variable_list:
             if list(v._save_slice_info.full_shape) != shape.as_list():
-                raise ValueError(f"All variables' full shapes must match shape: {shape}; but full shapes were: "
-                                 f"{[v._save_slice_info.full_shape]}")
-        self._variable_list = sorted(variable_list, key=lambda v: list(v._save_slice_info.var_offset))
+                raise ValueError(f"All variables' full shapes must match shape: {shape}; but full "
+                                 f"shapes were: {[v._save_slice_info.full_shape]}")
+        self._variable_list = sorted(variable_list,
+                                     key=lambda v: list(v._save_slice_info.var_offset))
         self._name = name
         self._shape = shape
         self._dtype = dtypes.as_dtype(dtype).base_dtype
@@ -215,8 +223,8 @@ class PartitionedVariable:
         return len(self._variable_list)
 
     def __repr__(self):
-        return (f"<tf.PartitionedVariable '{self._name}' shape={self._shape} dtype={self._dtype.name} "
-                f"partitions={self._partitions}>")
+        return (f"<tf.PartitionedVariable '{self._name}' shape={self._shape} "
+                f"dtype={self._dtype.name} partitions={self._partitions}>")
 
     def _partition_axes(self):
         if all(p == 1 for p in self._partitions):
@@ -258,8 +266,8 @@ class PartitionedVariable:
                     return array_ops.identity(self._variable_list[0], name=self._name)
             axes = self._partition_axes()
             if len(axes) > 1:
-                raise NotImplementedError(f"Cannot concatenate along more than one dimension: {axes}.  "
-                                          "Multi-axis partition concat is not supported")
+                raise NotImplementedError("Cannot concatenate along more than one dimension: "
+                                          f"{axes}.  Multi-axis partition concat is not supported")
             with graph.name_scope(self._name + "/ConcatPartitions/"):
                 concatenated = array_ops.concat(self._variable_list, axes[0])
             with graph.name_scope(None):
@@ -274,16 +282,18 @@ class PartitionedVariable:
     def _as_tensor(self, dtype=None):
         """Conversion hook used by `convert_to_tensor` and every op (TF1's conversion function)."""
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(self._dtype):
-            raise ValueError(f"Incompatible type conversion requested to type '{dtypes.as_dtype(dtype).name}' "
-                             f"for variable of type '{self._dtype.name}'")
+            raise ValueError("Incompatible type conversion requested to type "
+                             f"'{dtypes.as_dtype(dtype).name}' for variable of type "
+                             f"'{self._dtype.name}'")
         return self.as_tensor()
 
     # ----- assignment ------------------------------------------------------------------------
     def _apply_assign_fn(self, assign_fn, value):
         axes = self._partition_axes()
         if len(axes) > 1:
-            raise NotImplementedError(f"Cannot do assign action along more than one dimension: {axes}.  "
-                                      "Multi-axis partition assign action is not supported ")
+            raise NotImplementedError("Cannot do assign action along more than one dimension: "
+                                      f"{axes}.  Multi-axis partition assign action is not "
+                                      "supported ")
         if isinstance(value, list):
             assert len(value) == len(self._variable_list)
             value_list = value
@@ -297,15 +307,18 @@ class PartitionedVariable:
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Assigns each part its slice of `value` (a list of per-part values also works)."""
-        return self._apply_assign_fn(lambda var, v: var.assign(v, use_locking=use_locking, name=name,
+        return self._apply_assign_fn(lambda var, v: var.assign(v, use_locking=use_locking,
+                                                               name=name,
                                                                read_value=read_value), value)
 
     def assign_add(self, value, use_locking=False, name=None, read_value=True):
-        return self._apply_assign_fn(lambda var, v: var.assign_add(v, use_locking=use_locking, name=name,
+        return self._apply_assign_fn(lambda var, v: var.assign_add(v, use_locking=use_locking,
+                                                                   name=name,
                                                                    read_value=read_value), value)
 
     def assign_sub(self, value, use_locking=False, name=None, read_value=True):
-        return self._apply_assign_fn(lambda var, v: var.assign_sub(v, use_locking=use_locking, name=name,
+        return self._apply_assign_fn(lambda var, v: var.assign_sub(v, use_locking=use_locking,
+                                                                   name=name,
                                                                    read_value=read_value), value)
 
 
@@ -313,19 +326,21 @@ class PartitionedVariable:
 def _call_partitioner(partitioner, shape, dtype):
     """Calls `partitioner(shape=, dtype=)` and validates its answer, as TF1."""
     if not shape.is_fully_defined():
-        raise ValueError(f"Shape of a new partitioned variable must be fully defined, but instead was {shape}.")
+        raise ValueError("Shape of a new partitioned variable must be fully defined, but instead "
+                         f"was {shape}.")
     if shape.ndims < 1:
         raise ValueError(f"A partitioned Variable must have rank at least 1, shape: {shape}")
     slicing = partitioner(shape=shape, dtype=dtype)
     if not isinstance(slicing, Sequence):
         raise ValueError(f"Partitioner must return a sequence, but saw: {slicing}")
     if len(slicing) != shape.ndims:
-        raise ValueError(f"Partitioner returned a partition list that does not match the Variable's rank: "
-                         f"{slicing} vs. {shape}")
+        raise ValueError("Partitioner returned a partition list that does not match the Variable's "
+                         f"rank: {slicing} vs. {shape}")
     if any(p < 1 for p in slicing):
         raise ValueError(f"Partitioner returned zero partitions for some axes: {slicing}")
     if sum(p > 1 for p in slicing) > 1:
-        raise ValueError(f"Can only slice a variable along one dimension: shape: {shape}, partitioning: {slicing}")
+        raise ValueError(f"Can only slice a variable along one dimension: shape: {shape}, "
+                         f"partitioning: {slicing}")
     return slicing
 
 
@@ -352,13 +367,14 @@ def is_scalar_shape(shape):
     """TF1 ignores the partitioner of a scalar (`shape=[]`, `()` or a rank-0 TensorShape)."""
     if isinstance(shape, TensorShape):
         return shape.ndims == 0
-    return shape is not None and isinstance(shape, Sequence) and not isinstance(shape, str) and not shape
+    return shape is not None and isinstance(shape,
+                                            Sequence) and not isinstance(shape, str) and not shape
 
 
-def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.float32, initializer=None,
-                             regularizer=None, reuse=None, trainable=None, collections=None, caching_device=None,
-                             validate_shape=True, use_resource=None, constraint=None, synchronization=0,
-                             aggregation=0):
+def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.float32,
+                             initializer=None, regularizer=None, reuse=None, trainable=None,
+                             collections=None, caching_device=None, validate_shape=True,
+                             use_resource=None, constraint=None, synchronization=0, aggregation=0):
     """TF1's `_VariableStore._get_partitioned_variable`: gets or creates the PartitionedVariable
     `name` in `store` (the graph's VariableStore), with TF1's reuse rules and messages.
 
@@ -370,8 +386,9 @@ def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.
     dtype = dtypes.as_dtype(dtype)
     initializing_from_value = initializer is not None and isinstance(initializer, ops_lib.Tensor)
     if name in store.vars:
-        raise ValueError(f"A partitioner was provided, but an unpartitioned version of the variable was found: "
-                         f"{name}.  Perhaps a variable of the same name was already created without partitioning?")
+        raise ValueError("A partitioner was provided, but an unpartitioned version of the variable "
+                         f"was found: {name}.  Perhaps a variable of the same name was already "
+                         "created without partitioning?")
     shape = as_shape(shape)
     if initializing_from_value:
         shape = shape.merge_with(initializer.get_shape())
@@ -382,34 +399,37 @@ def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.
 
     if name in partitioned_vars:
         if reuse is False:
-            raise ValueError(f"Partitioned variable with name {name} already exists. Did you mean to set "
-                             "reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
+            raise ValueError(f"Partitioned variable with name {name} already exists. Did you mean "
+                             "to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?")
         existing = partitioned_vars[name]
         if not shape.is_compatible_with(existing.get_shape()):
-            raise ValueError(f"Trying to reuse partitioned variable {name}, but specified shape {shape} and found "
-                             f"shape {existing.get_shape()}.")
+            raise ValueError(f"Trying to reuse partitioned variable {name}, but specified shape "
+                             f"{shape} and found shape {existing.get_shape()}.")
         if not dtype.is_compatible_with(existing.dtype):
-            raise ValueError(f"Trying to reuse partitioned variable {name}, but specified dtype {dtype.name} and "
-                             f"found dtype {existing.dtype.name}.")
+            raise ValueError(f"Trying to reuse partitioned variable {name}, but specified dtype "
+                             f"{dtype.name} and found dtype {existing.dtype.name}.")
         if partitions is not None and list(existing._get_partitions()) != list(partitions):
-            raise ValueError(f"Trying to reuse partitioned variable {name}, but specified partitions "
-                             f"{list(partitions)} and found partitions {existing._get_partitions()}.")
+            raise ValueError(f"Trying to reuse partitioned variable {name}, but specified "
+                             f"partitions {list(partitions)} and found partitions "
+                             f"{existing._get_partitions()}.")
         return existing
 
     if reuse is True:
-        raise ValueError(f"PartitionedVariable {name} does not exist, or was not created with tf.get_variable(). "
-                         "Did you mean to set reuse=False or reuse=tf.AUTO_REUSE in VarScope?")
+        raise ValueError(f"PartitionedVariable {name} does not exist, or was not created with "
+                         "tf.get_variable(). Did you mean to set reuse=False or "
+                         "reuse=tf.AUTO_REUSE in VarScope?")
 
     slice_dim, num_slices = _get_slice_dim_and_num_slices(partitions)
     if f"{name}/part_0" in store.vars:
         if f"{name}/part_{num_slices - 1}" not in store.vars:
-            raise ValueError(f"Partitioner returned a different partitioning than what was already found.  "
-                             f"Partitioner returned {num_slices} shards, and shard {name}/part_0 was found, but "
-                             f"{name}/part_{num_slices - 1} was not.")
+            raise ValueError("Partitioner returned a different partitioning than what was already "
+                             f"found.  Partitioner returned {num_slices} shards, and shard "
+                             f"{name}/part_0 was found, but {name}/part_{num_slices - 1} was not.")
         if f"{name}/part_{num_slices}" in store.vars:
-            raise ValueError(f"Partitioner returned a different partitioning than what was already found.  "
-                             f"Partitioner returned {num_slices} shards, and shard {name}/part_0 was found, but "
-                             f"so was the extra shard {name}/part_{num_slices}.")
+            raise ValueError("Partitioner returned a different partitioning than what was already "
+                             f"found.  Partitioner returned {num_slices} shards, and shard "
+                             f"{name}/part_0 was found, but so was the extra shard "
+                             f"{name}/part_{num_slices}.")
 
     graph = ops_lib.get_default_graph()
     full_shape = shape.as_list()
@@ -431,12 +451,14 @@ def get_partitioned_variable(store, name, partitioner, shape=None, dtype=dtypes.
                 init = array_ops.slice(init, var_offset, var_shape)
                 init_shape = None
         with graph.name_scope(None):
-            var = vs._create_variable(store, var_full_name, init_shape, dtype, init, regularizer, reuse, trainable,
-                                      collections, caching_device, validate_shape, use_resource, constraint,
-                                      synchronization, aggregation, partition_info=partition_info)
+            var = vs._create_variable(store, var_full_name, init_shape, dtype, init, regularizer,
+                                      reuse, trainable, collections, caching_device, validate_shape,
+                                      use_resource, constraint, synchronization, aggregation,
+                                      partition_info=partition_info)
         var._save_slice_info = SaveSliceInfo(name, list(full_shape), var_offset, var_shape)
         parts.append(var)
 
-    pv = PartitionedVariable(name=name, shape=shape, dtype=dtype, variable_list=parts, partitions=partitions)
+    pv = PartitionedVariable(name=name, shape=shape, dtype=dtype, variable_list=parts,
+                             partitions=partitions)
     partitioned_vars[name] = pv
     return pv

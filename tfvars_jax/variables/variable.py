@@ -86,7 +86,8 @@ class Variable(TensorOperators):
                  aggregation=None, shape=None):
         for arg, value in (("variable_def", variable_def), ("import_scope", import_scope)):
             if value is not None:
-                raise NotImplementedError(f"tf.Variable argument '{arg}' (VariableDef protos) is not supported.")
+                raise NotImplementedError(f"tf.Variable argument '{arg}' (VariableDef protos) is "
+                                          "not supported.")
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):
@@ -96,14 +97,14 @@ class Variable(TensorOperators):
         if trainable is None:
             trainable = synchronization != VariableSynchronization.ON_READ
         elif trainable and synchronization == VariableSynchronization.ON_READ:
-            raise ValueError("Synchronization value can be set to VariableSynchronization.ON_READ only for "
-                             "non-trainable variables. You have specified trainable=True and "
-                             "synchronization=VariableSynchronization.ON_READ.")
+            raise ValueError("Synchronization value can be set to VariableSynchronization.ON_READ "
+                             "only for non-trainable variables. You have specified trainable=True "
+                             "and synchronization=VariableSynchronization.ON_READ.")
         if collections is None:
             collections = [ops_lib.GraphKeys.GLOBAL_VARIABLES]
         if not isinstance(collections, (list, tuple, set)):
-            raise ValueError(f"collections argument to Variable constructor must be a list, tuple, or set. "
-                             f"Got {collections} of type {type(collections)}")
+            raise ValueError("collections argument to Variable constructor must be a list, tuple, "
+                             f"or set. Got {collections} of type {type(collections)}")
         collections = list(collections)
         if trainable and ops_lib.GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections.append(ops_lib.GraphKeys.TRAINABLE_VARIABLES)
@@ -118,7 +119,8 @@ class Variable(TensorOperators):
             and not hasattr(initial_value, "_as_tensor")
         graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
         with graph.as_default(), graph.control_dependencies(None), \
-                ops_lib.name_scope(name, "Variable", [] if init_from_fn else [initial_value]) as scope:
+                ops_lib.name_scope(name, "Variable",
+                                   [] if init_from_fn else [initial_value]) as scope:
             if init_from_fn:
                 with ops_lib.name_scope("Initializer"):
                     initial_value = initial_value()
@@ -130,8 +132,8 @@ class Variable(TensorOperators):
             if shape is not None:
                 var_shape = as_shape(shape)
                 if validate_shape and not var_shape.is_compatible_with(initial_value.shape):
-                    raise ValueError(f"Variable '{scope[:-1]}': shape {var_shape} is incompatible with the "
-                                     f"initial value's shape {initial_value.shape}.")
+                    raise ValueError(f"Variable '{scope[:-1]}': shape {var_shape} is incompatible "
+                                     f"with the initial value's shape {initial_value.shape}.")
             elif validate_shape:
                 var_shape = initial_value.shape
                 if not var_shape.is_fully_defined():
@@ -139,11 +141,13 @@ class Variable(TensorOperators):
             else:
                 var_shape = TensorShape(None)
             if expected_shape is not None and not as_shape(expected_shape).is_compatible_with(initial_value.shape):
-                raise ValueError(f"Variable '{scope[:-1]}': the initial value's shape {initial_value.shape} "
-                                 f"is not the expected_shape {as_shape(expected_shape)}.")
+                raise ValueError(f"Variable '{scope[:-1]}': the initial value's shape "
+                                 f"{initial_value.shape} is not the expected_shape "
+                                 f"{as_shape(expected_shape)}.")
             initial_value = guard_uninitialized_reads(initial_value)
             self._initial_value = initial_value
-            self._variable_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype, scope)
+            self._variable_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype,
+                                                      scope)
             self._initializer_op = state_ops.assign(self._variable_op.outputs[0], initial_value,
                                                     validate_shape=validate_shape).op
             with graph.device(caching_device) if caching_device is not None else contextlib.nullcontext():
@@ -227,8 +231,9 @@ class Variable(TensorOperators):
 
     def _as_tensor(self, dtype=None):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(self.dtype):
-            raise ValueError(f"Incompatible type conversion requested to type '{dtypes.as_dtype(dtype).name}' "
-                             f"for variable of type '{self.dtype.name}' ({self.name})")
+            raise ValueError("Incompatible type conversion requested to type "
+                             f"'{dtypes.as_dtype(dtype).name}' for variable of type "
+                             f"'{self.dtype.name}' ({self.name})")
         if self._is_resource:
             return state_ops.read(self._variable_op, name="ReadVariableOp")
         return self._snapshot
@@ -252,7 +257,8 @@ class Variable(TensorOperators):
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
-        return context.session_for(session, self.graph, "Variable.eval()").run(self._variable_op.outputs[0])
+        return context.session_for(session, self.graph,
+                                   "Variable.eval()").run(self._variable_op.outputs[0])
 
     def load(self, value, session=None):
         """Sets the value directly in `session` (no op is added), as TF1's `load`."""
@@ -268,10 +274,12 @@ class Variable(TensorOperators):
         return self._write_result(state_ops.assign(self._variable_op, value, name=name), read_value)
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
-        return self._write_result(state_ops.assign_add(self._variable_op, delta, name=name), read_value)
+        return self._write_result(state_ops.assign_add(self._variable_op, delta, name=name),
+                                  read_value)
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
-        return self._write_result(state_ops.assign_sub(self._variable_op, delta, name=name), read_value)
+        return self._write_result(state_ops.assign_sub(self._variable_op, delta, name=name),
+                                  read_value)
 
     def _sparse(self, fn, sparse_delta, name):
         """TF1's `scatter_*` methods take an IndexedSlices-like (`.indices`, `.values`)."""

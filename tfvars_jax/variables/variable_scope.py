@@ -78,27 +78,29 @@ def _default_initializer(name, dtype):
     raise ValueError(f"An initializer for variable {name} of {dtype.name} is required")
 
 
-def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable, collections,
-                     caching_device, validate_shape, use_resource, constraint, synchronization, aggregation,
-                     partition_info=None):
+def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable,
+                     collections, caching_device, validate_shape, use_resource, constraint,
+                     synchronization, aggregation, partition_info=None):
     """TF1's `_VariableStore._get_single_variable` (`partition_info` is set for a part of a
     partitioned variable and passed to initializers that take it, as TF1)."""
     if name in store.vars:
         found = store.vars[name]
         if reuse is False:
-            raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set reuse=True or "
-                             "reuse=tf.AUTO_REUSE in VarScope? (Re-running a notebook cell? Call "
-                             "tf.reset_default_graph() first, or open the scope with reuse=tf.AUTO_REUSE.)")
+            raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
+                             "reuse=True or reuse=tf.AUTO_REUSE in VarScope? (Re-running a "
+                             "notebook cell? Call tf.reset_default_graph() first, or open the "
+                             "scope with reuse=tf.AUTO_REUSE.)")
         if shape is not None and not as_shape(shape).is_compatible_with(found.get_shape()):
-            raise ValueError(f"Trying to share variable {name}, but specified shape {as_shape(shape)} and found "
-                             f"shape {found.get_shape()}.")
+            raise ValueError(f"Trying to share variable {name}, but specified shape "
+                             f"{as_shape(shape)} and found shape {found.get_shape()}.")
         if dtype is not None and not dtype.is_compatible_with(found.dtype):
-            raise ValueError(f"Trying to share variable {name}, but specified dtype {dtype.base_dtype.name} and "
-                             f"found dtype {found.dtype.base_dtype.name}.")
+            raise ValueError(f"Trying to share variable {name}, but specified dtype "
+                             f"{dtype.base_dtype.name} and found dtype "
+                             f"{found.dtype.base_dtype.name}.")
         return found
     if reuse is True:
-        raise ValueError(f"Variable {name} does not exist, or was not created with tf.get_variable(). Did you "
-                         "mean to set reuse=tf.AUTO_REUSE in VarScope?")
+        raise ValueError(f"Variable {name} does not exist, or was not created with "
+                         "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in VarScope?")
     initializing_from_value = initializer is not None and not callable(initializer)
     if initializer is None:
         initializer = _default_initializer(name, dtype)
@@ -123,14 +125,15 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
         elif _takes_no_args(initializer):
             init_val, variable_dtype = initializer, None
         else:
-            raise ValueError("The initializer passed is not valid. It should be a callable with no arguments "
-                             "and the shape should not be provided or an instance of "
+            raise ValueError("The initializer passed is not valid. It should be a callable with no "
+                             "arguments and the shape should not be provided or an instance of "
                              "`tf.keras.initializers.*' and `shape` should be fully defined.")
     graph = ops_lib.get_default_graph()
     with graph.control_dependencies(None):
-        v = Variable(initial_value=init_val, name=name, trainable=trainable, collections=collections,
-                     caching_device=caching_device, dtype=variable_dtype, validate_shape=validate_shape,
-                     constraint=constraint, use_resource=use_resource, synchronization=synchronization,
+        v = Variable(initial_value=init_val, name=name, trainable=trainable,
+                     collections=collections, caching_device=caching_device, dtype=variable_dtype,
+                     validate_shape=validate_shape, constraint=constraint,
+                     use_resource=use_resource, synchronization=synchronization,
                      aggregation=aggregation)
     store.vars[name] = v
     if regularizer:
@@ -161,8 +164,9 @@ class VariableScope:
     """A variable scope: a name prefix plus defaults (reuse, initializer, regularizer, dtype,
     caching_device, partitioner, custom_getter, constraint) for `get_variable`."""
 
-    def __init__(self, reuse, name="", initializer=None, regularizer=None, caching_device=None, partitioner=None,
-                 custom_getter=None, name_scope="", dtype=dtypes.float32, use_resource=None, constraint=None):
+    def __init__(self, reuse, name="", initializer=None, regularizer=None, caching_device=None,
+                 partitioner=None, custom_getter=None, name_scope="", dtype=dtypes.float32,
+                 use_resource=None, constraint=None):
         self._name = name
         self._reuse = reuse
         self._initializer = initializer
@@ -224,9 +228,10 @@ class VariableScope:
     def _scope_regex(self):
         return self._name + "/" if self._name else None
 
-    def get_variable(self, var_store, name, shape=None, dtype=None, initializer=None, regularizer=None,
-                     reuse=None, trainable=None, collections=None, caching_device=None, partitioner=None,
-                     validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
+    def get_variable(self, var_store, name, shape=None, dtype=None, initializer=None,
+                     regularizer=None, reuse=None, trainable=None, collections=None,
+                     caching_device=None, partitioner=None, validate_shape=True, use_resource=None,
+                     custom_getter=None, constraint=None,
                      synchronization=VariableSynchronization.AUTO, aggregation=0):
         """TF1's `VariableScope.get_variable`: applies this scope's defaults, then the store."""
         if regularizer is None:
@@ -255,14 +260,15 @@ class VariableScope:
                 constraint = self._constraint
             if dtype is None:
                 dtype = self._dtype
-            return _store_get_variable(var_store, full_name, shape, dtype, initializer, regularizer, reuse,
-                                       trainable, collections, caching_device, partitioner, validate_shape,
-                                       use_resource, custom_getter, constraint, synchronization, aggregation)
+            return _store_get_variable(var_store, full_name, shape, dtype, initializer, regularizer,
+                                       reuse, trainable, collections, caching_device, partitioner,
+                                       validate_shape, use_resource, custom_getter, constraint,
+                                       synchronization, aggregation)
 
 
-def _store_get_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable, collections,
-                        caching_device, partitioner, validate_shape, use_resource, custom_getter, constraint,
-                        synchronization, aggregation):
+def _store_get_variable(store, name, shape, dtype, initializer, regularizer, reuse, trainable,
+                        collections, caching_device, partitioner, validate_shape, use_resource,
+                        custom_getter, constraint, synchronization, aggregation):
     """TF1's `_VariableStore.get_variable`: argument checks, custom getters, then creation."""
     # TF1 checks "constant initializer and shape" only for single variables: a partitioned one
     # may give both (the value is sliced per part).
@@ -280,10 +286,10 @@ def _store_get_variable(store, name, shape, dtype, initializer, regularizer, reu
     elif shape is not None:
         shape = as_shape(shape)
 
-    def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None, reuse=None,
-                    trainable=None, collections=None, caching_device=None, partitioner=None, validate_shape=True,
-                    use_resource=None, constraint=None, synchronization=VariableSynchronization.AUTO,
-                    aggregation=0):
+    def true_getter(name, shape=None, dtype=dtypes.float32, initializer=None, regularizer=None,
+                    reuse=None, trainable=None, collections=None, caching_device=None,
+                    partitioner=None, validate_shape=True, use_resource=None, constraint=None,
+                    synchronization=VariableSynchronization.AUTO, aggregation=0):
         if (partitioner is not None and not partitioned_lib.is_scalar_shape(shape)) or (
                 reuse is True and partitioner is None and name in store.partitioned_vars):
             # Partitioned: TF1 lets a reusing get_variable find one without a partitioner.
@@ -296,23 +302,27 @@ def _store_get_variable(store, name, shape, dtype, initializer, regularizer, reu
                     caching_device=caching_device, validate_shape=validate_shape, use_resource=use_resource,
                     constraint=constraint, synchronization=synchronization, aggregation=aggregation)
         if name + "/part_0" in store.vars:
-            raise ValueError(f"No partitioner was provided, but a partitioned version of the variable was found: "
-                             f"{name}/part_0. Perhaps a variable of the same name was already created with "
-                             "partitioning?")
-        return _create_variable(store, name, shape, dtypes.as_dtype(dtype), initializer, regularizer, reuse,
-                                trainable, collections, caching_device, validate_shape, use_resource, constraint,
-                                synchronization, aggregation)
+            raise ValueError("No partitioner was provided, but a partitioned version of the "
+                             f"variable was found: {name}/part_0. Perhaps a variable of the same "
+                             "name was already created with partitioning?")
+        return _create_variable(store, name, shape, dtypes.as_dtype(dtype), initializer,
+                                regularizer, reuse, trainable, collections, caching_device,
+                                validate_shape, use_resource, constraint, synchronization,
+                                aggregation)
 
     if custom_getter is not None:
         return custom_getter(true_getter, name, shape=shape, dtype=dtype, initializer=initializer,
-                             regularizer=regularizer, reuse=reuse, trainable=trainable, collections=collections,
-                             caching_device=caching_device, partitioner=partitioner,
-                             validate_shape=validate_shape, use_resource=use_resource, constraint=constraint,
+                             regularizer=regularizer, reuse=reuse, trainable=trainable,
+                             collections=collections, caching_device=caching_device,
+                             partitioner=partitioner, validate_shape=validate_shape,
+                             use_resource=use_resource, constraint=constraint,
                              synchronization=synchronization, aggregation=aggregation)
-    return true_getter(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-                       reuse=reuse, trainable=trainable, collections=collections, caching_device=caching_device,
-                       partitioner=partitioner, validate_shape=validate_shape, use_resource=use_resource,
-                       constraint=constraint, synchronization=synchronization, aggregation=aggregation)
+    return true_getter(name, shape=shape, dtype=dtype, initializer=initializer,
+                       regularizer=regularizer, reuse=reuse, trainable=trainable,
+                       collections=collections, caching_device=caching_device,
+                       partitioner=partitioner, validate_shape=validate_shape,
+                       use_resource=use_resource, constraint=constraint,
+                       synchronization=synchronization, aggregation=aggregation)
 
 
 def get_variable_scope():
@@ -321,9 +331,9 @@ def get_variable_scope():
 
 
 def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None, trainable=None,
-                 collections=None, caching_device=None, partitioner=None, validate_shape=True, use_resource=None,
-                 custom_getter=None, constraint=None, synchronization=VariableSynchronization.AUTO,
-                 aggregation=0):
+                 collections=None, caching_device=None, partitioner=None, validate_shape=True,
+                 use_resource=None, custom_getter=None, constraint=None,
+                 synchronization=VariableSynchronization.AUTO, aggregation=0):
     """Gets the variable `<scope>/<name>`, or creates it, by the current scope's reuse rule.
 
     TF1's `tf.get_variable`, rule for rule: in a scope without reuse a second `get_variable`
@@ -463,9 +473,10 @@ class variable_scope:  # noqa: N801 - TF1's public name
       block block_1
     """
 
-    def __init__(self, name_or_scope, default_name=None, values=None, initializer=None, regularizer=None,
-                 caching_device=None, partitioner=None, custom_getter=None, reuse=None, dtype=None,
-                 use_resource=None, constraint=None, auxiliary_name_scope=True):
+    def __init__(self, name_or_scope, default_name=None, values=None, initializer=None,
+                 regularizer=None, caching_device=None, partitioner=None, custom_getter=None,
+                 reuse=None, dtype=None, use_resource=None, constraint=None,
+                 auxiliary_name_scope=True):
         if default_name is None and name_or_scope is None:
             raise TypeError("If default_name is None then name_or_scope is required")
         if name_or_scope is not None and not isinstance(name_or_scope, (VariableScope, str)):
@@ -478,9 +489,10 @@ class variable_scope:  # noqa: N801 - TF1's public name
         self._name_or_scope = name_or_scope
         self._default_name = default_name
         self._values = values
-        self._args = dict(initializer=initializer, regularizer=regularizer, caching_device=caching_device,
-                          partitioner=partitioner, custom_getter=custom_getter, dtype=dtype,
-                          use_resource=use_resource, constraint=constraint)
+        self._args = dict(initializer=initializer, regularizer=regularizer,
+                          caching_device=caching_device, partitioner=partitioner,
+                          custom_getter=custom_getter, dtype=dtype, use_resource=use_resource,
+                          constraint=constraint)
         self._reuse = reuse
         self._aux = auxiliary_name_scope
         self._graph = ops_lib.graph_of(values or [])
@@ -531,13 +543,15 @@ class variable_scope:  # noqa: N801 - TF1's public name
         self._old = store.current_scope
         if isinstance(name_or_scope, VariableScope):
             self._new_name = name_or_scope.name
-            scope = VariableScope(name_or_scope.reuse if not self._reuse else self._reuse, name=self._new_name,
-                                  initializer=name_or_scope.initializer, regularizer=name_or_scope.regularizer,
+            scope = VariableScope(name_or_scope.reuse if not self._reuse else self._reuse,
+                                  name=self._new_name, initializer=name_or_scope.initializer,
+                                  regularizer=name_or_scope.regularizer,
                                   caching_device=name_or_scope.caching_device,
                                   partitioner=name_or_scope.partitioner, dtype=name_or_scope.dtype,
                                   custom_getter=name_or_scope.custom_getter,
                                   name_scope=name_or_scope.original_name_scope,
-                                  use_resource=name_or_scope.use_resource, constraint=a["constraint"])
+                                  use_resource=name_or_scope.use_resource,
+                                  constraint=a["constraint"])
             store.open_scope(self._new_name)
             self._old_counts = copy.copy(store.scope_counts)
         else:
@@ -552,7 +566,8 @@ class variable_scope:  # noqa: N801 - TF1's public name
                                   constraint=a["constraint"])
             store.open_scope(self._new_name)
             self._old_counts = None
-        for key in ("initializer", "regularizer", "caching_device", "partitioner", "dtype", "use_resource"):
+        for key in ("initializer", "regularizer", "caching_device", "partitioner", "dtype",
+                    "use_resource"):
             if a[key] is not None:
                 getattr(scope, "set_" + key)(a[key])
         if a["custom_getter"] is not None:
