@@ -1,4 +1,4 @@
-"""The one helper every namespace module (`tf`, `tf.nn`, `tf.train`, ...) uses for names we do not ship.
+"""The helper every namespace module (`tf`, `tf.nn`, `tf.train`, ...) uses for names we do not ship.
 
 A TF1 name we do not ship raises AttributeError saying so — never a silent stand-in. Each
 namespace module ends with `__getattr__ = _namespace.unsupported_getattr(__name__)` (PEP 562).

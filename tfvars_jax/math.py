@@ -1,4 +1,4 @@
-"""`tf.math`: element-wise math, comparisons and reductions (the same ops as the top-level names)."""
+"""`tf.math`: element-wise math, comparisons and reductions (the ops of the top-level names)."""
 from tfvars_jax import _namespace
 from tfvars_jax.ops.math_ops import add
 from tfvars_jax.ops.math_ops import subtract

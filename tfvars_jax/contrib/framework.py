@@ -7,7 +7,8 @@ scopes, reuse and partitioners apply. `assign_from_checkpoint`/`assign_from_chec
 re-exported from `tfvars_jax.train.checkpoint_utils` (they come with checkpoint reading).
 
 `arg_scope`/`add_arg_scope` come from `tfvars_jax.contrib._arg_scope`; `variable` and
-`model_variable` are decorated with `add_arg_scope`, as in TF 1.15. Not here: `VariableDeviceChooser`.
+`model_variable` are decorated with `add_arg_scope`, as in TF 1.15. Not here:
+`VariableDeviceChooser`.
 TF 1.15's deprecation warnings on the global-step aliases are not printed.
 """
 import functools

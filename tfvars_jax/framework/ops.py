@@ -411,7 +411,7 @@ class Graph:
         return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
-        """Resolves a Tensor, Operation, Variable or name string to a graph element of this graph."""
+        """Resolves a Tensor, Operation, Variable or name to a graph element of this graph."""
         if hasattr(obj, "_as_graph_element") and not isinstance(obj, (Tensor, Operation)):
             obj = obj._as_graph_element()
         if isinstance(obj, str):

@@ -2,7 +2,8 @@
 
 The init_ops classes, except that RandomNormal, RandomUniform and TruncatedNormal have
 Keras' small defaults (stddev 0.05, range ±0.05). lecun_*/he_* are TF1's functions
-returning VarianceScaling. The same objects as `tfvars_jax.variables.initializers.keras_initializers`.
+returning VarianceScaling. The same objects as
+`tfvars_jax.variables.initializers.keras_initializers`.
 """
 from tfvars_jax import _namespace
 from tfvars_jax.variables.initializers import Initializer

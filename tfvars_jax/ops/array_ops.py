@@ -539,7 +539,7 @@ def _resolve(s, it):
 
 
 def strided_slice_from_key(tensor, key, name="strided_slice"):
-    """`tensor[key]` with ints, slices (negative steps too), `...`, `tf.newaxis` and scalar tensors."""
+    """`tensor[key]`: ints, slices (negative steps too), `...`, `tf.newaxis`, scalar tensors."""
     x = convert_to_tensor(tensor)
     if not isinstance(key, tuple):
         key = (key,)

@@ -239,7 +239,7 @@ class _Gradients(OpKind):
 
 
 def _producer(key):
-    """The op behind a run's `env` key: a Tensor's op, or the op whose variable values it records."""
+    """The op behind a run's `env` key: a Tensor's op, or the op whose variable values it holds."""
     return key.op if isinstance(key, ops_lib.Tensor) else key
 
 

@@ -63,7 +63,7 @@ def _regularizer(kind, scale, scope, penalty):
 
 
 def l2_regularizer(scale, scope=None):
-    """TF1's `tf.contrib.layers.l2_regularizer`: `scale * sum(w ** 2) / 2`; 0.0 gives None losses."""
+    """TF1's `tf.contrib.layers.l2_regularizer`: `scale * sum(w ** 2) / 2`; scale 0.0 gives None."""
     return _regularizer("l2", scale, scope, nn_ops.l2_loss)
 
 

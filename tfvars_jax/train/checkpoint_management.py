@@ -114,7 +114,7 @@ def get_checkpoint_mtimes(checkpoint_prefixes):
 
 
 def meta_graph_filename(checkpoint_filename, meta_graph_suffix="meta"):
-    """The MetaGraph file name TF1 uses for a checkpoint: "model.ckpt-10" -> "model.ckpt-10.meta"."""
+    """TF1's MetaGraph file name for a checkpoint: "model.ckpt-10" -> "model.ckpt-10.meta"."""
     basename = re.sub(r"-[\d\?]+-of-\d+$", "", checkpoint_filename)
     return f"{basename}.{meta_graph_suffix}"
 

@@ -398,8 +398,8 @@ def _expand(values):
 
 
 def assign_from_checkpoint(model_path, var_list, ignore_missing_vars=False):
-    """tf.contrib.framework's `assign_from_checkpoint`: an op assigning `var_list` from a checkpoint,
-    and the feed dict of checkpoint values it needs.
+    """tf.contrib.framework's `assign_from_checkpoint`: an op assigning `var_list` from a
+    checkpoint, and the feed dict of checkpoint values it needs.
 
     Args:
       model_path: a checkpoint prefix (use `tf.train.latest_checkpoint(dir)` for a directory).

@@ -354,8 +354,9 @@ class Saver:
         self._last_checkpoints = list(last_checkpoints_with_time)
 
     def recover_last_checkpoints(self, checkpoint_paths):
-        """Takes over the kept checkpoints (e.g. `get_checkpoint_state(d).all_model_checkpoint_paths`
-        after a restart), timed by their files; missing ones are skipped."""
+        """Takes over the kept checkpoints (e.g.
+        `get_checkpoint_state(d).all_model_checkpoint_paths` after a restart), timed by their
+        files; missing ones are skipped."""
         out = []
         for path in checkpoint_paths:
             mtime = cm.get_checkpoint_mtimes([path])
