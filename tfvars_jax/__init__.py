@@ -19,6 +19,7 @@ from tfvars_jax import initializers
 from tfvars_jax import keras
 from tfvars_jax import losses
 from tfvars_jax import math
+from tfvars_jax import metrics
 from tfvars_jax import nn
 from tfvars_jax import random
 from tfvars_jax import train
@@ -285,7 +286,7 @@ from tfvars_jax.ops.gradients import gradients
 newaxis = None
 
 __all__ = [
-    "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "nn", "random",
+    "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "metrics", "nn", "random",
     "train", "version", "contrib_framework", "errors", "VERSION", "Graph", "Operation", "Tensor",
     "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
     "device", "add_to_collection", "add_to_collections", "get_collection", "get_collection_ref",
