@@ -1,10 +1,11 @@
-"""`tf.contrib`: `framework` (variable helpers) and `layers` (regularizers) only."""
+"""`tf.contrib`: `framework` (variable helpers, arg_scope), `layers` and `slim` (basics) only."""
 from tfvars_jax import _namespace
 from tfvars_jax.contrib import framework
 from tfvars_jax.contrib import layers
+from tfvars_jax.contrib import slim
 
 __all__ = [
-    "framework", "layers",
+    "framework", "layers", "slim",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
