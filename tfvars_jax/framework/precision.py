@@ -11,6 +11,7 @@ models stay float32.
 import functools
 
 import jax
+import numpy as np
 
 
 def tf_precision():
@@ -30,3 +31,27 @@ def with_tf_precision(fn):
 def x64_enabled():
     """Whether JAX's x64 mode is on here (globally or in a `tf_precision()` block)."""
     return bool(jax.config.jax_enable_x64)
+
+
+def pure_callback_exact(fn, shape, dtype):
+    """`jax.pure_callback(fn, ShapeDtypeStruct(shape, dtype))` whose 64-bit result stays exact.
+
+    JAX converts a callback's result in the thread that runs the callback, under the process's
+    x64 setting rather than ours, and would narrow a float64 result. A 64-bit result therefore
+    travels as 32-bit words and is bitcast back inside the traced program.
+    """
+    dtype = np.dtype(dtype)
+    shape = tuple(shape)
+    if dtype.itemsize <= 4 or dtype.kind not in "iufc":
+        return jax.pure_callback(fn, jax.ShapeDtypeStruct(shape, dtype))
+    words = dtype.itemsize // 4
+
+    def as_words():
+        return np.ascontiguousarray(fn(), dtype).view(np.uint32).reshape(shape + (words,))
+    packed = jax.pure_callback(as_words, jax.ShapeDtypeStruct(shape + (words,), np.uint32))
+    if dtype.kind == "c":  # two float64 (or float32) parts
+        half = np.dtype(f"f{dtype.itemsize // 2}")
+        parts = packed.reshape(shape + (2, words // 2))
+        real, imag = (jax.lax.bitcast_convert_type(parts[..., i, :], half) for i in (0, 1))
+        return jax.lax.complex(real, imag)
+    return jax.lax.bitcast_convert_type(packed, dtype)

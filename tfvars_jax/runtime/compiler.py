@@ -20,8 +20,19 @@ import numpy as np
 
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_kind import PURE
+from tfvars_jax.framework.precision import tf_precision
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
+_WIDE_DTYPES = frozenset(("int64", "uint64", "float64", "complex128"))
+
+
+def _device_put_wide(feeds, indices):
+    """64-bit fed values moved to the device in TF precision (outside it JAX would narrow them)."""
+    feeds = list(feeds)
+    with tf_precision():
+        for j in indices:
+            feeds[j] = jax.device_put(feeds[j])
+    return tuple(feeds)
 
 
 # ----- pruning and planning -----------------------------------------------------------------
@@ -105,7 +116,11 @@ class Plan:
             op.kind.op_by_op(op) for op in dev_ops)
         self.checks = []  # (error class, message) per check flag, in order
         self.simple = (not host_ops and not self.host_fetch and not self.eager and not self.has_checks)
-        self._jitted = {}
+        self._jitted = {}       # donate -> jax.jit of the step (runs that need more than one call)
+        self._executables = {}  # (donate, argument signature) -> compiled step (the hot path)
+        self._last = {}         # donate -> the executable of the previous simple run
+        self.wide_feeds = [j for j, i in enumerate(self.dev_feed)
+                           if self.feeds[i].dtype.base_dtype.name in _WIDE_DTYPES]
         self.trace_count = 0
 
     # ----- execution ---------------------------------------------------------------------
@@ -121,11 +136,42 @@ class Plan:
           (fetch values, updates dict). Raises `CheckFailed` (carrying the OpError and the
           donated variables' old values) when a run-time check fails; nothing is updated then.
         """
-        if self.simple:  # the hot path: one jitted call, nothing host-side
-            fn = self._jitted.get(donate) or self._compile(donate)
-            outs, new_vars, _ = fn({n: values[n] for n in self.donated}, {n: values[n] for n in self.readonly},
-                                   tuple(feed_values), rng if self.has_random else None)
+        if self.simple:  # the hot path: one compiled call, nothing host-side
+            feeds = tuple(feed_values)
+            if self.wide_feeds:
+                feeds = _device_put_wide(feeds, self.wide_feeds)
+            outs, new_vars, _ = self._call(donate, ({n: values[n] for n in self.donated},
+                                                    {n: values[n] for n in self.readonly},
+                                                    feeds, rng if self.has_random else None))
             return outs, new_vars
+        with tf_precision():
+            return self._run_in_steps(values, feed_values, rng, donate)
+
+    def _call(self, donate, args):
+        """Calls the step compiled ahead of time for these arguments' shapes and dtypes.
+
+        Tracing and compiling happen in TF precision (JAX's x64 mode); the call itself does
+        not enter it: JAX's dispatch takes a slow path when a thread's configuration changes
+        on every call (~15 µs), while a compiled executable keeps the dtypes it was built for.
+        Each new signature (a new feed shape) compiles once.
+        """
+        exe = self._last.get(donate)
+        if exe is not None:
+            try:
+                return exe(*args)
+            except TypeError:  # arguments of other shapes or dtypes than the previous run's
+                pass
+        leaves, treedef = jax.tree_util.tree_flatten(args)
+        key = (donate, treedef) + tuple((a.shape, a.dtype, getattr(a, "weak_type", False)) for a in leaves)
+        exe = self._executables.get(key)
+        if exe is None:
+            with tf_precision():
+                exe = self._executables[key] = self._jit(donate).lower(*args).compile()
+        self._last[donate] = exe
+        return exe(*args)
+
+    def _run_in_steps(self, values, feed_values, rng, donate):
+        """Runs with host-side ops, run-time checks or op by op (in TF precision)."""
         fetched = [None] * len(self.fetches)
         updates = {}
         if self.host_ops or self.host_fetch:  # a fetched string may be fed, with no host op to run
@@ -143,9 +189,8 @@ class Plan:
                 outs, new_vars, flags = self.step(donated, readonly, dev_feeds, rng, mode="eager")
             else:
                 # The counter is an argument only when random ops need it (a transfer per call).
-                fn = self._jitted.get(donate) or self._compile(donate)
-                outs, new_vars, flags = fn(donated, readonly, dev_feeds,
-                                           rng if self.has_random else None)
+                outs, new_vars, flags = self._jit(donate)(donated, readonly, dev_feeds,
+                                                          rng if self.has_random else None)
             if self.has_checks:
                 flags = np.asarray(flags)
                 if flags.any():
@@ -157,10 +202,11 @@ class Plan:
             updates.update(new_vars)
         return fetched, updates
 
-    def _compile(self, donate):
-        fn = jax.jit(functools.partial(self.step, mode="trace"),
-                     donate_argnums=(0,) if donate and self.donated else ())
-        self._jitted[donate] = fn
+    def _jit(self, donate):
+        fn = self._jitted.get(donate)
+        if fn is None:
+            fn = self._jitted[donate] = jax.jit(functools.partial(self.step, mode="trace"),
+                                                donate_argnums=(0,) if donate and self.donated else ())
         return fn
 
     def step(self, donated, readonly, dev_feeds, counter, mode):

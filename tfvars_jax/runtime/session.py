@@ -17,7 +17,7 @@ from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.precision import tf_precision, with_tf_precision
+from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
@@ -343,9 +343,8 @@ class Session:
                 self._verified[plan] = self._init_version
             donate = not (self._shared and not self._shared.isdisjoint(plan.donated))
             try:
-                with tf_precision():
-                    fetched, updates = plan.run(values, feed_values,
-                                                compiler.rng_input(self._counter, self._salt), donate)
+                rng = compiler.rng_input(self._counter, self._salt) if plan.has_random else None
+                fetched, updates = plan.run(values, feed_values, rng, donate)
             except compiler.CheckFailed as failed:
                 values.update(failed.restore)
                 raise failed.error from None

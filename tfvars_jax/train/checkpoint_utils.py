@@ -28,6 +28,7 @@ from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import make_op
 from tfvars_jax.framework.op_kind import PURE
+from tfvars_jax.framework.precision import pure_callback_exact
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops, control_flow_ops, state_ops
 from tfvars_jax.train import bundle
@@ -218,7 +219,7 @@ def _restore_v2_callback(prefix, tensor_name, shape_and_slice, shape, dtype):
     np_dtype = np.dtype(dtype)
     read = functools.partial(_read_for_initializer, prefix, tensor_name, shape_and_slice, shape,
                              np_dtype)
-    return jax.pure_callback(read, jax.ShapeDtypeStruct(shape, np_dtype))
+    return pure_callback_exact(read, shape, np_dtype)
 
 
 def _restore_v2_host(prefix, tensor_name, shape_and_slice, shape, dtype):
