@@ -1,0 +1,99 @@
+"""Differential fuzzing of the runtime against real TensorFlow (GitHub issue 8).
+
+Random TF1 programs (tests/fuzz/programs.py: variables, scopes, reads, writes, scatter,
+count_up_to, control dependencies, group, cond, placeholders and feeds, stateless math,
+gradients, every TF1 optimizer, EMA, Saver, initializers, several sessions, make_callable and
+random nested fetch structures) run on TensorFlow and on tfvars_jax; every record (fetched
+values, exception classes, variables after each run, collections) must agree. A mismatching
+program is shrunk (tests/fuzz/shrink.py) and the failure message holds a standalone script.
+
+    TFVARS_FUZZ_N=5000 python -m pytest tests/test_fuzz_vs_tf.py -q     # a long run
+    TFVARS_FUZZ_SEED=100000 ...                                         # another seed range
+"""
+import os
+import time
+
+import pytest
+
+tf1 = pytest.importorskip("tensorflow.compat.v1", reason="the differential fuzzer needs TensorFlow")
+tf1.disable_v2_behavior()
+tf1.logging.set_verbosity(tf1.logging.ERROR)
+
+import tfvars_jax as tfj  # noqa: E402
+from tests.fuzz import interpreter, programs, shrink  # noqa: E402
+
+pytestmark = pytest.mark.tensorflow
+
+N_PROGRAMS = int(os.environ.get("TFVARS_FUZZ_N", "300"))
+SEED_OFFSET = int(os.environ.get("TFVARS_FUZZ_SEED", "0"))
+MAX_SHRUNK = 3          # failures shrunk per test run (the others are listed by seed)
+SHRINK_BUDGET_S = 60.0  # per failure
+
+
+def _run_both(program):
+    return interpreter.run_program(program, tf1), interpreter.run_program(program, tfj)
+
+
+def _report(seed, program, diff, shrunk_note):
+    i, tf_rec, our_rec = diff
+    text = [f"seed {seed}: record {i} differs ({shrunk_note})",
+            f"  TF:         {tf_rec!r}"[:2000],
+            f"  tfvars_jax: {our_rec!r}"[:2000],
+            "  standalone script (python script.py tf  vs  python script.py):",
+            programs.to_script(program)]
+    return "\n".join(text)
+
+
+def test_random_programs_match_tf():
+    failures, listed = [], []
+    t0 = time.time()
+    for seed in range(SEED_OFFSET, SEED_OFFSET + N_PROGRAMS):
+        program = programs.gen_program(seed)
+        tf_records, our_records = _run_both(program)
+        diff = interpreter.first_difference(tf_records, our_records)
+        if diff is None:
+            continue
+        sig = interpreter.signature(diff)
+        listed.append(f"seed {seed}: {sig}")
+        if len(failures) < MAX_SHRUNK:
+            log = []
+            small = shrink.shrink(program, shrink.mismatch_predicate(tf1, tfj, sig), SHRINK_BUDGET_S, log)
+            small_diff = interpreter.first_difference(*_run_both(small))
+            if small_diff is None:  # should not happen; report the original
+                small, small_diff, log = program, diff, ["not shrunk"]
+            failures.append(_report(seed, small, small_diff, "; ".join(log)))
+    elapsed = time.time() - t0
+    assert not listed, (f"{len(listed)} of {N_PROGRAMS} programs differ from TF ({elapsed:.0f}s):\n"
+                        + "\n".join(listed) + "\n\n" + "\n\n".join(failures))
+
+
+def test_generator_is_a_function_of_the_seed():
+    assert programs.gen_program(12345) == programs.gen_program(12345)
+    assert programs.gen_program(1) != programs.gen_program(2)
+
+
+def test_generator_covers_the_features():
+    kinds, optimizers, fetch_kinds = set(), set(), set()
+    for seed in range(300):
+        for step in programs.gen_program(seed).steps:
+            kinds.add(step[0])
+            if step[0] == "optimizer":
+                optimizers.add(step[2])
+            if step[0] == "run" and step[2][0] != "node":
+                fetch_kinds.add(step[2][0])
+    assert optimizers == set(programs.OPTIMIZERS)
+    assert {"list", "tuple", "dict"} <= fetch_kinds
+    for kind in ("Variable", "get_variable", "get_variable_reuse", "assign", "scatter", "count_up_to",
+                 "read_value", "initialized_value", "group", "cond", "placeholder", "gradients",
+                 "compute_gradients", "apply_gradients", "minimize", "global_step", "ema_apply",
+                 "ema_average", "saver", "save", "restore", "report_run", "init_vars", "init_local",
+                 "make_callable", "call", "session"):
+        assert kind in kinds, kind
+
+
+def test_standalone_script_runs_the_same_program(tmp_path):
+    """The script printed for a mismatch is the code the interpreter runs."""
+    program = programs.gen_program(7)
+    src = programs.to_script(program)
+    compile(src, "fuzz_script.py", "exec")
+    assert programs.program_source(program) in src
