@@ -1,7 +1,7 @@
 """Layering: no module imports a higher layer, at top level or inside a function (issue 9).
 
-framework -> ops -> variables -> runtime -> train; the public namespace modules, `functional`,
-`checkpoint` and `inspect_checkpoint` sit on top and may import anything.
+framework -> ops -> variables -> layers (tf.layers) -> runtime -> train; the public namespace
+modules, `functional`, `checkpoint` and `inspect_checkpoint` sit on top and may import anything.
 """
 import ast
 import pathlib
@@ -9,7 +9,7 @@ import pathlib
 import tfvars_jax
 
 PACKAGE = pathlib.Path(tfvars_jax.__file__).parent
-LAYERS = ["framework", "ops", "variables", "runtime", "train"]
+LAYERS = ["framework", "ops", "variables", "layers", "runtime", "train"]
 
 
 def _layer(module):

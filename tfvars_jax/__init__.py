@@ -17,6 +17,7 @@ from tfvars_jax import dtypes
 from tfvars_jax import functional
 from tfvars_jax import initializers
 from tfvars_jax import keras
+from tfvars_jax import layers
 from tfvars_jax import losses
 from tfvars_jax import math
 from tfvars_jax import metrics
@@ -287,7 +288,7 @@ newaxis = None
 
 __all__ = [
     "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "metrics", "nn", "random",
-    "train", "version", "contrib_framework", "errors", "VERSION", "Graph", "Operation", "Tensor",
+    "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph", "Operation", "Tensor",
     "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope", "control_dependencies",
     "device", "add_to_collection", "add_to_collections", "get_collection", "get_collection_ref",
     "set_random_seed", "get_seed", "convert_to_tensor", "constant", "Dimension", "TensorShape",

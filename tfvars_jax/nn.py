@@ -1,4 +1,4 @@
-"""`tf.nn`: activations, convolution and pooling, cross-entropies, moments, dropout."""
+"""`tf.nn`: activations, convolution and pooling, cross-entropies, moments, normalization, dropout."""
 from tfvars_jax import _namespace
 from tfvars_jax.ops.nn_ops import relu
 from tfvars_jax.ops.nn_ops import relu6
@@ -13,6 +13,16 @@ from tfvars_jax.ops.nn_ops import softmax
 from tfvars_jax.ops.nn_ops import log_softmax
 from tfvars_jax.ops.nn_ops import bias_add
 from tfvars_jax.ops.nn_ops import conv2d
+from tfvars_jax.ops.nn_ops import conv1d
+from tfvars_jax.ops.nn_ops import conv3d
+from tfvars_jax.ops.nn_ops import conv2d_transpose
+from tfvars_jax.ops.nn_ops import depthwise_conv2d
+from tfvars_jax.ops.nn_ops import separable_conv2d
+from tfvars_jax.ops.nn_ops import max_pool3d
+from tfvars_jax.ops.nn_ops import avg_pool3d
+from tfvars_jax.ops.nn_ops import batch_normalization
+from tfvars_jax.ops.nn_ops import fused_batch_norm
+from tfvars_jax.ops.nn_ops import l2_normalize
 from tfvars_jax.ops.nn_ops import max_pool
 from tfvars_jax.ops.nn_ops import avg_pool
 from tfvars_jax.ops.nn_ops import l2_loss
@@ -26,6 +36,8 @@ from tfvars_jax.ops.nn_ops import sigmoid_cross_entropy_with_logits
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
     "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
+    "conv1d", "conv3d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d", "max_pool3d",
+    "avg_pool3d", "batch_normalization", "fused_batch_norm", "l2_normalize",
     "sparse_softmax_cross_entropy_with_logits", "dropout", "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
 ]

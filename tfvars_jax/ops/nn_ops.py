@@ -8,8 +8,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output
 from tfvars_jax.ops import math_ops
+from tfvars_jax.ops.array_ops import _dynamic_shape_spec, concrete_dims
 from tfvars_jax.ops.random_ops import dropout  # noqa: F401 - re-exported as tf.nn.dropout
 
 
@@ -268,3 +270,255 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
     if not lg.shape.is_compatible_with(lb.shape):
         raise ValueError(f"logits and labels must have the same shape ({lg.shape} vs {lb.shape})")
     return op_output("logistic_loss", _sigmoid_xent_kernel, [lb, lg], name=name or "logistic_loss")
+
+
+# ----- N-d convolution, transposed and separable convolution, 1-D/3-D pools -----------------
+_CONV_SPECS = {("NWC", 1): ("NWC", "WIO", "NWC"), ("NCW", 1): ("NCW", "WIO", "NCW"),
+               ("NHWC", 2): ("NHWC", "HWIO", "NHWC"), ("NCHW", 2): ("NCHW", "HWIO", "NCHW"),
+               ("NDHWC", 3): ("NDHWC", "DHWIO", "NDHWC"), ("NCDHW", 3): ("NCDHW", "DHWIO", "NCDHW")}
+
+
+def _conv_nd_kernel(x, w, strides, padding, dilations, spec, groups=1):
+    return jax.lax.conv_general_dilated(x, w, strides, padding, rhs_dilation=dilations, dimension_numbers=spec,
+                                        feature_group_count=groups)
+
+
+def _spatial_nd(values, data_format, n, what):
+    """TF1's full-rank strides/dilations (length n+2, batch and channel entries 1) -> the n spatial ones."""
+    if isinstance(values, int):
+        return (int(values),) * n
+    values = [int(v) for v in values]
+    if len(values) == n:
+        return tuple(values)
+    if len(values) != n + 2:
+        raise ValueError(f"{what} must have length {n + 2}, got {values}")
+    channels_first = data_format.startswith("NC")
+    spatial = values[2:] if channels_first else values[1:-1]
+    rest = values[:2] if channels_first else [values[0], values[-1]]
+    if rest != [1, 1]:
+        raise ValueError(f"{what} in the batch and depth dimensions must be 1, got {values}")
+    return tuple(spatial)
+
+
+def _padding(padding, what):
+    if isinstance(padding, (list, tuple)):
+        raise NotImplementedError(f"{what}: explicit padding lists are not supported; use 'SAME' or 'VALID'.")
+    padding = str(padding).upper()
+    if padding not in ("SAME", "VALID"):
+        raise ValueError(f"{what}: padding must be 'SAME' or 'VALID', got {padding!r}")
+    return padding
+
+
+def _conv_nd(op_type, x, w, strides, padding, dilations, data_format, name, default_name, n):
+    x = convert_to_tensor(x)
+    w = math_ops._convert_operand(w, x.dtype, "filter")
+    if (data_format, n) not in _CONV_SPECS:
+        raise ValueError(f"{default_name}: data_format {data_format!r} is not valid for a {n}-D convolution")
+    padding = _padding(padding, default_name)
+    s = _spatial_nd(strides, data_format, n, f"{default_name} strides")
+    d = _spatial_nd(dilations if dilations is not None else 1, data_format, n, f"{default_name} dilations")
+    return op_output(op_type, _conv_nd_kernel, [x, w], name=name or default_name,
+                     attrs={"strides": s, "padding": padding, "dilations": d,
+                            "spec": _CONV_SPECS[(data_format, n)]})
+
+
+def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu=None, data_format=None,
+           name=None, input=None, dilations=None):  # noqa: A002
+    """TF1's `tf.nn.conv1d(value, filters, stride, padding)`: NWC input, WIO filter (one op)."""
+    value = input if value is None else value
+    if stride is None or padding is None:
+        raise TypeError("conv1d() missing required arguments 'stride' and 'padding'")
+    fmt = {None: "NWC", "NHWC": "NWC", "NCHW": "NCW"}.get(data_format, data_format)
+    with ops_lib.name_scope(name, "conv1d", [value, filters]) as scope:
+        return _conv_nd("Conv1D", value, filters, stride, padding, dilations, fmt, scope, "conv1d", 1)
+
+
+def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",  # noqa: A002
+           dilations=(1, 1, 1, 1, 1), name=None, filters=None):
+    """TF1's `tf.nn.conv3d(input, filter, strides, padding)`: NDHWC input, DHWIO filter."""
+    filter = filters if filter is None else filter  # noqa: A001
+    if strides is None or padding is None:
+        raise TypeError("conv3d() missing required arguments 'strides' and 'padding'")
+    return _conv_nd("Conv3D", input, filter, strides, padding, dilations, data_format, name, "Conv3D", 3)
+
+
+def _conv_transpose_kernel(x, w, *dyn, out_shape, strides, padding, dilations, spec):
+    """TF's Conv2DBackpropInput: the transpose (vjp) of the forward convolution whose input has
+    `out_shape` and whose filter is `w` (HW[out][in])."""
+    shape = out_shape if out_shape is not None else _concrete_shape(dyn[0])
+
+    def forward(y):
+        return jax.lax.conv_general_dilated(y, w, strides, padding, rhs_dilation=dilations, dimension_numbers=spec)
+
+    (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(shape, x.dtype))(x)
+    return out
+
+
+def _concrete_shape(t):
+    return concrete_dims(t, "conv2d_transpose output_shape")
+
+
+def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, padding="SAME",  # noqa: A002
+                     data_format="NHWC", name=None, input=None, filters=None, dilations=None):  # noqa: A002
+    """TF1's `tf.nn.conv2d_transpose(value, filter, output_shape, strides, padding)`: the gradient
+    of `conv2d` with respect to its input; `filter` is [height, width, output_channels, in_channels]."""
+    value = input if value is None else value
+    filter = filters if filter is None else filter  # noqa: A001
+    if output_shape is None or strides is None:
+        raise TypeError("conv2d_transpose() missing required arguments 'output_shape' and 'strides'")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"conv2d_transpose: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+    with ops_lib.name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
+        x = convert_to_tensor(value, name="value")
+        w = math_ops._convert_operand(filter, x.dtype, "filter")
+        padding = _padding(padding, "conv2d_transpose")
+        s = _spatial_nd(strides, data_format, 2, "conv2d_transpose strides")
+        d = _spatial_nd(dilations if dilations is not None else 1, data_format, 2, "conv2d_transpose dilations")
+        attrs = {"strides": s, "padding": padding, "dilations": d, "spec": _CONV_SPECS[(data_format, 2)]}
+        if isinstance(output_shape, ops_lib.Tensor) and output_shape._static_value is None:
+            shape = convert_to_tensor(output_shape)
+            return op_output("Conv2DBackpropInput", _conv_transpose_kernel, [x, w, shape], name=scope,
+                             attrs=dict(attrs, out_shape=None),
+                             out_specs=[(x.dtype.base_dtype, _dynamic_shape_spec(shape))])
+        static = output_shape._static_value if isinstance(output_shape, ops_lib.Tensor) else output_shape
+        out_shape = tuple(int(v) for v in np.asarray(static).reshape(-1))
+        return op_output("Conv2DBackpropInput", _conv_transpose_kernel, [x, w], name=scope,
+                         attrs=dict(attrs, out_shape=out_shape))
+
+
+def _depthwise_kernel(x, w, strides, padding, dilations, spec):
+    kh, kw, cin, mult = w.shape
+    return jax.lax.conv_general_dilated(x, w.reshape(kh, kw, 1, cin * mult), strides, padding,
+                                        rhs_dilation=dilations, dimension_numbers=spec, feature_group_count=cin)
+
+
+def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
+                     dilations=None):
+    """TF1's `tf.nn.depthwise_conv2d`: filter [h, w, in_channels, channel_multiplier]; output
+    channel `c * multiplier + m` is input channel c convolved with filter[..., c, m]."""
+    data_format = data_format or "NHWC"
+    rate = dilations if rate is None else rate
+    with ops_lib.name_scope(name, "depthwise", [input, filter]) as scope:
+        x = convert_to_tensor(input)
+        w = math_ops._convert_operand(filter, x.dtype, "filter")
+        d = _spatial_nd(rate if rate is not None else 1, data_format, 2, "depthwise_conv2d rate")
+        return op_output("DepthwiseConv2dNative", _depthwise_kernel, [x, w], name=scope,
+                         attrs={"strides": _spatial_nd(strides, data_format, 2, "depthwise_conv2d strides"),
+                                "padding": _padding(padding, "depthwise_conv2d"), "dilations": d,
+                                "spec": _CONV_SPECS[(data_format, 2)]})
+
+
+def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding, rate=None,  # noqa: A002
+                     name=None, data_format=None, dilations=None):
+    """TF1's `tf.nn.separable_conv2d`: a depthwise convolution ("<name>/depthwise") followed by a
+    1x1 convolution (the op "<name>")."""
+    data_format = data_format or "NHWC"
+    with ops_lib.name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as scope:
+        depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, rate=rate if rate is not None
+                                     else dilations, name="depthwise", data_format=data_format)
+        return _conv_nd("Conv2D", depthwise, pointwise_filter, 1, "VALID", 1, data_format, scope,
+                        "separable_conv2d", 2)
+
+
+def _pool_nd(kind, value, ksize, strides, padding, data_format, name, op_type, n):
+    channels_first = data_format.startswith("NC")
+
+    def full(v, what):
+        if isinstance(v, int):
+            v = [int(v)] * n
+        v = [int(i) for i in v]
+        if len(v) == n:
+            return tuple([1, 1] + v if channels_first else [1] + v + [1])
+        if len(v) != n + 2:
+            raise ValueError(f"{op_type}: {what} must have {n + 2} elements, got {v}")
+        return tuple(v)
+
+    return op_output(op_type, _pool_kernel, [convert_to_tensor(value)], name=name or op_type,
+                     attrs={"ksize": full(ksize, "ksize"), "strides": full(strides, "strides"),
+                            "padding": _padding(padding, op_type), "kind": kind})
+
+
+def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):  # noqa: A002
+    return _pool_nd("max", input, ksize, strides, padding, data_format, name, "MaxPool3D", 3)
+
+
+def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):  # noqa: A002
+    return _pool_nd("avg", input, ksize, strides, padding, data_format, name, "AvgPool3D", 3)
+
+
+def max_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+    return _pool_nd("max", input, ksize, strides, padding, data_format, name, "MaxPool1d", 1)
+
+
+def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):  # noqa: A002
+    return _pool_nd("avg", input, ksize, strides, padding, data_format, name, "AvgPool1D", 1)
+
+
+# ----- normalization ------------------------------------------------------------------------
+def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
+    """TF1's `tf.nn.batch_normalization`: `x * inv + (offset - mean * inv)` with
+    `inv = rsqrt(variance + epsilon) * scale`, op for op as TF1 builds it (scope "batchnorm")."""
+    with ops_lib.name_scope(name, "batchnorm", [x, mean, variance, scale, offset]):
+        x = convert_to_tensor(x)
+        inv = math_ops.rsqrt(math_ops.add(variance, variance_epsilon, name="add"))
+        if scale is not None:
+            inv = math_ops.multiply(inv, scale, name="mul")
+        scaled = math_ops.multiply(x, math_ops.cast(inv, x.dtype), name="mul")
+        if offset is not None:
+            shifted = math_ops.subtract(offset, math_ops.multiply(mean, inv, name="mul"), name="sub")
+        else:
+            shifted = math_ops.multiply(math_ops.negative(mean), inv, name="mul")
+        return math_ops.add(scaled, math_ops.cast(shifted, x.dtype), name="add")
+
+
+def _fused_bn_kernel(x, scale, offset, *stats, epsilon, channel_axis, training):
+    axes = tuple(i for i in range(x.ndim) if i != channel_axis)
+    shape = [1] * x.ndim
+    shape[channel_axis] = -1
+    xf = x.astype(jnp.float32) if x.dtype in (jnp.float16, jnp.bfloat16) else x
+    if training:
+        mean = jnp.mean(xf, axis=axes)
+        var = jnp.mean(jnp.square(xf - mean.reshape(shape)), axis=axes)
+        n = int(np.prod([x.shape[a] for a in axes]))
+        reported_var = var * (n / max(n - 1, 1))  # TF's kernel reports Bessel-corrected variance
+    else:
+        mean, var = stats
+        reported_var = var
+    inv = jax.lax.rsqrt(var + epsilon) * scale
+    y = xf * inv.reshape(shape) + (offset - mean * inv).reshape(shape)
+    return y.astype(x.dtype), mean.astype(scale.dtype), reported_var.astype(scale.dtype)
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, data_format="NHWC",
+                     is_training=True, name=None, exponential_avg_factor=1.0):
+    """TF1's `tf.nn.fused_batch_norm` on a 4-D input: returns (y, batch_mean, batch_variance).
+    In training the reported variance is Bessel-corrected (n / (n - 1)), as TF's kernel reports it,
+    while `y` is normalized by the biased variance; epsilon is at least 1.001e-5."""
+    if exponential_avg_factor != 1.0:
+        raise NotImplementedError("tf.nn.fused_batch_norm argument 'exponential_avg_factor' is not supported.")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError(f"fused_batch_norm: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+    x = convert_to_tensor(x, name="input")
+    scale = convert_to_tensor(scale, name="scale")
+    offset = convert_to_tensor(offset, name="offset")
+    if x.shape.ndims not in (None, 4):
+        raise ValueError(f"fused_batch_norm: input must be 4-dimensional, got shape {x.shape}")
+    inputs = [x, scale, offset]
+    if not is_training:
+        if mean is None or variance is None:
+            raise ValueError("fused_batch_norm: mean and variance are required when is_training=False")
+        inputs += [convert_to_tensor(mean), convert_to_tensor(variance)]
+    op = make_op("FusedBatchNormV3", _fused_bn_kernel, inputs, name=name or "FusedBatchNormV3",
+                 attrs={"epsilon": max(float(epsilon), 1.001e-5), "channel_axis": 3 if data_format == "NHWC" else 1,
+                        "training": bool(is_training)})
+    return op.outputs[0], op.outputs[1], op.outputs[2]
+
+
+def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
+    """TF1's `tf.nn.l2_normalize`: `x * rsqrt(max(sum(x ** 2, axis), epsilon))`."""
+    axis = dim if axis is None else axis
+    with ops_lib.name_scope(name, "l2_normalize", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
+        x_inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
+        return math_ops.multiply(x, x_inv_norm, name=scope)
