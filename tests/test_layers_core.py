@@ -188,3 +188,71 @@ def test_nn_ops_for_layers():
     np.testing.assert_allclose(v_v, var_v * 6 / 5, rtol=1e-6)  # the fused op reports the unbiased variance
     xv = np.arange(24, dtype=np.float32).reshape(1, 2, 3, 4)
     np.testing.assert_allclose(n_v, xv / np.sqrt(np.maximum((xv ** 2).sum(-1, keepdims=True), 1e-12)), rtol=1e-6)
+
+
+# ===== tf.contrib.layers ========================================================================
+def test_contrib_fully_connected_and_conv2d_names_and_collections():
+    x = tf.placeholder(tf.float32, [None, 6, 6, 2])
+    c = tf.contrib.layers.conv2d(x, 3, 3)
+    f = tf.contrib.layers.flatten(c)
+    y = tf.contrib.layers.fully_connected(f, 4, variables_collections={"weights": ["w"]})
+    names = ["Conv/weights:0", "Conv/biases:0", "fully_connected/weights:0", "fully_connected/biases:0"]
+    assert _names(tf.global_variables()) == names
+    assert _names(tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)) == names
+    assert _names(tf.get_collection("w")) == ["fully_connected/weights:0"]
+    assert c.name == "Conv/Relu:0" and y.name == "fully_connected/Relu:0"
+    assert f.name == "Flatten/flatten/Reshape:0" and f.shape.as_list() == [None, 108]  # "SAME" padding by default
+    with tf.contrib.framework.arg_scope([tf.contrib.layers.fully_connected], activation_fn=None):
+        z = tf.contrib.layers.fully_connected(f, 2)
+    assert z.name == "fully_connected_1/BiasAdd:0"
+
+
+@pytest.mark.parametrize("shape", [(8, 3), (4, 2, 2, 3)])
+def test_contrib_batch_norm_updates_collections(shape):
+    data = np.random.RandomState(0).randn(*shape).astype(np.float32) + 3
+    flat = data.reshape(-1, 3)
+    n = flat.shape[0]
+    x = tf.placeholder(tf.float32, [None] + list(shape[1:]))
+    y_default = tf.contrib.layers.batch_norm(x, decay=0.5)
+    y_inline = tf.contrib.layers.batch_norm(x, decay=0.5, updates_collections=None)
+    y_mine = tf.contrib.layers.batch_norm(x, decay=0.5, updates_collections="mine", scale=True)
+    assert _names(tf.global_variables())[:3] == ["BatchNorm/beta:0", "BatchNorm/moving_mean:0",
+                                                 "BatchNorm/moving_variance:0"]
+    assert _names(tf.trainable_variables())[0] == "BatchNorm/beta:0"
+    assert len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)) == 2 and len(tf.get_collection("mine")) == 2
+    mv = {v.op.name: v for v in tf.global_variables()}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for y in (y_default, y_inline, y_mine):
+            np.testing.assert_allclose(sess.run(y, {x: data}).reshape(-1, 3),
+                                       (flat - flat.mean(0)) / np.sqrt(flat.var(0) + 1e-3), rtol=1e-4, atol=1e-4)
+        # default and "mine": nothing changed yet; inline (None): updated by the forward pass
+        np.testing.assert_array_equal(sess.run(mv["BatchNorm/moving_mean"]), np.zeros(3))
+        np.testing.assert_array_equal(sess.run(mv["BatchNorm_2/moving_mean"]), np.zeros(3))
+        np.testing.assert_allclose(sess.run(mv["BatchNorm_1/moving_mean"]), 0.5 * flat.mean(0), rtol=1e-5)
+        # contrib's fused path (2-D and 4-D): the Bessel-corrected variance, as TF1's fused kernel
+        np.testing.assert_allclose(sess.run(mv["BatchNorm_1/moving_variance"]),
+                                   0.5 + 0.5 * flat.var(0) * n / (n - 1), rtol=1e-5)
+        sess.run(tf.get_collection("mine"), {x: data})
+        np.testing.assert_allclose(sess.run(mv["BatchNorm_2/moving_mean"]), 0.5 * flat.mean(0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("arg", ["batch_weights", "zero_debias_moving_mean", "renorm", "adjustment"])
+def test_contrib_batch_norm_unsupported_arguments(arg):
+    value = {"batch_weights": tf.ones([2]), "zero_debias_moving_mean": True, "renorm": True,
+             "adjustment": lambda s: s}[arg]
+    with pytest.raises(NotImplementedError, match=arg):
+        tf.contrib.layers.batch_norm(tf.placeholder(tf.float32, [2, 3]), **{arg: value})
+
+
+def test_contrib_initializers_and_apply_regularization():
+    with pytest.raises(TypeError, match="Unknown mode"):
+        tf.contrib.layers.variance_scaling_initializer(mode="fan_in")
+    w = tf.get_variable("w", initializer=tf.constant([1.0, -2.0]))
+    total = tf.contrib.layers.apply_regularization(tf.contrib.layers.l1_regularizer(0.5), [w])
+    assert total.op.name == "get_regularization_penalty"
+    with pytest.raises(ValueError, match="No weights"):
+        tf.contrib.layers.apply_regularization(tf.contrib.layers.l1_regularizer(0.5))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(total) == pytest.approx(1.5)

@@ -140,6 +140,8 @@ class Layer:
       TypeError: an unknown keyword argument.
     """
 
+    _updates_collection = ops_lib.GraphKeys.UPDATE_OPS  # where a call puts the layer's updates
+
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         scope = kwargs.pop("_scope", None)
         self._reuse = kwargs.pop("_reuse", None)
@@ -372,7 +374,8 @@ class Layer:
                 outputs = self.call(inputs, *args, **kwargs)
                 if self._activity_regularizer is not None:
                     self._handle_activity_regularization(inputs, outputs)
-        _add_elements_to_collection(self.updates, ops_lib.GraphKeys.UPDATE_OPS)
+        if self._updates_collection:
+            _add_elements_to_collection(self.updates, self._updates_collection)
         return outputs
 
     @staticmethod
