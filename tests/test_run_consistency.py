@@ -158,3 +158,44 @@ def test_constants_and_feeds_convert_values_the_same_way():
         with pytest.raises(TypeError, match="out of range"):
             sess.run(q, {q: 2 ** 40})
         assert sess.run(q, {q: 3.0}) == 3 and sess.run(tf.constant(3.0, tf.int32)) == 3
+
+
+def test_a_use_of_a_ref_variable_after_a_write_sees_the_write_as_in_tf1():
+    # TF1's ref reads alias the variable's buffer, and ref writes update it in place: an op
+    # ordered after the write sees the new value (fuzzer finding; TF gives [2, 2], 9, 8).
+    v = tf.Variable(1.0, name="v")
+    a = tf.assign_add(v, 1.0)
+    with tf.control_dependencies([a]):
+        y = tf.identity(v)
+        z = v * 1.0
+        r = v.read_value() * 3.0
+        g = tf.gradients(v * v, v)[0]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([y, z]) == [2.0, 2.0]
+        assert sess.run(r) == 9.0
+        assert sess.run(g) == 8.0
+
+
+def test_a_fetched_read_keeps_its_own_value_when_a_later_op_sees_a_write():
+    v = tf.Variable(1.0)
+    early = v.read_value()
+    with tf.control_dependencies([early]):
+        a = v.assign(5.0)
+    with tf.control_dependencies([a]):
+        late = early * 1.0  # consumes the alias after the write: sees 5
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([early, late]) == [1.0, 5.0]
+
+
+def test_a_resource_variable_read_is_a_copy_taken_where_it_is():
+    v = tf.Variable(1.0, use_resource=True)
+    r = v.read_value()
+    with tf.control_dependencies([r]):
+        a = v.assign(5.0)
+    with tf.control_dependencies([a]):
+        late = r * 1.0
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(late) == 1.0

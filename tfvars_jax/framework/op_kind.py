@@ -33,9 +33,12 @@ class RunContext(Protocol):
       resolved: op -> {variable name: initialized?}, fixed when the run was planned.
       fed: the tensors whose values the caller supplied.
       mode: "trace" (inside jit), "eager" (op by op) or "host" (NumPy, strings).
+      seen: op -> {input tensor: value} for the variable aliases an op consumed (the value it
+        saw), for gradients that replay the op.
     """
     env: dict
     vars: dict
+    seen: dict
     resolved: dict
     fed: frozenset
     mode: str
@@ -92,6 +95,11 @@ class OpKind:
         """Variables whose initialization status the op's result depends on (resolved when the
         run is planned), or None if it does not depend on any."""
         return None
+
+    def aliases_variable(self, op) -> bool:
+        """Whether the op's output is an alias of a variable (a ref variable's read): its
+        consumers then see the variable's value at their own position in the run."""
+        return False
 
     def has_random(self, op) -> bool:
         return self.random

@@ -188,10 +188,11 @@ class _Gradients(OpKind):
     """The vjp of the recorded path from xs to ys, replayed as a function of the xs.
 
     The replay reproduces the forward pass that this run computed: every op off the path keeps
-    the value it had, and every read of a variable x on the path gives the value that read saw
-    in the forward pass plus a perturbation of x (zeros), whose cotangent is x's gradient. So
-    the gradient is the sum over all reads of x, each at the value it saw, as in TF1, whatever
-    else the run fetches, feeds or writes.
+    the value it had, and every use of a variable x on the path gets the value that use saw in
+    the forward pass (a read's value, or the variable's value where an op consumed an alias of
+    it) plus a perturbation of x (zeros), whose cotangent is x's gradient. So the gradient is
+    the sum over all uses of x, each at the value it saw, as in TF1, whatever else the run
+    fetches, feeds or writes.
     """
     name = "gradients"
 
@@ -220,13 +221,22 @@ class _Gradients(OpKind):
                     delta[x] = val
                 else:
                     sub.env[x] = val
+            def perturbed(t, value):
+                var = t.op.var if t.op.kind is state_ops.READ else None
+                return value + delta[var] if var in delta else value
+
             for p in path:
                 if p.kind is state_ops.READ:
-                    sub.env[p._outputs[0]] = env[p._outputs[0]] + delta[p.var]
+                    sub.env[p._outputs[0]] = perturbed(p._outputs[0], env[p._outputs[0]])
                     continue
-                # An op whose branches read variables (a cond) recorded what they saw: perturb that.
-                sub.vars = {n: v + delta[n] if n in delta else v for n,
-                            v in env[p].items()} if p in env else {}
+                saw = ctx.seen.get(p)
+                if saw:  # the variable aliases it consumed, at the values it saw, perturbed
+                    for t, value in saw.items():
+                        sub.env[t] = perturbed(t, value)
+                    sub.seen[p] = {t: sub.env[t] for t in saw}
+                # A cond recorded the variable values its branches saw: perturb those.
+                seen_vars = env.get(p, {})
+                sub.vars = {n: v + delta[n] if n in delta else v for n, v in seen_vars.items()}
                 sub.execute([p])
             return [sub.env[y] if y in sub.env else env[y] for y in a["ys"]]
 

@@ -22,8 +22,19 @@ from tfvars_jax.ops import array_ops
 
 # ----- op kinds ------------------------------------------------------------------------------
 class _Read(OpKind):
-    """The value of variable `op.var` at this point of the run (or the fed value of its ref)."""
+    """The value of variable `op.var` at this point of the run (or the fed value of its ref).
+
+    A ref variable's read (`v`, `v/read`, `read_value()`) is an alias of the variable, as in
+    TF1, where these tensors share the variable's buffer and ref writes update it in place: an
+    op that consumes one sees the variable's value at that op's position in the run (the
+    Interpreter passes it), so `tf.identity(v)` under `control_dependencies([v.assign(..)])`
+    sees the write. Fetched, a read gives the value at the read's own position. A resource
+    variable's read (`attrs["copy"]`) is a copy taken where the read is.
+    """
     name = "read"
+
+    def aliases_variable(self, op):
+        return not op.attrs.get("copy", False)
 
     def value_inputs(self, op):
         return op.inputs[1:]  # the ref input names the variable; the op itself reads it
@@ -134,12 +145,14 @@ def variable_op(shape, dtype, name, graph=None):
     return op
 
 
-def read(ref, name="read"):
-    """A read of the variable at this point of the program (TF1's `identity(v, name="read")`):
-    it sees every write that precedes it in program order within the run."""
+def read(ref, name="read", copy=False):
+    """A read of the variable (TF1's `identity(v, name="read")`): it sees every write that
+    precedes it in program order within the run. `copy=True` makes a resource variable's
+    read (`ReadVariableOp`), a value rather than an alias of the variable (see `_Read`)."""
     var_op = _ref_of(ref)
     ref_tensor = var_op.outputs[0]
-    op = make_op("Identity", None, [ref_tensor], name=name, kind=READ, var=var_op.name,
+    op = make_op("Identity" if not copy else "ReadVariableOp", None, [ref_tensor], name=name, kind=READ,
+                 var=var_op.name, attrs={"copy": True} if copy else None,
                  out_specs=[(ref_tensor.dtype.base_dtype, ref_tensor.shape)])
     return op.outputs[0]
 

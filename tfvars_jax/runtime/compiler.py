@@ -295,18 +295,41 @@ class Interpreter:
         self.fed = fed
         self.flags = []   # one bool per run-time check, in program order
         self.checks = []  # (error class, message) per flag
+        self.seen = {}    # op -> {variable alias it consumed: the value it saw}
 
     def execute(self, ops):
-        fed = self.fed
+        fed, env = self.fed, self.env
         for op in ops:
             outs = op._outputs
             if outs and fed and all(t in fed for t in outs) and not op.kind.var_writes(op):
                 continue
-            op.kind.run(op, self)
+            current = self._aliases_now(op)
+            if current:  # the op sees the variables' values at its own position; the aliases'
+                saved = {t: env[t] for t in current}  # own values stay what their reads saw
+                env.update(current)
+                self.seen[op] = current
+                op.kind.run(op, self)
+                env.update(saved)
+            else:
+                op.kind.run(op, self)
+
+    def _aliases_now(self, op):
+        """{input: the variable's value now} for the op's inputs that alias a variable."""
+        current = None
+        for t in op.kind.value_inputs(op):  # not a state op's ref input: that names the variable
+            src = t.op
+            if src.kind.aliases_variable(src) and t not in self.fed and src.var in self.vars and \
+                    not (src._inputs and src._inputs[0] in self.fed):
+                if current is None:
+                    current = {}
+                current[t] = self.vars[src.var]
+        return current
 
     def sub(self, env, vars_):
         """A nested program (cond branch, gradient replay): traced, nothing fed, own flags."""
-        return Interpreter(env, vars_, self.resolved, self.rng)
+        sub = Interpreter(env, vars_, self.resolved, self.rng)
+        sub.seen = dict(self.seen)
+        return sub
 
     def store(self, op, value):
         outs = op._outputs

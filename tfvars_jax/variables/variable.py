@@ -227,7 +227,7 @@ class Variable(TensorOperators):
 
     def read_value(self):
         """A new read of the variable, placed after the writes that precede it in the program."""
-        return state_ops.read(self._variable_op, name="read")
+        return state_ops.read(self._variable_op, name="read", copy=self._is_resource)
 
     def _as_tensor(self, dtype=None):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(self.dtype):
@@ -235,7 +235,7 @@ class Variable(TensorOperators):
                              f"'{dtypes.as_dtype(dtype).name}' for variable of type "
                              f"'{self.dtype.name}' ({self.name})")
         if self._is_resource:
-            return state_ops.read(self._variable_op, name="ReadVariableOp")
+            return state_ops.read(self._variable_op, name="ReadVariableOp", copy=True)
         return self._snapshot
 
     def _as_graph_element(self):
