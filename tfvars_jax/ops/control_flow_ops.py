@@ -8,6 +8,7 @@ import contextlib
 import sys
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import errors
@@ -46,7 +47,19 @@ class _Cond(OpKind):
     name = "cond"
 
     def var_reads(self, op, resolved=None, fed=frozenset()):
-        return op.attrs["reads"]
+        """The variables the branches read, and, in a planned run, the variables they only
+        write that are initialized then (the branch that does not write passes them on)."""
+        reads = op.attrs["reads"]
+        if resolved is None or op not in resolved:
+            return reads
+        return reads + builtins.tuple(n for n in self._write_only(op) if resolved[op][n])
+
+    def status_vars(self, op):
+        return self._write_only(op)
+
+    def _write_only(self, op):
+        reads = set(op.attrs["reads"])
+        return builtins.tuple(n for n in op.attrs["writes"] if n not in reads)
 
     def var_writes(self, op):
         return op.attrs["writes"]
@@ -64,10 +77,9 @@ class _Cond(OpKind):
         captures = op._inputs[1:]
         captured = builtins.tuple(ctx.env[t] for t in captures)  # a tuple: dict keys would be sorted
         touched = sorted(set(a["reads"]) | set(a["writes"]))
-        missing = [n for n in touched if n not in ctx.vars]
-        if missing:
-            raise errors.FailedPreconditionError(None, op, "Attempting to use uninitialized value " +
-                                                 ", ".join(missing))
+        seen = {n: ctx.vars[n] for n in touched if n in ctx.vars}
+        if len(seen) < len(touched):
+            seen.update(_unset_written_in_both(op, [n for n in touched if n not in seen]))
 
         def branch(ops, out_tensors):
             def fn(operand):
@@ -77,7 +89,6 @@ class _Cond(OpKind):
                 return builtins.tuple(sub.env[t] for t in out_tensors), {n: sub.vars[n] for n in a["writes"]}
             return fn
 
-        seen = {n: ctx.vars[n] for n in touched}
         ctx.env[op] = seen  # the values the branches saw, for gradients that replay this op
         operand = (captured, seen)
         true_fn = branch(a["true_ops"], a["true_outs"])
@@ -89,6 +100,35 @@ class _Cond(OpKind):
         ctx.vars.update(new_vars)
         for t, v in zip(op._outputs, outs):
             ctx.env[t] = v
+
+
+def _unset_written_in_both(op, names):
+    """Stand-in values for variables not initialized when cond `op` runs. Allowed only for a
+    variable that both branches assign before reading: it is then initialized whichever branch
+    runs. Otherwise the run raises (TF1 would initialize it only when the assigning branch is
+    taken, a status we do not track within a run)."""
+    def written_first(ops, name):
+        for o in ops:
+            if name in o.kind.var_reads(o):
+                return False
+            if name in o.kind.var_writes(o):
+                return True
+        return False
+
+    graph_vars = op.graph.variables_by_name
+    out = {}
+    for n in names:
+        if n in op.attrs["reads"]:
+            raise errors.FailedPreconditionError(None, op, f"Attempting to use uninitialized value {n}")
+        both = written_first(op.attrs["true_ops"], n) and written_first(op.attrs["false_ops"], n)
+        var = graph_vars.get(n)
+        if not both or var is None or not var.shape.is_fully_defined():
+            raise NotImplementedError(
+                f"tf.cond '{op.name}' assigns variable '{n}', which is not initialized when the cond "
+                "runs, in only one branch: initialize it before the run (TF1 would initialize it "
+                "only if that branch is taken).")
+        out[n] = jnp.zeros(var.shape.as_list(), var.dtype.base_dtype.as_numpy_dtype)
+    return out
 
 
 NOOP = _NoOp()
@@ -223,7 +263,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         with graph.control_dependencies(control) if control else contextlib.nullcontext():
             op = make_op("Cond", None, [pred] + captures, name=scope, kind=COND, out_specs=specs,
                          attrs={"true_ops": t_ops, "false_ops": f_ops, "true_outs": t_keep,
-                                "false_outs": f_keep, "reads": _unique(reads + writes),
+                                "false_outs": f_keep, "reads": _unique(reads),
                                 "writes": _unique(writes), "has_random": has_random})
     outs = iter(op.outputs)
     flat = [None if a is None else next(outs) for a in t_outs]
