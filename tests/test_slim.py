@@ -119,3 +119,33 @@ def test_matches_tf_slim():
             }
 
     assert build(tf, slim) == build(tf1, tf_slim)
+
+
+def test_slim_layers_are_contrib_layers():
+    assert slim.conv2d is tf.contrib.layers.conv2d and slim.fully_connected is tf.contrib.layers.fully_connected
+    assert slim.has_arg_scope(slim.conv2d) and slim.has_arg_scope(slim.batch_norm)
+
+
+@pytest.mark.tensorflow
+def test_slim_model_matches_tf_slim():
+    """A small slim model under arg_scope: variable names, model variables, regularization losses."""
+    tf1 = pytest.importorskip("tensorflow.compat.v1")
+    tf_slim = pytest.importorskip("tf_slim")
+    tf1.disable_v2_behavior()
+
+    def build(lib, sl):
+        with lib.Graph().as_default():
+            x = lib.placeholder(lib.float32, [None, 8, 8, 3])
+            with sl.arg_scope([sl.conv2d, sl.fully_connected], weights_regularizer=sl.l2_regularizer(0.01)):
+                with sl.arg_scope([sl.conv2d], kernel_size=[3, 3], padding="SAME"):
+                    net = sl.conv2d(x, 4, scope="conv1")
+                    net = sl.conv2d(net, 4, stride=2)
+                net = sl.flatten(net)
+                net = sl.fully_connected(net, 10, activation_fn=None, scope="logits")
+            return {"global": [v.name for v in lib.global_variables()],
+                    "model": [v.name for v in sl.get_model_variables()],
+                    "restore": [v.name for v in sl.get_variables_to_restore(exclude=["logits"])],
+                    "reg": [t.op.name for t in lib.get_collection(lib.GraphKeys.REGULARIZATION_LOSSES)],
+                    "shape": net.shape.as_list(), "out": net.op.name}
+
+    assert build(tf, slim) == build(tf1, tf_slim)

@@ -5,9 +5,11 @@ names them (`accuracy/total`, `accuracy/count`, `auc/true_positives`,
 `mean_iou/total_confusion_matrix`, ...), non-trainable, in LOCAL_VARIABLES and
 METRIC_VARIABLES, so `tf.local_variables_initializer()` resets them. `update_op` adds the batch
 to the accumulators and returns the metric over everything seen so far (it is computed from
-the outputs of the writes); `value` reads the accumulators. In our run order (ops take effect
-in creation order, see docs/ARCHITECTURE.md) a run that fetches both gives the value from
-before the update — TF1 leaves that race open. Run `update_op` per batch, then fetch `value`.
+the outputs of the writes); `value` reads the accumulators. A run that fetches both races in
+TF1; in our run order (ops take effect in creation order, see docs/ARCHITECTURE.md) each read
+in `value` sees the writes built before it, so `mean`'s value (built after its writes) sees
+the update, a count's (built before) does not, and `precision`'s mixes the two. Run
+`update_op` per batch, then fetch `value` on its own.
 
 Shapes follow TF1's static rules (a last dimension of 1 is squeezed to match, weights are
 broadcast to the values and checked); inputs whose rank is unknown when the graph is built

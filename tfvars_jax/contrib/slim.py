@@ -1,10 +1,11 @@
 """`tf.contrib.slim` basics: TF-Slim's variable helpers and `arg_scope`.
 
 TF 1.15's slim re-exports contrib.framework's variables and arg_scope modules and
-contrib.layers; here those are the functions of `tfvars_jax.contrib.framework` and the l1/l2
-regularizers of `tfvars_jax.contrib.layers`. `slim.variable` and `slim.model_variable` are
-decorated with `add_arg_scope`, so `slim.arg_scope([slim.model_variable], ...)` sets their
-defaults. Slim's layers, losses, metrics, learning and data modules are not shipped yet.
+contrib.layers; here those are the functions of `tfvars_jax.contrib.framework` and what
+`tfvars_jax.contrib.layers` ships (`conv2d`, `fully_connected`, `flatten`, `batch_norm`, the
+initializers and regularizers). `slim.variable`, `slim.model_variable` and the layers are
+decorated with `add_arg_scope`, so `slim.arg_scope([slim.conv2d], ...)` sets their defaults.
+Slim's other layers and its losses, metrics, learning and data modules are not shipped yet.
 
 Examples:
   >>> import tfvars_jax as tf
@@ -51,8 +52,17 @@ from tfvars_jax.contrib.framework import local_variable
 from tfvars_jax.contrib.framework import model_variable
 from tfvars_jax.contrib.framework import variable
 from tfvars_jax.contrib.framework import zero_initializer
+from tfvars_jax.contrib.layers import apply_regularization
+from tfvars_jax.contrib.layers import batch_norm
+from tfvars_jax.contrib.layers import conv2d
+from tfvars_jax.contrib.layers import convolution
+from tfvars_jax.contrib.layers import flatten
+from tfvars_jax.contrib.layers import fully_connected
 from tfvars_jax.contrib.layers import l1_regularizer
 from tfvars_jax.contrib.layers import l2_regularizer
+from tfvars_jax.contrib.layers import variance_scaling_initializer
+from tfvars_jax.contrib.layers import xavier_initializer
+from tfvars_jax.contrib.layers import xavier_initializer_conv2d
 
 __all__ = [
     "add_arg_scope", "add_model_variable", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments",
@@ -62,7 +72,8 @@ __all__ = [
     "get_trainable_variables", "get_unique_variable", "get_variable_full_name", "get_variables",
     "get_variables_by_name", "get_variables_by_suffix", "get_variables_to_restore", "global_variable",
     "has_arg_scope", "l1_regularizer", "l2_regularizer", "local_variable", "model_variable", "variable",
-    "zero_initializer",
+    "zero_initializer", "apply_regularization", "batch_norm", "conv2d", "convolution", "flatten", "fully_connected",
+    "variance_scaling_initializer", "xavier_initializer", "xavier_initializer_conv2d",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
