@@ -1387,3 +1387,14 @@ def test_divide_real_imag_conj_and_tuple_names():
     assert_exact(run(tf.imag(r)), [0.0, 0.0], F32)
     a, b = tf.tuple([tf.constant(1), tf.constant(2.0)])
     assert a.op.name == "tuple/control_dependency" and b.op.name == "tuple/control_dependency_1"
+
+
+def test_squeeze_checks_known_dims_at_graph_time_as_tf1():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.placeholder(tf.float32, [None, 1])
+    z = tf.placeholder(tf.float32, [2, 1, 3])
+    assert str(tf.squeeze(y, [-1]).shape) == "(?,)" and str(tf.squeeze(y).shape) == "<unknown>"
+    assert tf.squeeze(z).shape == tf.squeeze(z, [1]).shape == (2, 3)
+    for tensor, axis in ((x, [-1]), (z, [0]), (z, [5])):
+        with pytest.raises(ValueError):
+            tf.squeeze(tensor, axis)
