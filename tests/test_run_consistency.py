@@ -227,3 +227,19 @@ def test_a_cond_may_initialize_a_variable_that_both_branches_assign():
             sess.run(one, {p: False})
         sess.run(b.initializer)
         assert sess.run(one, {p: False}).tolist() == [0, 4]
+
+
+def test_a_cond_branch_may_return_a_tensor_made_outside_it():
+    # The common `tf.cond(p, lambda: y, lambda: x)` idiom; values as TensorFlow gives them.
+    x = tf.constant(1.0)
+    y = tf.placeholder(tf.float32, [])
+    v = tf.Variable(5.0)
+    p = tf.placeholder(tf.bool, [])
+    c = tf.cond(p, lambda: y, lambda: x)
+    d = tf.cond(p, lambda: v, lambda: y * 2)
+    e = tf.cond(p, lambda: [x, y], lambda: [y, x])
+    g = tf.gradients(tf.cond(p, lambda: y * y, lambda: y), y)[0]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([c, d, e, g], {p: True, y: 3.0}) == [3.0, 5.0, [1.0, 3.0], 6.0]
+        assert sess.run([c, d, e, g], {p: False, y: 3.0}) == [1.0, 6.0, [3.0, 1.0], 1.0]

@@ -250,6 +250,9 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             has_checks |= op.kind.has_checks(op)
         t_keep = [a for a, b in zip(t_outs, f_outs) if a is not None]
         f_keep = [b for a, b in zip(t_outs, f_outs) if a is not None]
+        for t in t_keep + f_keep:  # a branch may return a tensor made outside it (`lambda: x`)
+            if t.op not in branch_ops and t not in captures:
+                captures.append(t)
         specs = [(a.dtype.base_dtype, a.shape if a.shape == b.shape else a.shape.merge_with(b.shape)
                   if a.shape.is_compatible_with(b.shape) else None) for a, b in zip(t_keep, f_keep)]
         for (_, sh), a, b in zip(specs, t_keep, f_keep):
