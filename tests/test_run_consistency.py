@@ -243,3 +243,14 @@ def test_a_cond_branch_may_return_a_tensor_made_outside_it():
         sess.run(v.initializer)
         assert sess.run([c, d, e, g], {p: True, y: 3.0}) == [3.0, 5.0, [1.0, 3.0], 6.0]
         assert sess.run([c, d, e, g], {p: False, y: 3.0}) == [1.0, 6.0, [3.0, 1.0], 1.0]
+
+
+def test_gradient_with_respect_to_a_read_of_a_variable_and_the_variable():
+    # Fuzzer finding (seed 106): the read as an x was overwritten by the value it saw (zeros).
+    v = tf.get_variable("w", shape=[2, 3], dtype=tf.float64, initializer=tf.constant_initializer(0.6))
+    r = v.read_value()
+    g_read, g_var = tf.gradients(tf.reduce_sum(r), [r, v])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        got = sess.run([g_read, g_var])
+    assert [a.tolist() for a in got] == [[[1.0] * 3] * 2] * 2

@@ -213,6 +213,8 @@ class _Gradients(OpKind):
         x_values = [jnp.zeros_like(_seen_value(path, env, x)) if what == "var" else env[x] for what,
                     x in xs]
 
+        x_tensors = {x for what, x in xs if what == "tensor"}
+
         def forward(*x_vals):
             sub = ctx.sub(dict(base_env), {})
             delta = {}
@@ -232,7 +234,8 @@ class _Gradients(OpKind):
                 saw = ctx.seen.get(p)
                 if saw:  # the variable aliases it consumed, at the values it saw, perturbed
                     for t, value in saw.items():
-                        sub.env[t] = perturbed(t, value)
+                        if t not in x_tensors:  # an x itself is the argument being differentiated
+                            sub.env[t] = perturbed(t, value)
                     sub.seen[p] = {t: sub.env[t] for t in saw}
                 # A cond recorded the variable values its branches saw: perturb those.
                 seen_vars = env.get(p, {})
