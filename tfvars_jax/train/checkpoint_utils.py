@@ -20,7 +20,6 @@ import functools
 import logging
 import os
 
-import jax
 import numpy as np
 
 from tfvars_jax.framework import dtypes
