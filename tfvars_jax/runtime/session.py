@@ -68,8 +68,9 @@ class Session:
 
     def __init__(self, target="", graph=None, config=None):
         if target:
-            raise NotImplementedError(f"Session target {target!r}: distributed TF runtimes are not supported; "
-                                      "use target='' (JAX places work on its own devices).")
+            raise NotImplementedError(f"Session target {target!r}: distributed TF runtimes are not "
+                                      "supported; use target='' (JAX places work on its own "
+                                      "devices).")
         self._graph = graph if graph is not None else ops_lib.get_default_graph()
         self._config = config
         self._values = {}
@@ -174,7 +175,8 @@ class Session:
 
     def load_variable(self, var, value):
         """`Variable.load`: sets the value directly, checking dtype and shape."""
-        self.assign_values({var.op.name: np.asarray(value, dtype=var.dtype.base_dtype.as_numpy_dtype)})
+        self.assign_values({var.op.name: np.asarray(value,
+                                                    dtype=var.dtype.base_dtype.as_numpy_dtype)})
 
     # ----- running -------------------------------------------------------------------------
     def _check_open(self):
@@ -329,7 +331,9 @@ class Session:
                 plan = cached[0]
             else:
                 entry = self._plans.get(key)
-                plan = entry[0] if entry is not None and not entry[1] else self._plan(key, tensors, ops, feed_tensors)
+                plan = entry[0] if entry is not None and not entry[1] else self._plan(key, tensors,
+                                                                                      ops,
+                                                                                      feed_tensors)
                 if cached is not None and not self._plans[key][1]:
                     cached.append(plan)
             values = self._values
@@ -430,15 +434,17 @@ def _feed_converter(tensor):
     name = tensor.name
 
     def convert(value):
-        if dtype != dtypes.string and (isinstance(value, ops_lib.Tensor) or hasattr(value, "_as_tensor")):
-            raise TypeError(f"The value of a feed cannot be a tf.Tensor object (feeding {name}). Acceptable "
-                            "feed values include Python scalars, strings, lists, numpy ndarrays.")
+        if dtype != dtypes.string and (isinstance(value,
+                                                  ops_lib.Tensor) or hasattr(value, "_as_tensor")):
+            raise TypeError(f"The value of a feed cannot be a tf.Tensor object (feeding {name}). "
+                            "Acceptable feed values include Python scalars, strings, lists, numpy "
+                            "ndarrays.")
         arr = dtypes.convert_value(value, dtype, f"Tensor '{name}'", copy=False)
         dims = shape.as_tuple()
         if dims is not None and (len(dims) != arr.ndim or any(d is not None and d != a
                                                                 for d, a in zip(dims, arr.shape))):
-            raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor '{name}', which has shape "
-                             f"'{shape}'")
+            raise ValueError(f"Cannot feed value of shape {arr.shape} for Tensor '{name}', which "
+                             f"has shape '{shape}'")
         return arr
     return convert
 
