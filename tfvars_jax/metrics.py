@@ -29,9 +29,10 @@ from tfvars_jax.variables.variable import Variable, VariableAggregation, Variabl
 GraphKeys = ops_lib.GraphKeys
 
 __all__ = ["accuracy", "auc", "false_negatives", "false_negatives_at_thresholds", "false_positives",
-           "false_positives_at_thresholds", "mean", "mean_absolute_error", "mean_iou", "mean_squared_error",
-           "precision", "precision_at_thresholds", "recall", "recall_at_thresholds", "root_mean_squared_error",
-           "true_negatives", "true_negatives_at_thresholds", "true_positives", "true_positives_at_thresholds"]
+           "false_positives_at_thresholds", "mean", "mean_absolute_error", "mean_iou",
+           "mean_squared_error", "precision", "precision_at_thresholds", "recall",
+           "recall_at_thresholds", "root_mean_squared_error", "true_negatives",
+           "true_negatives_at_thresholds", "true_positives", "true_positives_at_thresholds"]
 
 
 # ----- building blocks --------------------------------------------------------------------------
@@ -39,9 +40,9 @@ def _metric_variable(shape, dtype, name):
     """A zero-initialized local variable in LOCAL_VARIABLES and METRIC_VARIABLES (TF1's
     `metric_variable`: ON_READ synchronization, SUM aggregation, not trainable)."""
     return Variable(lambda: array_ops.zeros(shape, dtype), trainable=False,
-                    collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES], validate_shape=True,
-                    synchronization=VariableSynchronization.ON_READ, aggregation=VariableAggregation.SUM,
-                    name=name)
+                    collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.METRIC_VARIABLES],
+                    validate_shape=True, synchronization=VariableSynchronization.ON_READ,
+                    aggregation=VariableAggregation.SUM, name=name)
 
 
 def _div_no_nan_kernel(x, y):
@@ -63,16 +64,17 @@ def _add_to_collections(collections, value):
 def _rank(t, what):
     rank = t.shape.ndims
     if rank is None:
-        raise NotImplementedError(f"tf.metrics: {what} '{t.name}' has an unknown rank; tfvars_jax needs ranks known "
-                                  "when the graph is built (TF1 adds run-time rank checks here).")
+        raise NotImplementedError(f"tf.metrics: {what} '{t.name}' has an unknown rank; tfvars_jax "
+                                  "needs ranks known when the graph is built (TF1 adds run-time "
+                                  "rank checks here).")
     return rank
 
 
 def _squeeze_last(t):
     last = t.shape[-1].value
     if last is not None and last != 1:
-        raise ValueError(f"Can not squeeze dim[{t.shape.ndims - 1}], expected a dimension of 1, got {last} for "
-                         f"'{t.name}' with input shapes: {t.shape}.")
+        raise ValueError(f"Can not squeeze dim[{t.shape.ndims - 1}], expected a dimension of 1, "
+                         f"got {last} for '{t.name}' with input shapes: {t.shape}.")
     return array_ops.squeeze(t, [-1])
 
 
@@ -134,8 +136,10 @@ def _assert_broadcastable(weights, values):
                     raise ValueError(f"{error} Mismatch at dim {i}. values.shape={values.shape} "
                                      f"weights.shape={weights.shape}.")
             return control_flow_ops.no_op(name="static_scalar_check_success")
-        ok = op_output("IsValidShape", _broadcastable_kernel, [weights, values], name="is_valid_shape")
-        return check_ops.Assert(ok, [error, "weights.shape=", weights.name, "values.shape=", values.name],
+        ok = op_output("IsValidShape", _broadcastable_kernel, [weights, values],
+                       name="is_valid_shape")
+        return check_ops.Assert(ok, [error, "weights.shape=", weights.name, "values.shape=",
+                                     values.name],
                                 name="is_valid_shape")
 
 
@@ -183,7 +187,8 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
         if weights is None:
             num_values = math_ops.cast(array_ops.size(values), dtypes.float32)
         else:
-            values, _, weights = _remove_squeezable_dimensions(predictions=values, labels=None, weights=weights)
+            values, _, weights = _remove_squeezable_dimensions(predictions=values, labels=None,
+                                                               weights=weights)
             weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
             values = math_ops.multiply(values, weights)
             num_values = math_ops.reduce_sum(weights)
@@ -192,12 +197,14 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
             update_count_op = state_ops.assign_add(count, num_values)
         mean_t = _div_no_nan(total, math_ops.maximum(count, 0), name="value")
         _add_to_collections(metrics_collections, mean_t)
-        update_op = _div_no_nan(update_total_op, math_ops.maximum(update_count_op, 0), name="update_op")
+        update_op = _div_no_nan(update_total_op, math_ops.maximum(update_count_op, 0),
+                                name="update_op")
         _add_to_collections(updates_collections, update_op)
         return mean_t, update_op
 
 
-def accuracy(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+def accuracy(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+             name=None):
     """How often `predictions` equals `labels` (weighted): `mean` of the matches, in scope
     "accuracy" (local variables `accuracy/total`, `accuracy/count`).
 
@@ -205,8 +212,8 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None, update
       ValueError: `predictions` and `labels` have incompatible shapes, or `weights` cannot be
         broadcast to them.
     """
-    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions, labels=labels,
-                                                                 weights=weights)
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions,
+                                                                 labels=labels, weights=weights)
     predictions.shape.assert_is_compatible_with(labels.shape)
     if labels.dtype != predictions.dtype:
         predictions = math_ops.cast(predictions, labels.dtype)
@@ -214,30 +221,32 @@ def accuracy(labels, predictions, weights=None, metrics_collections=None, update
     return mean(is_correct, weights, metrics_collections, updates_collections, name or "accuracy")
 
 
-def mean_absolute_error(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
-                        name=None):
+def mean_absolute_error(labels, predictions, weights=None, metrics_collections=None,
+                        updates_collections=None, name=None):
     """The (weighted) mean of |predictions - labels| (scope "mean_absolute_error")."""
-    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions, labels=labels,
-                                                                 weights=weights)
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions,
+                                                                 labels=labels, weights=weights)
     absolute_errors = math_ops.abs(predictions - labels)
-    return mean(absolute_errors, weights, metrics_collections, updates_collections, name or "mean_absolute_error")
+    return mean(absolute_errors, weights, metrics_collections, updates_collections,
+                name or "mean_absolute_error")
 
 
-def mean_squared_error(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
-                       name=None):
+def mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
+                       updates_collections=None, name=None):
     """The (weighted) mean of (labels - predictions)² (scope "mean_squared_error")."""
-    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions, labels=labels,
-                                                                 weights=weights)
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions,
+                                                                 labels=labels, weights=weights)
     squared_error = math_ops.squared_difference(labels, predictions)
-    return mean(squared_error, weights, metrics_collections, updates_collections, name or "mean_squared_error")
+    return mean(squared_error, weights, metrics_collections, updates_collections,
+                name or "mean_squared_error")
 
 
-def root_mean_squared_error(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
-                            name=None):
+def root_mean_squared_error(labels, predictions, weights=None, metrics_collections=None,
+                            updates_collections=None, name=None):
     """The square root of `mean_squared_error` (variables in scope "root_mean_squared_error";
     as in TF1 the value and update are `Sqrt` ops outside that scope)."""
-    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions, labels=labels,
-                                                                 weights=weights)
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions=predictions,
+                                                                 labels=labels, weights=weights)
     mse, update_mse_op = mean_squared_error(labels, predictions, weights, None, None,
                                             name or "root_mean_squared_error")
     rmse = math_ops.sqrt(mse)
@@ -251,15 +260,16 @@ def root_mean_squared_error(labels, predictions, weights=None, metrics_collectio
 def _count_condition(values, weights=None, metrics_collections=None, updates_collections=None):
     """The (weighted) number of True `values`: local variable `count`."""
     if values.dtype.base_dtype != dtypes.bool:
-        raise TypeError(f"{values.name} must be of type <dtype: 'bool'>; got <dtype: '{values.dtype.name}'>")
+        raise TypeError(f"{values.name} must be of type <dtype: 'bool'>; got <dtype: "
+                        f"'{values.dtype.name}'>")
     count = _metric_variable([], dtypes.float32, name="count")
     values = math_ops.cast(values, dtypes.float32)
     if weights is not None:
         weights = convert_to_tensor(weights)
         weights_rank, values_rank = _rank(weights, "weights"), _rank(values, "values")
         if weights_rank not in (0, values_rank):
-            raise ValueError(f"weights '{weights.name}' has rank {weights_rank}, expected 0 or {values_rank} (the "
-                             "rank of the values).")
+            raise ValueError(f"weights '{weights.name}' has rank {weights_rank}, expected 0 or "
+                             f"{values_rank} (the rank of the values).")
         weights = math_ops.cast(weights, dtypes.float32)
         values = math_ops.multiply(values, weights)
     value_tensor = array_ops.identity(count)
@@ -270,7 +280,8 @@ def _count_condition(values, weights=None, metrics_collections=None, updates_col
 
 
 def _condition_metric(default_name, label_value, prediction_value):
-    def metric(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+    def metric(labels, predictions, weights=None, metrics_collections=None,
+               updates_collections=None, name=None):
         with vs.variable_scope(name, default_name, (predictions, labels, weights)):
             predictions, labels, weights = _remove_squeezable_dimensions(
                 predictions=math_ops.cast(predictions, dtype=dtypes.bool),
@@ -294,10 +305,12 @@ true_negatives = _condition_metric("true_negatives", False, False)
 
 def _ratio(num, other, name):
     """TF1's precision/recall formula: num / (num + other), 0 when the sum is 0."""
-    return array_ops.where(math_ops.greater(num + other, 0), math_ops.divide(num, num + other), 0, name)
+    return array_ops.where(math_ops.greater(num + other, 0), math_ops.divide(num, num + other), 0,
+                           name)
 
 
-def precision(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+def precision(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+              name=None):
     """tp / (tp + fp) over every batch (labels and predictions cast to bool); local variables
     `precision/true_positives/count` and `precision/false_positives/count`."""
     with vs.variable_scope(name, "precision", (predictions, labels, weights)):
@@ -313,7 +326,8 @@ def precision(labels, predictions, weights=None, metrics_collections=None, updat
         return p, update_op
 
 
-def recall(labels, predictions, weights=None, metrics_collections=None, updates_collections=None, name=None):
+def recall(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+           name=None):
     """tp / (tp + fn) over every batch (labels and predictions cast to bool); local variables
     `recall/true_positives/count` and `recall/false_negatives/count`."""
     with vs.variable_scope(name, "recall", (predictions, labels, weights)):
@@ -331,7 +345,8 @@ def recall(labels, predictions, weights=None, metrics_collections=None, updates_
 
 # ----- counts at thresholds ---------------------------------------------------------------------
 _INCLUDES = ("tp", "fn", "tn", "fp")
-_COUNT_NAMES = {"tp": "true_positives", "fn": "false_negatives", "tn": "true_negatives", "fp": "false_positives"}
+_COUNT_NAMES = {"tp": "true_positives", "fn": "false_negatives", "tn": "true_negatives",
+                "fp": "false_positives"}
 
 
 def _count_at_thresholds_kernel(predictions, labels, *weights, thresholds, label_pos, pred_pos):
@@ -382,19 +397,19 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
 
 
 def _at_thresholds_count(key, default_name):
-    def metric(labels, predictions, thresholds, weights=None, metrics_collections=None, updates_collections=None,
-               name=None):
+    def metric(labels, predictions, thresholds, weights=None, metrics_collections=None,
+               updates_collections=None, name=None):
         with vs.variable_scope(name, default_name, (predictions, labels, weights)):
-            values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=weights,
-                                                                 includes=(key,))
+            values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds,
+                                                                 weights=weights, includes=(key,))
             value = array_ops.identity(values[key])
             _add_to_collections(metrics_collections, value)
             _add_to_collections(updates_collections, update_ops[key])
             return value, update_ops[key]
     metric.__name__ = default_name + "_at_thresholds"
-    metric.__doc__ = (f"The (weighted) number of {default_name.replace('_', ' ')} at each threshold (a prediction "
-                      "is positive when it is above the threshold);\n    local variable "
-                      f"`{default_name}/{default_name}` of shape [len(thresholds)].")
+    metric.__doc__ = (f"The (weighted) number of {default_name.replace('_', ' ')} at each "
+                      "threshold (a prediction is positive when it is above the threshold);\n    "
+                      f"local variable `{default_name}/{default_name}` of shape [len(thresholds)].")
     return metric
 
 
@@ -409,8 +424,8 @@ def precision_at_thresholds(labels, predictions, thresholds, weights=None, metri
     """Precision at each threshold (local variables `precision_at_thresholds/true_positives`
     and `.../false_positives`)."""
     with vs.variable_scope(name, "precision_at_thresholds", (predictions, labels, weights)):
-        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights,
-                                                             includes=("tp", "fp"))
+        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds,
+                                                             weights, includes=("tp", "fp"))
         epsilon = 1e-7
 
         def compute(tp, fp, name):
@@ -427,8 +442,8 @@ def recall_at_thresholds(labels, predictions, thresholds, weights=None, metrics_
     """Recall at each threshold (local variables `recall_at_thresholds/true_positives` and
     `.../false_negatives`)."""
     with vs.variable_scope(name, "recall_at_thresholds", (predictions, labels, weights)):
-        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights,
-                                                             includes=("tp", "fn"))
+        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds,
+                                                             weights, includes=("tp", "fn"))
         epsilon = 1e-7
 
         def compute(tp, fn, name):
@@ -443,8 +458,9 @@ def recall_at_thresholds(labels, predictions, thresholds, weights=None, metrics_
 _SUMMATION_METHODS = ("trapezoidal", "careful_interpolation", "minoring", "majoring")
 
 
-def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collections=None, updates_collections=None,
-        curve="ROC", name=None, summation_method="trapezoidal", thresholds=None):
+def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collections=None,
+        updates_collections=None, curve="ROC", name=None, summation_method="trapezoidal",
+        thresholds=None):
     """The area under the ROC or PR curve, from counts at `num_thresholds` thresholds.
 
     As TF1: the thresholds are -1e-7, (i + 1) / (num_thresholds - 1) for i < num_thresholds - 2,
@@ -467,7 +483,8 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
         else:
             thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
         thresholds = [0.0 - kepsilon] + list(thresholds) + [1.0 + kepsilon]
-        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights)
+        values, update_ops = _confusion_matrix_at_thresholds(labels, predictions, thresholds,
+                                                             weights)
         epsilon = 1.0e-6
         n = num_thresholds
 
@@ -500,13 +517,15 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
             elif summation_method == "majoring":
                 heights = math_ops.maximum(y[:n - 1], y[1:])
             else:
-                raise ValueError(f"Invalid summation_method: {summation_method} summation_method should be "
-                                 "'trapezoidal', 'careful_interpolation', 'minoring', or 'majoring'.")
+                raise ValueError(f"Invalid summation_method: {summation_method} summation_method "
+                                 "should be 'trapezoidal', 'careful_interpolation', 'minoring', or "
+                                 "'majoring'.")
             return math_ops.reduce_sum(math_ops.multiply(x[:n - 1] - x[1:], heights), name=name)
 
         auc_value = compute_auc(values["tp"], values["fn"], values["tn"], values["fp"], "value")
         _add_to_collections(metrics_collections, auc_value)
-        update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"], update_ops["fp"], "update_op")
+        update_op = compute_auc(update_ops["tp"], update_ops["fn"], update_ops["tn"],
+                                update_ops["fp"], "update_op")
         _add_to_collections(updates_collections, update_op)
         return auc_value, update_op
 
@@ -523,13 +542,18 @@ def _confusion_matrix(labels, predictions, num_classes, weights=None):
     TF1's run-time checks that labels and predictions lie in [0, num_classes)."""
     with ops_lib.name_scope(None, "confusion_matrix", (predictions, labels, weights)):
         labels, predictions = _remove_squeezable_labels(convert_to_tensor(labels, name="labels"),
-                                                        convert_to_tensor(predictions, name="predictions"))
+                                                        convert_to_tensor(predictions,
+                                                                          name="predictions"))
         predictions = math_ops.cast(predictions, dtypes.int64)
         labels = math_ops.cast(labels, dtypes.int64)
-        checks = [check_ops.assert_non_negative(labels, message="`labels` contains negative values"),
-                  check_ops.assert_non_negative(predictions, message="`predictions` contains negative values"),
-                  check_ops.assert_less(labels, np.int64(num_classes), message="`labels` out of bound"),
-                  check_ops.assert_less(predictions, np.int64(num_classes), message="`predictions` out of bound")]
+        checks = [check_ops.assert_non_negative(labels,
+                                                message="`labels` contains negative values"),
+                  check_ops.assert_non_negative(predictions,
+                                                message="`predictions` contains negative values"),
+                  check_ops.assert_less(labels, np.int64(num_classes),
+                                        message="`labels` out of bound"),
+                  check_ops.assert_less(predictions, np.int64(num_classes),
+                                        message="`predictions` out of bound")]
         inputs = [labels, predictions]
         if weights is not None:
             weights = convert_to_tensor(weights, name="weights")
@@ -544,8 +568,8 @@ def _diag_part_kernel(x):
     return jnp.diagonal(x)
 
 
-def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections=None, updates_collections=None,
-             name=None):
+def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections=None,
+             updates_collections=None, name=None):
     """The mean intersection-over-union over the classes seen, from a running confusion matrix.
 
     Local variable `mean_iou/total_confusion_matrix` (float64, [num_classes, num_classes],
@@ -558,13 +582,14 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
       NotImplementedError: `num_classes` is a Tensor (it must be a Python int here).
     """
     if not isinstance(num_classes, (int, np.integer)) or isinstance(num_classes, bool):
-        raise NotImplementedError("tf.metrics.mean_iou argument 'num_classes' must be a Python int in tfvars_jax "
-                                  f"(got {num_classes!r}).")
+        raise NotImplementedError("tf.metrics.mean_iou argument 'num_classes' must be a Python int "
+                                  f"in tfvars_jax (got {num_classes!r}).")
     num_classes = int(num_classes)
     with vs.variable_scope(name, "mean_iou", (predictions, labels, weights)):
         predictions, labels = convert_to_tensor(predictions), convert_to_tensor(labels)
         predictions.shape.assert_is_compatible_with(labels.shape)
-        total_cm = _metric_variable([num_classes, num_classes], dtypes.float64, name="total_confusion_matrix")
+        total_cm = _metric_variable([num_classes, num_classes], dtypes.float64,
+                                    name="total_confusion_matrix")
         predictions = math_ops.cast(predictions, dtypes.int64)
         labels = math_ops.cast(labels, dtypes.int64)
         if _rank(predictions, "predictions") > 1:
@@ -580,7 +605,8 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
 
         sum_over_row = math_ops.cast(math_ops.reduce_sum(total_cm, 0), dtypes.float32)
         sum_over_col = math_ops.cast(math_ops.reduce_sum(total_cm, 1), dtypes.float32)
-        cm_diag = math_ops.cast(op_output("MatrixDiagPart", _diag_part_kernel, [convert_to_tensor(total_cm)],
+        cm_diag = math_ops.cast(op_output("MatrixDiagPart", _diag_part_kernel,
+                                          [convert_to_tensor(total_cm)],
                                           name="DiagPart"), dtypes.float32)
         denominator = sum_over_row + sum_over_col - cm_diag
         num_valid_entries = math_ops.reduce_sum(
@@ -589,7 +615,8 @@ def mean_iou(labels, predictions, num_classes, weights=None, metrics_collections
                                       array_ops.ones_like(denominator))
         iou = math_ops.divide(cm_diag, denominator)
         mean_iou_v = array_ops.where(math_ops.greater(num_valid_entries, 0),
-                                     math_ops.reduce_sum(iou, name="mean_iou") / num_valid_entries, 0)
+                                     math_ops.reduce_sum(iou, name="mean_iou") / num_valid_entries,
+                                     0)
         _add_to_collections(metrics_collections, mean_iou_v)
         _add_to_collections(updates_collections, update_op)
         return mean_iou_v, update_op

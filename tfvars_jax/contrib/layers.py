@@ -48,11 +48,12 @@ class _ContribVarianceScaling(Initializer):
         return _truncated_normal(key, shape, dtype, 0.0, math.sqrt(1.3 * self.factor / n))
 
     def get_config(self):
-        return {"factor": self.factor, "mode": self.mode, "uniform": self.uniform, "seed": self.seed,
-                "dtype": self.dtype.name}
+        return {"factor": self.factor, "mode": self.mode, "uniform": self.uniform,
+                "seed": self.seed, "dtype": self.dtype.name}
 
 
-def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None, dtype=dtypes.float32):
+def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None,
+                                 dtype=dtypes.float32):
     """TF1's `tf.contrib.layers.variance_scaling_initializer` (He initialization by default).
 
     Raises:
@@ -67,7 +68,8 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
 
 def xavier_initializer(uniform=True, seed=None, dtype=dtypes.float32):
     """TF1's `tf.contrib.layers.xavier_initializer`: variance scaling, factor 1, FAN_AVG."""
-    return variance_scaling_initializer(factor=1.0, mode="FAN_AVG", uniform=uniform, seed=seed, dtype=dtype)
+    return variance_scaling_initializer(factor=1.0, mode="FAN_AVG", uniform=uniform, seed=seed,
+                                        dtype=dtype)
 
 
 xavier_initializer_conv2d = xavier_initializer
@@ -92,8 +94,8 @@ def apply_regularization(regularizer, weights_list=None):
         penalties = [p if p is not None else constant(0.0) for p in penalties]
         for p in penalties:
             if p.get_shape().ndims != 0:
-                raise ValueError(f"regularizer must return a scalar Tensor instead of a Tensor with rank "
-                                 f"{p.get_shape().ndims}.")
+                raise ValueError("regularizer must return a scalar Tensor instead of a Tensor with "
+                                 f"rank {p.get_shape().ndims}.")
         summed_penalty = math_ops.add_n(penalties, name=scope)
         ops_lib.add_to_collection(ops_lib.GraphKeys.REGULARIZATION_LOSSES, summed_penalty)
         return summed_penalty
@@ -103,16 +105,18 @@ def apply_regularization(regularizer, weights_list=None):
 def _build_variable_getter(rename=None):
     """A custom getter making model variables, renaming the last name component per `rename`."""
 
-    def layer_variable_getter(getter, name, shape=None, dtype=None, initializer=None, regularizer=None,
-                              trainable=True, collections=None, caching_device=None, partitioner=None,
-                              use_resource=None, synchronization=VariableSynchronization.AUTO,
+    def layer_variable_getter(getter, name, shape=None, dtype=None, initializer=None,
+                              regularizer=None, trainable=True, collections=None,
+                              caching_device=None, partitioner=None, use_resource=None,
+                              synchronization=VariableSynchronization.AUTO,
                               aggregation=VariableAggregation.NONE, **_):
         short_name = name.split("/")[-1]
         if rename and short_name in rename:
             name = "/".join(name.split("/")[:-1] + [rename[short_name]])
-        return model_variable(name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
-                              collections=collections, trainable=trainable, caching_device=caching_device,
-                              partitioner=partitioner, custom_getter=getter, use_resource=use_resource,
+        return model_variable(name, shape=shape, dtype=dtype, initializer=initializer,
+                              regularizer=regularizer, collections=collections, trainable=trainable,
+                              caching_device=caching_device, partitioner=partitioner,
+                              custom_getter=getter, use_resource=use_resource,
                               synchronization=synchronization, aggregation=aggregation)
     return layer_variable_getter
 
@@ -143,22 +147,27 @@ def _collect_named_outputs(collections, alias, outputs):
 
 # ----- layers -------------------------------------------------------------------------------
 @add_arg_scope
-def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
-                    weights_initializer=_XAVIER, weights_regularizer=None, biases_initializer=_ZEROS,
-                    biases_regularizer=None, reuse=None, variables_collections=None, outputs_collections=None,
-                    trainable=True, scope=None):
+def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
+                    normalizer_params=None, weights_initializer=_XAVIER, weights_regularizer=None,
+                    biases_initializer=_ZEROS, biases_regularizer=None, reuse=None,
+                    variables_collections=None, outputs_collections=None, trainable=True,
+                    scope=None):
     """TF1's `tf.contrib.layers.fully_connected`: variables `fully_connected/weights` and
     `fully_connected/biases` (model variables), ReLU by default."""
     if not isinstance(num_outputs, int):
-        raise ValueError(f"num_outputs type should be one of [<class 'int'>], got {type(num_outputs)}.")
+        raise ValueError("num_outputs type should be one of [<class 'int'>], got "
+                         f"{type(num_outputs)}.")
     getter = _build_variable_getter({"bias": "biases", "kernel": "weights"})
-    with vs.variable_scope(scope, "fully_connected", [inputs], reuse=reuse, custom_getter=getter) as sc:
+    with vs.variable_scope(scope, "fully_connected", [inputs], reuse=reuse,
+                           custom_getter=getter) as sc:
         inputs = convert_to_tensor(inputs)
         layer = core_layers.Dense(units=num_outputs, activation=None,
                                   use_bias=not normalizer_fn and biases_initializer is not None,
-                                  kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-                                  kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-                                  trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
+                                  kernel_initializer=weights_initializer,
+                                  bias_initializer=biases_initializer,
+                                  kernel_regularizer=weights_regularizer,
+                                  bias_regularizer=biases_regularizer, trainable=trainable,
+                                  name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
                                   _reuse=reuse)
         outputs = layer.apply(inputs)
         _add_variable_to_collections(layer.kernel, variables_collections, "weights")
@@ -172,11 +181,11 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
 
 
 @add_arg_scope
-def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None, rate=1,
-                activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
+def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+                rate=1, activation_fn=nn_ops.relu, normalizer_fn=None, normalizer_params=None,
                 weights_initializer=_XAVIER, weights_regularizer=None, biases_initializer=_ZEROS,
-                biases_regularizer=None, reuse=None, variables_collections=None, outputs_collections=None,
-                trainable=True, scope=None, conv_dims=None):
+                biases_regularizer=None, reuse=None, variables_collections=None,
+                outputs_collections=None, trainable=True, scope=None, conv_dims=None):
     """TF1's `tf.contrib.layers.convolution` (`conv2d`): an N-D convolution by the input's rank,
     variables `Conv/weights` and `Conv/biases`, "SAME" padding and ReLU by default."""
     if data_format not in [None, "NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW"]:
@@ -186,17 +195,21 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
         inputs = convert_to_tensor(inputs)
         input_rank = inputs.get_shape().ndims
         if conv_dims is not None and conv_dims + 2 != input_rank:
-            raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {input_rank}")
+            raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got "
+                             f"{input_rank}")
         classes = {3: conv_layers.Conv1D, 4: conv_layers.Conv2D, 5: conv_layers.Conv3D}
         if input_rank not in classes:
             raise ValueError(f"('Convolution not supported for input with rank', {input_rank})")
         df = "channels_first" if data_format and data_format.startswith("NC") else "channels_last"
-        layer = classes[input_rank](filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
-                                    data_format=df, dilation_rate=rate, activation=None,
+        layer = classes[input_rank](filters=num_outputs, kernel_size=kernel_size, strides=stride,
+                                    padding=padding, data_format=df, dilation_rate=rate,
+                                    activation=None,
                                     use_bias=not normalizer_fn and biases_initializer is not None,
-                                    kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-                                    kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-                                    trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
+                                    kernel_initializer=weights_initializer,
+                                    bias_initializer=biases_initializer,
+                                    kernel_regularizer=weights_regularizer,
+                                    bias_regularizer=biases_regularizer, trainable=trainable,
+                                    name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
                                     _reuse=reuse)
         outputs = layer.apply(inputs)
         _add_variable_to_collections(layer.kernel, variables_collections, "weights")
@@ -234,9 +247,11 @@ class _CollectedBatchNorm(norm_layers.BatchNormalization):
         if self._fuse_2d:
             self.fused, self._data_format = True, "NHWC"
             if not self.scale:
-                self._gamma_const = constant(1.0, dtype=self._param_dtype, shape=self.moving_mean.shape.as_list())
+                self._gamma_const = constant(1.0, dtype=self._param_dtype,
+                                             shape=self.moving_mean.shape.as_list())
             if not self.center:
-                self._beta_const = constant(0.0, dtype=self._param_dtype, shape=self.moving_mean.shape.as_list())
+                self._beta_const = constant(0.0, dtype=self._param_dtype,
+                                            shape=self.moving_mean.shape.as_list())
 
     def call(self, inputs, training=False):
         if not self._fuse_2d:
@@ -248,10 +263,11 @@ class _CollectedBatchNorm(norm_layers.BatchNormalization):
 
 @add_arg_scope
 def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, activation_fn=None,
-               param_initializers=None, param_regularizers=None, updates_collections=ops_lib.GraphKeys.UPDATE_OPS,
-               is_training=True, reuse=None, variables_collections=None, outputs_collections=None, trainable=True,
-               batch_weights=None, fused=None, data_format="NHWC", zero_debias_moving_mean=False, scope=None,
-               renorm=False, renorm_clipping=None, renorm_decay=0.99, adjustment=None):
+               param_initializers=None, param_regularizers=None,
+               updates_collections=ops_lib.GraphKeys.UPDATE_OPS, is_training=True, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               batch_weights=None, fused=None, data_format="NHWC", zero_debias_moving_mean=False,
+               scope=None, renorm=False, renorm_clipping=None, renorm_decay=0.99, adjustment=None):
     """TF1's `tf.contrib.layers.batch_norm`: variables `BatchNorm/beta` (and `gamma` with
     `scale=True`), `moving_mean`, `moving_variance` (model variables). In training the moving
     averages (decay 0.999) are updated by ops put in `updates_collections` (UPDATE_OPS by
@@ -265,7 +281,8 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
     """
     for arg, given in (("batch_weights", batch_weights is not None), ("zero_debias_moving_mean",
                        bool(zero_debias_moving_mean)), ("renorm", bool(renorm)),
-                      ("renorm_clipping", renorm_clipping is not None), ("adjustment", adjustment is not None)):
+                      ("renorm_clipping",
+                       renorm_clipping is not None), ("adjustment", adjustment is not None)):
         if given:
             raise unsupported_argument("tf.contrib.layers.batch_norm", arg)
     if data_format not in ("NCHW", "NHWC"):
@@ -278,14 +295,15 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
         param_regularizers = param_regularizers or {}
         default_path = updates_collections == ops_lib.GraphKeys.UPDATE_OPS
         cls = norm_layers.BatchNormalization if default_path else _CollectedBatchNorm
-        layer = cls(axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon, center=center,
-                    scale=scale, beta_initializer=param_initializers.get("beta", _ZEROS),
+        layer = cls(axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon,
+                    center=center, scale=scale,
+                    beta_initializer=param_initializers.get("beta", _ZEROS),
                     gamma_initializer=param_initializers.get("gamma", _ONES),
                     moving_mean_initializer=param_initializers.get("moving_mean", _ZEROS),
                     moving_variance_initializer=param_initializers.get("moving_variance", _ONES),
                     beta_regularizer=param_regularizers.get("beta"),
-                    gamma_regularizer=param_regularizers.get("gamma"), trainable=trainable, name=sc.name,
-                    _scope=sc, _reuse=reuse, fused=fused)
+                    gamma_regularizer=param_regularizers.get("gamma"), trainable=trainable,
+                    name=sc.name, _scope=sc, _reuse=reuse, fused=fused)
         layer._fused_requested = bool(fused)
         outputs = layer.apply(inputs, training=is_training)
         if not default_path:
@@ -297,7 +315,8 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
                 for update in layer.updates:
                     ops_lib.add_to_collections(updates_collections, update)
         _add_variable_to_collections(layer.moving_mean, variables_collections, "moving_mean")
-        _add_variable_to_collections(layer.moving_variance, variables_collections, "moving_variance")
+        _add_variable_to_collections(layer.moving_variance, variables_collections,
+                                     "moving_variance")
         if layer.beta is not None:
             _add_variable_to_collections(layer.beta, variables_collections, "beta")
         if layer.gamma is not None:

@@ -65,15 +65,17 @@ from tfvars_jax.contrib.layers import xavier_initializer
 from tfvars_jax.contrib.layers import xavier_initializer_conv2d
 
 __all__ = [
-    "add_arg_scope", "add_model_variable", "arg_scope", "arg_scope_func_key", "arg_scoped_arguments",
-    "assert_global_step", "assert_or_get_global_step", "assign_from_checkpoint", "assign_from_checkpoint_fn",
-    "assign_from_values", "assign_from_values_fn", "create_global_step", "current_arg_scope", "filter_variables",
+    "add_arg_scope", "add_model_variable", "arg_scope", "arg_scope_func_key",
+    "arg_scoped_arguments", "assert_global_step", "assert_or_get_global_step",
+    "assign_from_checkpoint", "assign_from_checkpoint_fn", "assign_from_values",
+    "assign_from_values_fn", "create_global_step", "current_arg_scope", "filter_variables",
     "get_global_step", "get_local_variables", "get_model_variables", "get_or_create_global_step",
     "get_trainable_variables", "get_unique_variable", "get_variable_full_name", "get_variables",
-    "get_variables_by_name", "get_variables_by_suffix", "get_variables_to_restore", "global_variable",
-    "has_arg_scope", "l1_regularizer", "l2_regularizer", "local_variable", "model_variable", "variable",
-    "zero_initializer", "apply_regularization", "batch_norm", "conv2d", "convolution", "flatten", "fully_connected",
-    "variance_scaling_initializer", "xavier_initializer", "xavier_initializer_conv2d",
+    "get_variables_by_name", "get_variables_by_suffix", "get_variables_to_restore",
+    "global_variable", "has_arg_scope", "l1_regularizer", "l2_regularizer", "local_variable",
+    "model_variable", "variable", "zero_initializer", "apply_regularization", "batch_norm",
+    "conv2d", "convolution", "flatten", "fully_connected", "variance_scaling_initializer",
+    "xavier_initializer", "xavier_initializer_conv2d",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

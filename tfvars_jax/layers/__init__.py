@@ -40,13 +40,11 @@ from tfvars_jax.layers.normalization import BatchNormalization
 from tfvars_jax.layers.normalization import batch_normalization
 
 __all__ = [
-    "InputSpec", "Layer",
-    "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten",
-    "Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv2D",
-    "conv1d", "conv2d", "conv3d", "conv2d_transpose", "separable_conv2d",
-    "AveragePooling1D", "AveragePooling2D", "AveragePooling3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D",
-    "average_pooling1d", "average_pooling2d", "average_pooling3d", "max_pooling1d", "max_pooling2d",
-    "max_pooling3d",
+    "InputSpec", "Layer", "Dense", "Dropout", "Flatten", "dense", "dropout", "flatten", "Conv1D",
+    "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv2D", "conv1d", "conv2d", "conv3d",
+    "conv2d_transpose", "separable_conv2d", "AveragePooling1D", "AveragePooling2D",
+    "AveragePooling3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "average_pooling1d",
+    "average_pooling2d", "average_pooling3d", "max_pooling1d", "max_pooling2d", "max_pooling3d",
     "BatchNormalization", "batch_normalization",
 ]
 

@@ -21,7 +21,8 @@ from tfvars_jax.variables.variable import VariableAggregation, VariableSynchroni
 
 _LAYER_NAME_UIDS = ("__layer_name_uids",)
 # Keras layer keyword arguments that tf.layers accepts and we do not implement.
-_UNSUPPORTED_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "weights", "dynamic", "input_dim")
+_UNSUPPORTED_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "weights", "dynamic",
+                       "input_dim")
 
 
 def to_snake_case(name):
@@ -61,8 +62,9 @@ class InputSpec:
         self.axes = dict(axes or {})
 
     def __repr__(self):
-        spec = [f"{k}={v}" for k, v in (("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
-                                        ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim),
+        spec = [f"{k}={v}" for k, v in (("dtype", self.dtype), ("shape", self.shape),
+                                        ("ndim", self.ndim), ("max_ndim", self.max_ndim),
+                                        ("min_ndim", self.min_ndim),
                                         ("axes", self.axes or None)) if v is not None]
         return f"InputSpec({', '.join(spec)})"
 
@@ -75,21 +77,21 @@ def _check_input(spec, x, layer_name):
     prefix = f"Input 0 of layer {layer_name} is incompatible with the layer: "
     ndim = shape.ndims
     if spec.ndim is not None and ndim is not None and ndim != spec.ndim:
-        raise ValueError(f"{prefix}expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: "
-                         f"{shape.as_list()}")
+        raise ValueError(f"{prefix}expected ndim={spec.ndim}, found ndim={ndim}. Full shape "
+                         f"received: {shape.as_list()}")
     if spec.max_ndim is not None and ndim is not None and ndim > spec.max_ndim:
         raise ValueError(f"{prefix}expected max_ndim={spec.max_ndim}, found ndim={ndim}")
     if spec.min_ndim is not None and ndim is not None and ndim < spec.min_ndim:
-        raise ValueError(f"{prefix}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape "
-                         f"received: {shape.as_list()}")
+        raise ValueError(f"{prefix}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full "
+                         f"shape received: {shape.as_list()}")
     if spec.dtype is not None and x.dtype.base_dtype.name != dtypes.as_dtype(spec.dtype).name:
         raise ValueError(f"{prefix}expected dtype={spec.dtype}, found dtype={x.dtype.name}")
     if spec.axes and ndim is not None:
         for axis, value in spec.axes.items():
             dim = shape[int(axis)].value
             if value is not None and dim not in (value, None):
-                raise ValueError(f"{prefix}expected axis {axis} of input shape to have value {value} but "
-                                 f"received input with shape {shape.as_list()}")
+                raise ValueError(f"{prefix}expected axis {axis} of input shape to have value "
+                                 f"{value} but received input with shape {shape.as_list()}")
 
 
 def smart_cond(pred, true_fn, false_fn, name=None):
@@ -242,11 +244,13 @@ class Layer:
 
     def count_params(self):
         if not self.built:
-            raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer isn't built.")
+            raise ValueError(f"You tried to call `count_params` on {self.name}, but the layer "
+                             "isn't built.")
         return int(sum(v.shape.num_elements() for v in self.weights))
 
-    def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None, trainable=None,
-                   constraint=None, use_resource=None, synchronization=VariableSynchronization.AUTO,
+    def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
+                   trainable=None, constraint=None, use_resource=None,
+                   synchronization=VariableSynchronization.AUTO,
                    aggregation=VariableAggregation.NONE, partitioner=None, **kwargs):
         """TF1's `Layer.add_weight`: `tf.get_variable(name, ...)` in the layer's scope (reused
         once the layer is built); a regularizer's loss goes to REGULARIZATION_LOSSES unless the
@@ -256,8 +260,9 @@ class Layer:
                 raise TypeError(f"('Unknown keyword argument:', {kwarg!r})")
         if synchronization == VariableSynchronization.ON_READ:
             if trainable:
-                raise ValueError("Synchronization value can be set to VariableSynchronization.ON_READ only for "
-                                 "non-trainable variables. You have specified trainable=True and "
+                raise ValueError("Synchronization value can be set to "
+                                 "VariableSynchronization.ON_READ only for non-trainable "
+                                 "variables. You have specified trainable=True and "
                                  "synchronization=VariableSynchronization.ON_READ.")
             trainable = False
         elif trainable is None:
@@ -272,8 +277,9 @@ class Layer:
                 if initializer is None:
                     initializer = scope.initializer
                 variable = vs.get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
-                                           trainable=trainable and self._trainable, constraint=constraint,
-                                           partitioner=partitioner, use_resource=use_resource,
+                                           trainable=trainable and self._trainable,
+                                           constraint=constraint, partitioner=partitioner,
+                                           use_resource=use_resource,
                                            synchronization=synchronization, aggregation=aggregation)
                 parts = list(variable) if hasattr(variable, "_get_variable_list") else [variable]
                 if regularizer and not any(id(p) in existing for p in parts):
@@ -409,16 +415,16 @@ def normalize_tuple(value, n, name):
         raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value}")
     for v in value_tuple:
         if not isinstance(v, int):
-            raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value} including "
-                             f"element {v} of type {type(v)}")
+            raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: "
+                             f"{value} including element {v} of type {type(v)}")
     return value_tuple
 
 
 def normalize_data_format(value):
     data_format = "channels_last" if value is None else value.lower()
     if data_format not in ("channels_first", "channels_last"):
-        raise ValueError("The `data_format` argument must be one of \"channels_first\", \"channels_last\". "
-                         f"Received: {value}")
+        raise ValueError("The `data_format` argument must be one of \"channels_first\", "
+                         f"\"channels_last\". Received: {value}")
     return data_format
 
 
@@ -426,8 +432,8 @@ def normalize_padding(value, allow_causal=False):
     padding = value.lower()
     allowed = ("valid", "same", "causal") if allow_causal else ("valid", "same")
     if padding not in allowed:
-        raise ValueError("The `padding` argument must be one of \"valid\", \"same\" (or \"causal\", only for "
-                         f"`Conv1D`). Received: {value}")
+        raise ValueError("The `padding` argument must be one of \"valid\", \"same\" (or "
+                         f"\"causal\", only for `Conv1D`). Received: {value}")
     return padding
 
 

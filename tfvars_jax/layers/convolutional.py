@@ -49,12 +49,13 @@ def deconv_output_length(input_length, filter_size, padding, stride):
 class _Conv(Layer):
     """Keras's `Conv` base under TF1's `tf.layers` naming rules."""
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
-                 dilation_rate=1, activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=_ZEROS, kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-                 **kwargs):
-        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs)
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer,
+                         **kwargs)
         self.rank = rank
         self.filters = int(filters)
         self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
@@ -90,17 +91,21 @@ class _Conv(Layer):
     def build(self, input_shape):
         input_dim = self._input_dim(input_shape)
         self.kernel = self.add_weight("kernel", shape=self._kernel_shape(input_dim),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, trainable=True, dtype=self.dtype)
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, trainable=True,
+                                      dtype=self.dtype)
         self._add_bias()
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis(): input_dim})
         self.built = True
 
     def _add_bias(self):
         if self.use_bias:
-            self.bias = self.add_weight("bias", shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        trainable=True, dtype=self.dtype)
+            self.bias = self.add_weight("bias", shape=(self.filters,),
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, trainable=True,
+                                        dtype=self.dtype)
         else:
             self.bias = None
 
@@ -115,15 +120,17 @@ class _Conv(Layer):
             return nn_ops.conv1d(inputs, self.kernel, stride=self.strides[0], padding=padding.upper(),
                                  data_format="NCHW" if self.data_format == "channels_first" else "NHWC",
                                  dilations=self.dilation_rate)
-        return nn_ops._conv_nd(_OP_TYPES[self.rank], inputs, self.kernel, self.strides, padding.upper(),
-                               self.dilation_rate, fmt, None, _OP_TYPES[self.rank], self.rank)
+        return nn_ops._conv_nd(_OP_TYPES[self.rank], inputs, self.kernel, self.strides,
+                               padding.upper(), self.dilation_rate, fmt, None, _OP_TYPES[self.rank],
+                               self.rank)
 
     def _bias_and_activation(self, outputs):
         if self.use_bias:
             if self.data_format == "channels_first" and self.rank == 1:
                 outputs = math_ops.add(outputs, array_ops.reshape(self.bias, (1, self.filters, 1)))
             elif self.data_format == "channels_first":
-                outputs = nn_ops.bias_add(outputs, self.bias, data_format="NCHW" if self.rank == 2 else "NCDHW")
+                outputs = nn_ops.bias_add(outputs, self.bias,
+                                          data_format="NCHW" if self.rank == 2 else "NCDHW")
             else:
                 outputs = nn_ops.bias_add(outputs, self.bias, data_format="NHWC")
         if self.activation is not None:
@@ -147,17 +154,22 @@ def _conv_class(rank, class_name):
     defaults = (1,) * rank
 
     class Conv(_Conv):
-        def __init__(self, filters, kernel_size, strides=defaults, padding="valid", data_format="channels_last",
-                     dilation_rate=defaults, activation=None, use_bias=True, kernel_initializer=None,
-                     bias_initializer=_ZEROS, kernel_regularizer=None, bias_regularizer=None,
-                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
-                     name=None, **kwargs):
-            super().__init__(rank, filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                             dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                             kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                             kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                             activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                             bias_constraint=bias_constraint, trainable=trainable, name=name, **kwargs)
+        def __init__(self, filters, kernel_size, strides=defaults, padding="valid",
+                     data_format="channels_last", dilation_rate=defaults, activation=None,
+                     use_bias=True, kernel_initializer=None, bias_initializer=_ZEROS,
+                     kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                     kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
+                     **kwargs):
+            super().__init__(rank, filters, kernel_size, strides=strides, padding=padding,
+                             data_format=data_format, dilation_rate=dilation_rate,
+                             activation=activation, use_bias=use_bias,
+                             kernel_initializer=kernel_initializer,
+                             bias_initializer=bias_initializer,
+                             kernel_regularizer=kernel_regularizer,
+                             bias_regularizer=bias_regularizer,
+                             activity_regularizer=activity_regularizer,
+                             kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                             trainable=trainable, name=name, **kwargs)
 
     Conv.__name__ = Conv.__qualname__ = class_name
     Conv.__doc__ = f"TF1's `tf.layers.{class_name}`: a {rank}-D convolution layer."
@@ -172,17 +184,18 @@ Conv3D = _conv_class(3, "Conv3D")
 def _conv_function(cls, fn_name, rank):
     ones = 1 if rank == 1 else (1,) * rank
 
-    def conv(inputs, filters, kernel_size, strides=ones, padding="valid", data_format="channels_last",
-             dilation_rate=ones, activation=None, use_bias=True,
+    def conv(inputs, filters, kernel_size, strides=ones, padding="valid",
+             data_format="channels_last", dilation_rate=ones, activation=None, use_bias=True,
              kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
-             bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
-             trainable=True, name=None, reuse=None):
+             bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+             bias_constraint=None, trainable=True, name=None, reuse=None):
         layer = cls(filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                    data_format=data_format, dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
-                    kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                    kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                    activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                    bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse, _scope=name)
+                    data_format=data_format, dilation_rate=dilation_rate, activation=activation,
+                    use_bias=use_bias, kernel_initializer=kernel_initializer,
+                    bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                    bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+                    kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                    trainable=trainable, name=name, _reuse=reuse, _scope=name)
         return layer.apply(inputs)
 
     conv.__name__ = conv.__qualname__ = fn_name
@@ -201,7 +214,8 @@ def _deconv2d_kernel(x, w, strides, padding, spec, channels_first, kernel_size):
     filters = w.shape[2]
     out_h = deconv_output_length(x.shape[h_axis], kernel_size[0], padding.lower(), strides[0])
     out_w = deconv_output_length(x.shape[w_axis], kernel_size[1], padding.lower(), strides[1])
-    out_shape = (x.shape[0], filters, out_h, out_w) if channels_first else (x.shape[0], out_h, out_w, filters)
+    out_shape = (x.shape[0], filters, out_h,
+                 out_w) if channels_first else (x.shape[0], out_h, out_w, filters)
 
     def forward(y):
         return jax.lax.conv_general_dilated(y, w, strides, padding, dimension_numbers=spec)
@@ -214,21 +228,22 @@ class Conv2DTranspose(Conv2D):
     """TF1's `tf.layers.Conv2DTranspose` ("deconvolution"): kernel [kh, kw, filters, in_channels];
     output size `in * stride` ("same") or `in * stride + max(k - stride, 0)` ("valid")."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-                 activation=None, use_bias=True, kernel_initializer=None,
-                 bias_initializer=_ZEROS, kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-                 **kwargs):
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format="channels_last", activation=None, use_bias=True,
+                 kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
         for arg in ("output_padding", "dilation_rate"):
             if kwargs.get(arg) not in (None, 1, (1, 1), [1, 1]):
                 raise TypeError(f"('Keyword argument not understood:', {arg!r})")
             kwargs.pop(arg, None)
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, trainable=trainable,
-                         name=name, **kwargs)
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, activation=activation, use_bias=use_bias,
+                         kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                         kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                         activity_regularizer=activity_regularizer,
+                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                         trainable=trainable, name=name, **kwargs)
         self.input_spec = InputSpec(ndim=4)
 
     def _kernel_shape(self, input_dim):
@@ -236,7 +251,8 @@ class Conv2DTranspose(Conv2D):
 
     def _convolve(self, inputs):
         kernel = math_ops._convert_operand(self.kernel, inputs.dtype, "filter")
-        return op_output("Conv2DBackpropInput", _deconv2d_kernel, [inputs, kernel], name="conv2d_transpose",
+        return op_output("Conv2DBackpropInput", _deconv2d_kernel, [inputs,
+                                                                   kernel], name="conv2d_transpose",
                          attrs={"strides": self.strides, "padding": self.padding.upper(),
                                 "spec": nn_ops._CONV_SPECS[(_FORMATS[(2, self.data_format)], 2)],
                                 "channels_first": self.data_format == "channels_first",
@@ -247,24 +263,28 @@ class Conv2DTranspose(Conv2D):
         h, w = (2, 3) if self.data_format == "channels_first" else (1, 2)
         c = 1 if self.data_format == "channels_first" else 3
         shape[c] = self.filters
-        shape[h] = deconv_output_length(shape[h], self.kernel_size[0], self.padding, self.strides[0])
-        shape[w] = deconv_output_length(shape[w], self.kernel_size[1], self.padding, self.strides[1])
+        shape[h] = deconv_output_length(shape[h], self.kernel_size[0], self.padding,
+                                        self.strides[0])
+        shape[w] = deconv_output_length(shape[w], self.kernel_size[1], self.padding,
+                                        self.strides[1])
         return TensorShape(shape)
 
 
-def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-                     activation=None, use_bias=True, kernel_initializer=None,
-                     bias_initializer=_ZEROS, kernel_regularizer=None, bias_regularizer=None,
-                     activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
-                     name=None, reuse=None):
+def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                     data_format="channels_last", activation=None, use_bias=True,
+                     kernel_initializer=None, bias_initializer=_ZEROS, kernel_regularizer=None,
+                     bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                     bias_constraint=None, trainable=True, name=None, reuse=None):
     """TF1's `tf.layers.conv2d_transpose`."""
-    layer = Conv2DTranspose(filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                            data_format=data_format, activation=activation, use_bias=use_bias,
-                            kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                            kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                            activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                            bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
-                            _scope=name)
+    layer = Conv2DTranspose(filters=filters, kernel_size=kernel_size, strides=strides,
+                            padding=padding, data_format=data_format, activation=activation,
+                            use_bias=use_bias, kernel_initializer=kernel_initializer,
+                            bias_initializer=bias_initializer,
+                            kernel_regularizer=kernel_regularizer,
+                            bias_regularizer=bias_regularizer,
+                            activity_regularizer=activity_regularizer,
+                            kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+                            trainable=trainable, name=name, _reuse=reuse, _scope=name)
     return layer.apply(inputs)
 
 
@@ -273,15 +293,16 @@ class SeparableConv2D(Conv2D):
     depth_multiplier]) followed by a 1x1 one (`pointwise_kernel` [1, 1, in * depth_multiplier,
     filters]), then the bias."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
-                 depthwise_initializer=None, pointwise_initializer=None,
-                 bias_initializer=_ZEROS, depthwise_regularizer=None,
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
+                 activation=None, use_bias=True, depthwise_initializer=None,
+                 pointwise_initializer=None, bias_initializer=_ZEROS, depthwise_regularizer=None,
                  pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
-                 name=None, **kwargs):
-        super().__init__(filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-                         dilation_rate=dilation_rate, activation=activation, use_bias=use_bias,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                 trainable=True, name=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate,
+                         activation=activation, use_bias=use_bias,
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          activity_regularizer=activity_regularizer, bias_constraint=bias_constraint,
                          trainable=trainable, name=name, **kwargs)
@@ -310,25 +331,32 @@ class SeparableConv2D(Conv2D):
     def _convolve(self, inputs):
         fmt = _FORMATS[(2, self.data_format)]
         strides = (1, 1) + self.strides if fmt == "NCHW" else (1,) + self.strides + (1,)
-        return nn_ops.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel, strides=strides,
-                                       padding=self.padding.upper(), rate=self.dilation_rate, data_format=fmt)
+        return nn_ops.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
+                                       strides=strides, padding=self.padding.upper(),
+                                       rate=self.dilation_rate, data_format=fmt)
 
 
-def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-                     dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
-                     depthwise_initializer=None, pointwise_initializer=None,
-                     bias_initializer=_ZEROS, depthwise_regularizer=None,
-                     pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
-                     name=None, reuse=None):
+def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                     data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
+                     activation=None, use_bias=True, depthwise_initializer=None,
+                     pointwise_initializer=None, bias_initializer=_ZEROS,
+                     depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
+                     activity_regularizer=None, depthwise_constraint=None,
+                     pointwise_constraint=None, bias_constraint=None, trainable=True, name=None,
+                     reuse=None):
     """TF1's `tf.layers.separable_conv2d`."""
-    layer = SeparableConv2D(filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                            data_format=data_format, dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
-                            activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                            pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                            depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-                            bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                            depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-                            bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
-                            _scope=name)
+    layer = SeparableConv2D(filters=filters, kernel_size=kernel_size, strides=strides,
+                            padding=padding, data_format=data_format, dilation_rate=dilation_rate,
+                            depth_multiplier=depth_multiplier, activation=activation,
+                            use_bias=use_bias, depthwise_initializer=depthwise_initializer,
+                            pointwise_initializer=pointwise_initializer,
+                            bias_initializer=bias_initializer,
+                            depthwise_regularizer=depthwise_regularizer,
+                            pointwise_regularizer=pointwise_regularizer,
+                            bias_regularizer=bias_regularizer,
+                            activity_regularizer=activity_regularizer,
+                            depthwise_constraint=depthwise_constraint,
+                            pointwise_constraint=pointwise_constraint,
+                            bias_constraint=bias_constraint, trainable=trainable, name=name,
+                            _reuse=reuse, _scope=name)
     return layer.apply(inputs)

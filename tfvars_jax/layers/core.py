@@ -16,9 +16,10 @@ class Dense(Layer):
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer=None,
                  bias_initializer=_ZEROS, kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
-                 name=None, **kwargs):
-        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs)
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 trainable=True, name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer,
+                         **kwargs)
         self.units = int(units)
         self.activation = activation
         self.use_bias = use_bias
@@ -33,16 +34,21 @@ class Dense(Layer):
     def build(self, input_shape):
         input_shape = TensorShape(input_shape)
         if input_shape.ndims is None or input_shape[-1].value is None:
-            raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found `None`.")
+            raise ValueError("The last dimension of the inputs to `Dense` should be defined. Found "
+                             "`None`.")
         last_dim = input_shape[-1].value
         self.input_spec = InputSpec(min_ndim=2, axes={-1: last_dim})
-        self.kernel = self.add_weight("kernel", shape=[last_dim, self.units], initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      dtype=self.dtype, trainable=True)
+        self.kernel = self.add_weight("kernel", shape=[last_dim, self.units],
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, dtype=self.dtype,
+                                      trainable=True)
         if self.use_bias:
-            self.bias = self.add_weight("bias", shape=[self.units], initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        dtype=self.dtype, trainable=True)
+            self.bias = self.add_weight("bias", shape=[self.units],
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, dtype=self.dtype,
+                                        trainable=True)
         else:
             self.bias = None
         self.built = True
@@ -67,15 +73,16 @@ class Dense(Layer):
 
 def dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
           bias_initializer=_ZEROS, kernel_regularizer=None, bias_regularizer=None,
-          activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-          reuse=None):
+          activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True,
+          name=None, reuse=None):
     """TF1's `tf.layers.dense`: a `Dense` layer applied to `inputs` (`name` is its scope,
     `reuse=True` shares an existing layer's variables)."""
-    layer = Dense(units, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                  bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                  bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                  kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, trainable=trainable,
-                  name=name, _scope=name, _reuse=reuse)
+    layer = Dense(units, activation=activation, use_bias=use_bias,
+                  kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                  kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                  activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+                  bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
+                  _reuse=reuse)
     return layer.apply(inputs)
 
 
@@ -114,8 +121,8 @@ class Flatten(Layer):
         super().__init__(**kwargs)
         self.data_format = "channels_last" if data_format is None else data_format.lower()
         if self.data_format not in ("channels_first", "channels_last"):
-            raise ValueError("The `data_format` argument must be one of \"channels_first\", \"channels_last\". "
-                             f"Received: {data_format}")
+            raise ValueError("The `data_format` argument must be one of \"channels_first\", "
+                             f"\"channels_last\". Received: {data_format}")
         self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):
@@ -134,7 +141,8 @@ class Flatten(Layer):
     def compute_output_shape(self, input_shape):
         input_shape = TensorShape(input_shape)
         rest = input_shape[1:]
-        return TensorShape([input_shape[0].value, rest.num_elements() if rest.is_fully_defined() else None])
+        return TensorShape([input_shape[0].value,
+                            rest.num_elements() if rest.is_fully_defined() else None])
 
 
 def flatten(inputs, name=None, data_format="channels_last"):

@@ -32,7 +32,8 @@ def _select(training, if_true, if_false):
     value = constant_value(training)
     if value is not None:
         return if_true if value else convert_to_tensor(if_false)
-    return smart_cond(training, lambda: array_ops.identity(if_true), lambda: array_ops.identity(if_false))
+    return smart_cond(training, lambda: array_ops.identity(if_true),
+                      lambda: array_ops.identity(if_false))
 
 
 class BatchNormalization(Layer):
@@ -43,11 +44,10 @@ class BatchNormalization(Layer):
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer=_ZEROS, gamma_initializer=_ONES,
-                 moving_mean_initializer=_ZEROS,
-                 moving_variance_initializer=_ONES, beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, renorm=False,
-                 renorm_clipping=None, renorm_momentum=0.99, fused=None, trainable=True, virtual_batch_size=None,
+                 beta_initializer=_ZEROS, gamma_initializer=_ONES, moving_mean_initializer=_ZEROS,
+                 moving_variance_initializer=_ONES, beta_regularizer=None, gamma_regularizer=None,
+                 beta_constraint=None, gamma_constraint=None, renorm=False, renorm_clipping=None,
+                 renorm_momentum=0.99, fused=None, trainable=True, virtual_batch_size=None,
                  adjustment=None, name=None, **kwargs):
         if renorm:
             raise unsupported_argument("tf.layers.BatchNormalization", "renorm")
@@ -102,7 +102,8 @@ class BatchNormalization(Layer):
         axis_to_dim = {a: input_shape[a].value for a in self.axis}
         for d in axis_to_dim.values():
             if d is None:
-                raise ValueError(f"('Input has undefined `axis` dimension. Input shape: ', {input_shape})")
+                raise ValueError("('Input has undefined `axis` dimension. Input shape: ', "
+                                 f"{input_shape})")
         self.input_spec = InputSpec(ndim=ndims, axes=axis_to_dim)
         if len(axis_to_dim) == 1:
             param_shape = (list(axis_to_dim.values())[0],)
@@ -110,7 +111,8 @@ class BatchNormalization(Layer):
             param_shape = [axis_to_dim.get(i, 1) for i in range(ndims)]
         if self.scale:
             self.gamma = self.add_weight("gamma", shape=param_shape, dtype=self._param_dtype,
-                                         initializer=self.gamma_initializer, regularizer=self.gamma_regularizer,
+                                         initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer,
                                          constraint=self.gamma_constraint, trainable=True)
         else:
             self.gamma = None
@@ -118,7 +120,8 @@ class BatchNormalization(Layer):
                 self._gamma_const = constant(1.0, dtype=self._param_dtype, shape=param_shape)
         if self.center:
             self.beta = self.add_weight("beta", shape=param_shape, dtype=self._param_dtype,
-                                        initializer=self.beta_initializer, regularizer=self.beta_regularizer,
+                                        initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer,
                                         constraint=self.beta_constraint, trainable=True)
         else:
             self.beta = None
@@ -150,7 +153,8 @@ class BatchNormalization(Layer):
             if decay.dtype != variable.dtype.base_dtype:
                 decay = math_ops.cast(decay, variable.dtype.base_dtype)
             update_delta = math_ops.multiply(
-                math_ops.subtract(variable, math_ops.cast(value, variable.dtype.base_dtype), name="sub"), decay,
+                math_ops.subtract(variable, math_ops.cast(value, variable.dtype.base_dtype),
+                                  name="sub"), decay,
                 name="mul")
             return state_ops.assign_sub(variable, update_delta, name=scope)
 
@@ -159,12 +163,13 @@ class BatchNormalization(Layer):
         gamma = self.gamma if self.scale else self._gamma_const
 
         def training_fn():
-            return nn_ops.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon, data_format=self._data_format)
+            return nn_ops.fused_batch_norm(inputs, gamma, beta, epsilon=self.epsilon,
+                                           data_format=self._data_format)
 
         def inference_fn():
             return nn_ops.fused_batch_norm(inputs, gamma, beta, mean=self.moving_mean,
-                                           variance=self.moving_variance, epsilon=self.epsilon, is_training=False,
-                                           data_format=self._data_format)
+                                           variance=self.moving_variance, epsilon=self.epsilon,
+                                           is_training=False, data_format=self._data_format)
 
         output, mean, variance = smart_cond(training, training_fn, inference_fn)
         training_value = constant_value(training)
@@ -174,15 +179,18 @@ class BatchNormalization(Layer):
         else:
             momentum = convert_to_tensor(self.momentum, dtype=dtypes.float32)
         if training_value or training_value is None:
-            self.add_update(lambda: self._assign_moving_average(self.moving_mean, mean, momentum), inputs=inputs)
-            self.add_update(lambda: self._assign_moving_average(self.moving_variance, variance, momentum),
+            self.add_update(lambda: self._assign_moving_average(self.moving_mean, mean, momentum),
+                            inputs=inputs)
+            self.add_update(lambda: self._assign_moving_average(self.moving_variance, variance,
+                                                                momentum),
                             inputs=inputs)
         return output
 
     def call(self, inputs, training=False):
         if training is None:
-            raise NotImplementedError("tf.layers.BatchNormalization with training=None (Keras's learning phase) "
-                                      "is not supported; pass a bool or a bool tensor.")
+            raise NotImplementedError("tf.layers.BatchNormalization with training=None (Keras's "
+                                      "learning phase) is not supported; pass a bool or a bool "
+                                      "tensor.")
         if self.fused:
             return self._fused_batch_norm(inputs, training)
         input_shape = inputs.shape
@@ -202,20 +210,23 @@ class BatchNormalization(Layer):
             mean, variance = self.moving_mean, self.moving_variance
         else:
             keep_dims = len(self.axis) > 1
-            mean, variance = nn_ops.moments(math_ops.cast(inputs, self._param_dtype), reduction_axes,
-                                            keep_dims=keep_dims)
+            mean, variance = nn_ops.moments(math_ops.cast(inputs, self._param_dtype),
+                                            reduction_axes, keep_dims=keep_dims)
             moving_mean, moving_variance = self.moving_mean, self.moving_variance
             mean = _select(training, mean, moving_mean)
             variance = _select(training, variance, moving_variance)
             new_mean, new_variance = mean, variance
 
             def mean_update():
-                return smart_cond(training, lambda: self._assign_moving_average(moving_mean, new_mean, self.momentum),
+                return smart_cond(training, lambda: self._assign_moving_average(moving_mean,
+                                                                                new_mean,
+                                                                                self.momentum),
                                   lambda: array_ops.identity(moving_mean))
 
             def variance_update():
                 return smart_cond(training,
-                                  lambda: self._assign_moving_average(moving_variance, new_variance, self.momentum),
+                                  lambda: self._assign_moving_average(moving_variance, new_variance,
+                                                                      self.momentum),
                                   lambda: array_ops.identity(moving_variance))
 
             self.add_update(mean_update, inputs=inputs)
@@ -226,8 +237,8 @@ class BatchNormalization(Layer):
             offset = math_ops.cast(offset, inputs.dtype)
         if scale is not None:
             scale = math_ops.cast(scale, inputs.dtype)
-        outputs = nn_ops.batch_normalization(inputs, _broadcast(mean), _broadcast(variance), offset, scale,
-                                             self.epsilon)
+        outputs = nn_ops.batch_normalization(inputs, _broadcast(mean), _broadcast(variance), offset,
+                                             scale, self.epsilon)
         outputs.set_shape(input_shape)
         return outputs
 
@@ -237,22 +248,25 @@ class BatchNormalization(Layer):
 
 def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                         beta_initializer=_ZEROS, gamma_initializer=_ONES,
-                        moving_mean_initializer=_ZEROS,
-                        moving_variance_initializer=_ONES, beta_regularizer=None,
-                        gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, training=False,
-                        trainable=True, name=None, reuse=None, renorm=False, renorm_clipping=None,
-                        renorm_momentum=0.99, fused=None, virtual_batch_size=None, adjustment=None):
+                        moving_mean_initializer=_ZEROS, moving_variance_initializer=_ONES,
+                        beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                        gamma_constraint=None, training=False, trainable=True, name=None,
+                        reuse=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
+                        fused=None, virtual_batch_size=None, adjustment=None):
     """TF1's `tf.layers.batch_normalization`. In training (`training=True` or a true bool tensor)
     it normalizes by the batch's moments and adds its moving-average updates to UPDATE_OPS; run
     them with the train op, as TF1 requires."""
-    layer = BatchNormalization(axis=axis, momentum=momentum, epsilon=epsilon, center=center, scale=scale,
-                               beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+    layer = BatchNormalization(axis=axis, momentum=momentum, epsilon=epsilon, center=center,
+                               scale=scale, beta_initializer=beta_initializer,
+                               gamma_initializer=gamma_initializer,
                                moving_mean_initializer=moving_mean_initializer,
                                moving_variance_initializer=moving_variance_initializer,
-                               beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
-                               beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, renorm=renorm,
-                               renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum, fused=fused,
-                               trainable=trainable, virtual_batch_size=virtual_batch_size, adjustment=adjustment,
+                               beta_regularizer=beta_regularizer,
+                               gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                               gamma_constraint=gamma_constraint, renorm=renorm,
+                               renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum,
+                               fused=fused, trainable=trainable,
+                               virtual_batch_size=virtual_batch_size, adjustment=adjustment,
                                name=name, _reuse=reuse, _scope=name)
     return layer.apply(inputs, training=training)
 

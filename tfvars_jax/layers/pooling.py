@@ -11,13 +11,13 @@ from tfvars_jax.ops import array_ops, nn_ops
 _FORMATS = {(1, "channels_last"): "NHWC", (1, "channels_first"): "NCHW",
             (2, "channels_last"): "NHWC", (2, "channels_first"): "NCHW",
             (3, "channels_last"): "NDHWC", (3, "channels_first"): "NCDHW"}
-_OP_TYPES = {("max", 1): "MaxPool", ("avg", 1): "AvgPool", ("max", 2): "MaxPool", ("avg", 2): "AvgPool",
-             ("max", 3): "MaxPool3D", ("avg", 3): "AvgPool3D"}
+_OP_TYPES = {("max", 1): "MaxPool", ("avg", 1): "AvgPool", ("max", 2): "MaxPool",
+             ("avg", 2): "AvgPool", ("max", 3): "MaxPool3D", ("avg", 3): "AvgPool3D"}
 
 
 class _Pooling(Layer):
-    def __init__(self, kind, rank, pool_size, strides, padding="valid", data_format="channels_last", name=None,
-                 **kwargs):
+    def __init__(self, kind, rank, pool_size, strides, padding="valid", data_format="channels_last",
+                 name=None, **kwargs):
         super().__init__(name=name, **kwargs)
         if strides is None:
             raise ValueError("`strides` must be given to a tf.layers pooling layer.")
@@ -35,25 +35,28 @@ class _Pooling(Layer):
         if self.rank == 1:
             pad_axis = 2 if self.data_format == "channels_last" else 3
             expanded = array_ops.expand_dims(inputs, pad_axis)
-            pooled = nn_ops._pool_nd(self.kind, expanded, self.pool_size + (1,), self.strides + (1,),
-                                     self.padding.upper(), fmt, None, op_type, 2)
+            pooled = nn_ops._pool_nd(self.kind, expanded, self.pool_size + (1,),
+                                     self.strides + (1,), self.padding.upper(), fmt, None, op_type,
+                                     2)
             return array_ops.squeeze(pooled, [pad_axis])
-        return nn_ops._pool_nd(self.kind, inputs, self.pool_size, self.strides, self.padding.upper(), fmt, None,
-                               op_type, self.rank)
+        return nn_ops._pool_nd(self.kind, inputs, self.pool_size, self.strides,
+                               self.padding.upper(), fmt, None, op_type, self.rank)
 
     def compute_output_shape(self, input_shape):
         shape = TensorShape(input_shape).as_list()
         first = self.data_format == "channels_first"
         spatial = shape[2:] if first else shape[1:-1]
-        new = [conv_output_length(n, k, self.padding, s) for n, k, s in zip(spatial, self.pool_size, self.strides)]
+        new = [conv_output_length(n, k, self.padding, s) for n, k,
+               s in zip(spatial, self.pool_size, self.strides)]
         return TensorShape(shape[:2] + new if first else [shape[0]] + new + [shape[-1]])
 
 
 def _pool_class(kind, rank, class_name):
     class Pooling(_Pooling):
-        def __init__(self, pool_size, strides, padding="valid", data_format="channels_last", name=None, **kwargs):
-            super().__init__(kind, rank, pool_size, strides, padding=padding, data_format=data_format, name=name,
-                             **kwargs)
+        def __init__(self, pool_size, strides, padding="valid", data_format="channels_last",
+                     name=None, **kwargs):
+            super().__init__(kind, rank, pool_size, strides, padding=padding,
+                             data_format=data_format, name=name, **kwargs)
 
     Pooling.__name__ = Pooling.__qualname__ = class_name
     Pooling.__doc__ = f"TF1's `tf.layers.{class_name}`."

@@ -292,16 +292,18 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
     if axis is not None and dims is not None:  # TF1's shape function checks what it knows
         for a in axis:
             if not -len(dims) <= a < len(dims):
-                raise ValueError(f"Tried to squeeze dim index {a} for tensor with {len(dims)} dimensions.")
+                raise ValueError(f"Tried to squeeze dim index {a} for tensor with {len(dims)} "
+                                 "dimensions.")
             if dims[a] is not None and dims[a] != 1:
-                raise ValueError(f"Can not squeeze dim[{a % len(dims)}], expected a dimension of 1, got "
-                                 f"{dims[a]} for '{name or 'Squeeze'}' with input shape {x.shape}.")
+                raise ValueError(f"Can not squeeze dim[{a % len(dims)}], expected a dimension of "
+                                 f"1, got {dims[a]} for '{name or 'Squeeze'}' with input shape "
+                                 f"{x.shape}.")
         out = [d for i, d in enumerate(dims) if i not in {a % len(dims) for a in axis}]
-        return op_output("Squeeze", _squeeze_kernel, [x], name=name or "Squeeze", attrs={"axis": axis},
-                         out_specs=[(x.dtype.base_dtype, TensorShape(out))])
+        return op_output("Squeeze", _squeeze_kernel, [x], name=name or "Squeeze",
+                         attrs={"axis": axis}, out_specs=[(x.dtype.base_dtype, TensorShape(out))])
     if dims is not None and None in dims:  # an unknown dim may be 1 when the run comes: TF1 says unknown
-        return op_output("Squeeze", _squeeze_kernel, [x], name=name or "Squeeze", attrs={"axis": None},
-                         out_specs=[(x.dtype.base_dtype, TensorShape(None))])
+        return op_output("Squeeze", _squeeze_kernel, [x], name=name or "Squeeze",
+                         attrs={"axis": None}, out_specs=[(x.dtype.base_dtype, TensorShape(None))])
     return op_output("Squeeze", _squeeze_kernel, [x], name=name or "Squeeze", attrs={"axis": axis})
 
 

@@ -119,7 +119,8 @@ def _unset_written_in_both(op, names):
     out = {}
     for n in names:
         if n in op.attrs["reads"]:
-            raise errors.FailedPreconditionError(None, op, f"Attempting to use uninitialized value {n}")
+            raise errors.FailedPreconditionError(None, op,
+                                                 f"Attempting to use uninitialized value {n}")
         both = written_first(op.attrs["true_ops"], n) and written_first(op.attrs["false_ops"], n)
         var = graph_vars.get(n)
         if not both or var is None or not var.shape.is_fully_defined():

@@ -279,8 +279,8 @@ _CONV_SPECS = {("NWC", 1): ("NWC", "WIO", "NWC"), ("NCW", 1): ("NCW", "WIO", "NC
 
 
 def _conv_nd_kernel(x, w, strides, padding, dilations, spec, groups=1):
-    return jax.lax.conv_general_dilated(x, w, strides, padding, rhs_dilation=dilations, dimension_numbers=spec,
-                                        feature_group_count=groups)
+    return jax.lax.conv_general_dilated(x, w, strides, padding, rhs_dilation=dilations,
+                                        dimension_numbers=spec, feature_group_count=groups)
 
 
 def _spatial_nd(values, data_format, n, what):
@@ -302,7 +302,8 @@ def _spatial_nd(values, data_format, n, what):
 
 def _padding(padding, what):
     if isinstance(padding, (list, tuple)):
-        raise NotImplementedError(f"{what}: explicit padding lists are not supported; use 'SAME' or 'VALID'.")
+        raise NotImplementedError(f"{what}: explicit padding lists are not supported; use 'SAME' "
+                                  "or 'VALID'.")
     padding = str(padding).upper()
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"{what}: padding must be 'SAME' or 'VALID', got {padding!r}")
@@ -313,10 +314,12 @@ def _conv_nd(op_type, x, w, strides, padding, dilations, data_format, name, defa
     x = convert_to_tensor(x)
     w = math_ops._convert_operand(w, x.dtype, "filter")
     if (data_format, n) not in _CONV_SPECS:
-        raise ValueError(f"{default_name}: data_format {data_format!r} is not valid for a {n}-D convolution")
+        raise ValueError(f"{default_name}: data_format {data_format!r} is not valid for a {n}-D "
+                         "convolution")
     padding = _padding(padding, default_name)
     s = _spatial_nd(strides, data_format, n, f"{default_name} strides")
-    d = _spatial_nd(dilations if dilations is not None else 1, data_format, n, f"{default_name} dilations")
+    d = _spatial_nd(dilations if dilations is not None else 1, data_format, n,
+                    f"{default_name} dilations")
     return op_output(op_type, _conv_nd_kernel, [x, w], name=name or default_name,
                      attrs={"strides": s, "padding": padding, "dilations": d,
                             "spec": _CONV_SPECS[(data_format, n)]})
@@ -330,7 +333,8 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
         raise TypeError("conv1d() missing required arguments 'stride' and 'padding'")
     fmt = {None: "NWC", "NHWC": "NWC", "NCHW": "NCW"}.get(data_format, data_format)
     with ops_lib.name_scope(name, "conv1d", [value, filters]) as scope:
-        return _conv_nd("Conv1D", value, filters, stride, padding, dilations, fmt, scope, "conv1d", 1)
+        return _conv_nd("Conv1D", value, filters, stride, padding, dilations, fmt, scope, "conv1d",
+                        1)
 
 
 def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",  # noqa: A002
@@ -339,7 +343,8 @@ def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC", 
     filter = filters if filter is None else filter  # noqa: A001
     if strides is None or padding is None:
         raise TypeError("conv3d() missing required arguments 'strides' and 'padding'")
-    return _conv_nd("Conv3D", input, filter, strides, padding, dilations, data_format, name, "Conv3D", 3)
+    return _conv_nd("Conv3D", input, filter, strides, padding, dilations, data_format, name,
+                    "Conv3D", 3)
 
 
 def _conv_transpose_kernel(x, w, *dyn, out_shape, strides, padding, dilations, spec):
@@ -348,7 +353,8 @@ def _conv_transpose_kernel(x, w, *dyn, out_shape, strides, padding, dilations, s
     shape = out_shape if out_shape is not None else _concrete_shape(dyn[0])
 
     def forward(y):
-        return jax.lax.conv_general_dilated(y, w, strides, padding, rhs_dilation=dilations, dimension_numbers=spec)
+        return jax.lax.conv_general_dilated(y, w, strides, padding, rhs_dilation=dilations,
+                                            dimension_numbers=spec)
 
     (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(shape, x.dtype))(x)
     return out
@@ -367,20 +373,24 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, p
     if output_shape is None or strides is None:
         raise TypeError("conv2d_transpose() missing required arguments 'output_shape' and 'strides'")
     if data_format not in ("NHWC", "NCHW"):
-        raise ValueError(f"conv2d_transpose: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+        raise ValueError("conv2d_transpose: data_format must be 'NHWC' or 'NCHW', got "
+                         f"{data_format!r}")
     with ops_lib.name_scope(name, "conv2d_transpose", [value, filter, output_shape]) as scope:
         x = convert_to_tensor(value, name="value")
         w = math_ops._convert_operand(filter, x.dtype, "filter")
         padding = _padding(padding, "conv2d_transpose")
         s = _spatial_nd(strides, data_format, 2, "conv2d_transpose strides")
-        d = _spatial_nd(dilations if dilations is not None else 1, data_format, 2, "conv2d_transpose dilations")
-        attrs = {"strides": s, "padding": padding, "dilations": d, "spec": _CONV_SPECS[(data_format, 2)]}
+        d = _spatial_nd(dilations if dilations is not None else 1, data_format, 2,
+                        "conv2d_transpose dilations")
+        attrs = {"strides": s, "padding": padding, "dilations": d,
+                 "spec": _CONV_SPECS[(data_format, 2)]}
         if isinstance(output_shape, ops_lib.Tensor) and output_shape._static_value is None:
             shape = convert_to_tensor(output_shape)
-            return op_output("Conv2DBackpropInput", _conv_transpose_kernel, [x, w, shape], name=scope,
-                             attrs=dict(attrs, out_shape=None),
+            return op_output("Conv2DBackpropInput", _conv_transpose_kernel, [x, w, shape],
+                             name=scope, attrs=dict(attrs, out_shape=None),
                              out_specs=[(x.dtype.base_dtype, _dynamic_shape_spec(shape))])
-        static = output_shape._static_value if isinstance(output_shape, ops_lib.Tensor) else output_shape
+        static = output_shape._static_value if isinstance(output_shape,
+                                                          ops_lib.Tensor) else output_shape
         out_shape = tuple(int(v) for v in np.asarray(static).reshape(-1))
         return op_output("Conv2DBackpropInput", _conv_transpose_kernel, [x, w], name=scope,
                          attrs=dict(attrs, out_shape=out_shape))
@@ -389,7 +399,8 @@ def conv2d_transpose(value=None, filter=None, output_shape=None, strides=None, p
 def _depthwise_kernel(x, w, strides, padding, dilations, spec):
     kh, kw, cin, mult = w.shape
     return jax.lax.conv_general_dilated(x, w.reshape(kh, kw, 1, cin * mult), strides, padding,
-                                        rhs_dilation=dilations, dimension_numbers=spec, feature_group_count=cin)
+                                        rhs_dilation=dilations, dimension_numbers=spec,
+                                        feature_group_count=cin)
 
 
 def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data_format=None,  # noqa: A002
@@ -403,7 +414,8 @@ def depthwise_conv2d(input, filter, strides, padding, rate=None, name=None, data
         w = math_ops._convert_operand(filter, x.dtype, "filter")
         d = _spatial_nd(rate if rate is not None else 1, data_format, 2, "depthwise_conv2d rate")
         return op_output("DepthwiseConv2dNative", _depthwise_kernel, [x, w], name=scope,
-                         attrs={"strides": _spatial_nd(strides, data_format, 2, "depthwise_conv2d strides"),
+                         attrs={"strides": _spatial_nd(strides, data_format, 2,
+                                                       "depthwise_conv2d strides"),
                                 "padding": _padding(padding, "depthwise_conv2d"), "dilations": d,
                                 "spec": _CONV_SPECS[(data_format, 2)]})
 
@@ -413,7 +425,8 @@ def separable_conv2d(input, depthwise_filter, pointwise_filter, strides, padding
     """TF1's `tf.nn.separable_conv2d`: a depthwise convolution ("<name>/depthwise") followed by a
     1x1 convolution (the op "<name>")."""
     data_format = data_format or "NHWC"
-    with ops_lib.name_scope(name, "separable_conv2d", [input, depthwise_filter, pointwise_filter]) as scope:
+    with ops_lib.name_scope(name, "separable_conv2d",
+                            [input, depthwise_filter, pointwise_filter]) as scope:
         depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, rate=rate if rate is not None
                                      else dilations, name="depthwise", data_format=data_format)
         return _conv_nd("Conv2D", depthwise, pointwise_filter, 1, "VALID", 1, data_format, scope,
@@ -465,7 +478,8 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
             inv = math_ops.multiply(inv, scale, name="mul")
         scaled = math_ops.multiply(x, math_ops.cast(inv, x.dtype), name="mul")
         if offset is not None:
-            shifted = math_ops.subtract(offset, math_ops.multiply(mean, inv, name="mul"), name="sub")
+            shifted = math_ops.subtract(offset, math_ops.multiply(mean, inv, name="mul"),
+                                        name="sub")
         else:
             shifted = math_ops.multiply(math_ops.negative(mean), inv, name="mul")
         return math_ops.add(scaled, math_ops.cast(shifted, x.dtype), name="add")
@@ -495,9 +509,11 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
     In training the reported variance is Bessel-corrected (n / (n - 1)), as TF's kernel reports it,
     while `y` is normalized by the biased variance; epsilon is at least 1.001e-5."""
     if exponential_avg_factor != 1.0:
-        raise NotImplementedError("tf.nn.fused_batch_norm argument 'exponential_avg_factor' is not supported.")
+        raise NotImplementedError("tf.nn.fused_batch_norm argument 'exponential_avg_factor' is not "
+                                  "supported.")
     if data_format not in ("NHWC", "NCHW"):
-        raise ValueError(f"fused_batch_norm: data_format must be 'NHWC' or 'NCHW', got {data_format!r}")
+        raise ValueError("fused_batch_norm: data_format must be 'NHWC' or 'NCHW', got "
+                         f"{data_format!r}")
     x = convert_to_tensor(x, name="input")
     scale = convert_to_tensor(scale, name="scale")
     offset = convert_to_tensor(offset, name="offset")
@@ -506,10 +522,12 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001, 
     inputs = [x, scale, offset]
     if not is_training:
         if mean is None or variance is None:
-            raise ValueError("fused_batch_norm: mean and variance are required when is_training=False")
+            raise ValueError("fused_batch_norm: mean and variance are required when "
+                             "is_training=False")
         inputs += [convert_to_tensor(mean), convert_to_tensor(variance)]
     op = make_op("FusedBatchNormV3", _fused_bn_kernel, inputs, name=name or "FusedBatchNormV3",
-                 attrs={"epsilon": max(float(epsilon), 1.001e-5), "channel_axis": 3 if data_format == "NHWC" else 1,
+                 attrs={"epsilon": max(float(epsilon), 1.001e-5),
+                        "channel_axis": 3 if data_format == "NHWC" else 1,
                         "training": bool(is_training)})
     return op.outputs[0], op.outputs[1], op.outputs[2]
 

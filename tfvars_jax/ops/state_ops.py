@@ -151,8 +151,8 @@ def read(ref, name="read", copy=False):
     read (`ReadVariableOp`), a value rather than an alias of the variable (see `_Read`)."""
     var_op = _ref_of(ref)
     ref_tensor = var_op.outputs[0]
-    op = make_op("Identity" if not copy else "ReadVariableOp", None, [ref_tensor], name=name, kind=READ,
-                 var=var_op.name, attrs={"copy": True} if copy else None,
+    op = make_op("Identity" if not copy else "ReadVariableOp", None, [ref_tensor], name=name,
+                 kind=READ, var=var_op.name, attrs={"copy": True} if copy else None,
                  out_specs=[(ref_tensor.dtype.base_dtype, ref_tensor.shape)])
     return op.outputs[0]
 

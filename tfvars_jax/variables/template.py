@@ -17,7 +17,8 @@ __all__ = ["Template", "make_template"]
 _log = logging.getLogger("tfvars_jax")
 
 
-def make_template(name_, func_, create_scope_now_=False, unique_name_=None, custom_getter_=None, **kwargs):
+def make_template(name_, func_, create_scope_now_=False, unique_name_=None, custom_getter_=None,
+                  **kwargs):
     """Wraps `func_` so that all its calls share the variables its first call creates.
 
     Args:
@@ -86,7 +87,8 @@ class Template:
     def __init__(self, name, func, create_scope_now=False, unique_name=None, custom_getter=None,
                  create_graph_function=False):
         if create_graph_function:
-            raise NotImplementedError("Template argument 'create_graph_function' (tf.function) is not supported.")
+            raise NotImplementedError("Template argument 'create_graph_function' (tf.function) is "
+                                      "not supported.")
         self._func = func
         self._stacktrace = traceback.format_stack()[:-2]
         self._name = name
@@ -112,9 +114,9 @@ class Template:
                 result = self._func(*args, **kwargs)
                 trainable = graph.get_collection_ref(ops_lib.GraphKeys.TRAINABLE_VARIABLES)
                 if trainable_at_start != len(trainable):
-                    raise ValueError("Trainable variable created when calling a template after the first time, "
-                                     "perhaps you used tf.Variable when you meant tf.get_variable: "
-                                     f"{trainable[trainable_at_start:]}")
+                    raise ValueError("Trainable variable created when calling a template after the "
+                                     "first time, perhaps you used tf.Variable when you meant "
+                                     f"tf.get_variable: {trainable[trainable_at_start:]}")
                 variables = graph.get_collection_ref(ops_lib.GraphKeys.GLOBAL_VARIABLES)
                 if vars_at_start != len(variables):
                     _log.info("New variables created when calling a template after the first time, perhaps you "
@@ -141,7 +143,8 @@ class Template:
         if self._variable_scope:
             with vs.variable_scope(self._variable_scope, reuse=not self._first_call):
                 return self._call_func(args, kwargs)
-        with vs.variable_scope(self._unique_name, self._name, custom_getter=self._custom_getter) as scope:
+        with vs.variable_scope(self._unique_name, self._name,
+                               custom_getter=self._custom_getter) as scope:
             self._variable_scope = scope
             return self._call_func(args, kwargs)
 
