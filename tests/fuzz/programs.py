@@ -31,9 +31,12 @@ the edges above it), and rejects the run unless:
    forward values of every variable below its `ys`) is ordered against every write of that
    variable in the run by a data or control path, in either direction. Hence `v` itself is
    never fetched or used in a run that writes `v` (nothing can be ordered before the
-   variable's own snapshot), while `read_value()` created under
-   `control_dependencies([write])`, or a write created under `control_dependencies([r])` for
-   a read-derived `r`, is fine;
+   variable's own snapshot; and although TF1 nominally reads the snapshot's buffer when each
+   consumer runs, grappler's arithmetic rewrites make a consumer ordered after the write by
+   data see the old value: `(v + (v.assign(c) - 0.1)) - 0.2` sees the start value of `v`,
+   `v + (v.assign(c) - 0.1)` the new one, and the same for an unordered `read_value()`),
+   while `read_value()` created under `control_dependencies([write])`, or a write created
+   under `control_dependencies([r])` for a read-derived `r`, is fine;
 2. two writes of the same variable are ordered too;
 3. a fetched tensor aliasing a variable (`read_value()`, `identity` of one, an assign's output)
    has every write of that variable in the run among its ancestors (so "value at read time"
@@ -47,10 +50,22 @@ the edges above it), and rejects the run unless:
    a fed non-placeholder tensor is not used as a control input, is no ancestor of a gradient
    in the run (our semantic choice: feeding a tensor strictly on a gradient path raises
    NotImplementedError) and aliases no variable; the ops above a fed tensor, which TF may still
-   run, neither write nor may fail;
+   run, neither write nor may fail (nor are placeholders: fetching an op, TF asks for them);
 6. an initializer run that also initializes an ExponentialMovingAverage's shadow variable
    does not re-initialize the averaged variable once that may have been written (the
    shadow's initial value reads it through `initialized_value()`).
+7. in a run with a gradient G (`tf.gradients`, `compute_gradients`, `minimize`), every write
+   of a variable read below G's `ys` is ordered before all those forward reads or after G
+   (G in its ancestors). TF1's gradient ops read the forward aliases when they execute, we
+   replay each use at the value it saw in the forward pass; a write in between makes TF racy
+   and the two differ (the loss having no write among its ancestors, this means after G).
+   Conversely a gradient is not ordered after its forward pass (TF's gradient ops need only
+   some forward ops: none for a linear loss, so `minimize` may update a variable before a
+   fetched loss reads it): for rules 1 and 3 a gradient's ancestors stop at the gradient;
+8. no op inside a tf.cond branch of the run writes a variable that is not certainly
+   initialized in the session before the run. TF1 initializes it only if that branch is
+   taken; we raise NotImplementedError when only one branch assigns it (both branches
+   assigning it before reading works, but the failure model above rejects it anyway).
 
 Also, a loss that is differentiated has no write among its ancestors (TF may prune the forward
 ops, with their control inputs, when the gradient only needs static shapes), and a gradient or
@@ -61,6 +76,8 @@ Runs made only of reads are always fine. Ops inside tf.cond branches count as po
 Values are never drawn from TF's random ops (they draw different numbers than TF); all
 initial values are constants. Scatter with a bad index puts it first, so TF fails before
 touching the variable (TF's CPU kernel updates the rows before a later bad index).
+scatter_add/scatter_sub updates are never all zero (TF's grappler removes such an op, and its
+index and initialization checks with it).
 """
 import random
 from dataclasses import dataclass
@@ -346,6 +363,10 @@ class _Gen:
         if bad:
             idx[0] = rng.choice((n, n + 2, -1))
         upd = _rand_value(rng, info["dtype"], [k] + info["shape"][1:])
+        if kind != "scatter_update" and not any(x for row in upd for x in (row if isinstance(row, list) else [row])):
+            # TF's grappler drops a scatter_add/sub of zeros, with its index and initialization
+            # checks; make one update nonzero (no rng draw, so the rest of the program is kept).
+            upd[0] = [1] * len(upd[0]) if isinstance(upd[0], list) else 1
         ctrl = self.ctrl_deps(0.3)
         nid = self.new_id()
         self.steps.append(("scatter", nid, kind, v, idx, upd, info["dtype"], ctrl))
@@ -469,7 +490,11 @@ class _Gen:
         self.add(_Node(nid, "tensor", n.dtype, [], parents=[y], dc=set(n.dc) | {y}))
         return nid
 
-    def closure(self, roots, fed=frozenset()):
+    def closure(self, roots, fed=frozenset(), cut_grad=False):
+        """`roots` and their ancestors. With `cut_grad`, the edge from a gradient (a has_grad node
+        that reads: tf.gradients, compute_gradients, minimize) to its loss is not followed: TF's
+        gradient ops need only some forward ops (none for a linear loss), so a gradient is not
+        ordered after its forward pass."""
         seen, stack = set(), list(roots)
         while stack:
             n = stack.pop()
@@ -478,7 +503,10 @@ class _Gen:
             seen.add(n)
             if n in fed:
                 continue
-            stack.extend(self.nodes[n].parents)
+            node = self.nodes[n]
+            if cut_grad and node.has_grad and node.reads:
+                continue
+            stack.extend(node.parents)
         return seen
 
     def grad_reads(self, y):
@@ -638,9 +666,9 @@ class _Gen:
         A = self.closure(leaves, fed)
         memo = {}
 
-        def anc(n):
+        def anc(n):  # the ops ordered before n (a gradient is not ordered after its forward pass)
             if n not in memo:
-                memo[n] = self.closure([n], fed)
+                memo[n] = self.closure([n], fed, cut_grad=True)
             return memo[n]
 
         def ordered(a, b):
@@ -648,19 +676,36 @@ class _Gen:
 
         fed_vars = {f for f in fed if f in self.vars}
         writes = [(n, x) for n in A for x in self.nodes[n].writes]
-        reads = [(n, x) for n in A for x in self.nodes[n].reads]
+        # Reads whose values the run observes (fetched or used by ops other than gradients); the
+        # forward reads seen only by a gradient are the gradient's reads (rule 7).
+        observed = self.closure(leaves, fed, cut_grad=True)
+        reads = [(n, x) for n in observed for x in self.nodes[n].reads]
         for w, x in writes:
             if x in fed_vars:
                 return False, False, A
             if x in A:
                 # `v` itself (its snapshot used in an op, or fetched) cannot be ordered against a
-                # write: in TF it is a view of the buffer, read whenever each consumer runs.
+                # write: in TF it is a view of the buffer, and although a consumer ordered after
+                # the write should see it, grappler's rewrites make TF see the old value when
+                # the consumer feeds further arithmetic (seed 3223: (v + f(assign)) - c).
                 return False, False, A
             for r, y in reads:
                 if y == x and r != w and not ordered(r, w):
                     return False, False, A
             for w2, y in writes:
                 if y == x and w2 != w and not ordered(w, w2):
+                    return False, False, A
+        # Rule 7: TF's gradient ops read the forward aliases when they run; we replay the forward
+        # values. A write of a variable read below G's ys must precede those reads or follow G.
+        for g in A:
+            gn = self.nodes[g]
+            if not (gn.has_grad and gn.reads):
+                continue
+            fwd = [r for r in self.closure([g], fed) if r != g]
+            for w, x in writes:
+                if w == g or x not in gn.reads or g in anc(w):
+                    continue
+                if any(x in self.nodes[r].reads and w not in anc(r) for r in fwd):
                     return False, False, A
         for leaf in flat:
             x = self.nodes[leaf].alias
@@ -674,6 +719,8 @@ class _Gen:
                 return False, False, A  # TF: a fed ref variable cannot enter a cond (RefSwitch)
             if node.ref_users & fed_vars:
                 return False, False, A
+            if node.in_cond and node.writes - sess["init"]:
+                return False, False, A  # rule 8: TF initializes it only if that branch is taken
             for avg, src in node.ema_src.items():
                 if src in node.writes and src in sess["touched"]:
                     return False, False, A
@@ -681,7 +728,7 @@ class _Gen:
         # Mul): they must not write or fail.
         for n in self.closure(leaves) - A:
             node = self.nodes[n]
-            if node.writes or node.fail or (node.reads - fed_vars - sess["init"]):
+            if node.writes or node.fail or (node.reads - fed_vars - sess["init"]) or node.is_ph:
                 return False, False, A
         fails = []
         for n in A:
