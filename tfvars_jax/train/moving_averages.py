@@ -48,13 +48,6 @@ class ExponentialMovingAverage:
             if v in self._averages:
                 raise ValueError(f"Moving average already computed for: {v.name}")
         graph = ops_lib.graph_of(var_list)
-        for v in var_list:  # TF1 makes the shadow with get_variable: a second one is an error
-            shadow = f"{v.op.name}/{self._name}"
-            if shadow in graph.variables_by_name:
-                raise ValueError(f"Variable {shadow} already exists, disallowed. Did you mean to "
-                                 "set reuse=True or reuse=tf.AUTO_REUSE in VarScope? (Two "
-                                 "ExponentialMovingAverage objects with the same name average "
-                                 f"{v.op.name}; give the second one another name.)")
         with graph.as_default():
             for v in var_list:
                 is_var = hasattr(v, "_variable_op")
