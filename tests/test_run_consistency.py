@@ -242,3 +242,22 @@ def test_gradient_with_respect_to_a_read_of_a_variable_and_the_variable():
         sess.run(v.initializer)
         got = sess.run([g_read, g_var])
     assert [a.tolist() for a in got] == [[[1.0] * 3] * 2] * 2
+
+
+def test_an_assign_output_aliases_its_ref_variable_as_in_tf1():
+    # Fuzzer finding (seeds 852, 2973): TF1's assign returns the ref; TF gives these values.
+    v = tf.Variable(np.array([-1.6, 0.4, 1.8]), name="w")
+    a = tf.assign(v, np.array([-0.5, -0.3, 0.6]))
+    b = tf.assign_add(v, a)
+    m = tf.maximum(a, b)
+    with tf.control_dependencies([a]):
+        c = tf.assign(v, np.array([10.0, 10.0, 10.0]))
+    with tf.control_dependencies([c]):
+        i = tf.identity(a)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(m), [-1.0, -0.6, 1.2])
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(i), [10.0, 10.0, 10.0])
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(a), [-0.5, -0.3, 0.6])  # fetched: its own value

@@ -63,6 +63,15 @@ class _Write(OpKind):
     def value_inputs(self, op):
         return op.inputs[1:]
 
+    def aliases_variable(self, op):
+        """A ref variable's assign (and scatter) returns the ref in TF1: a consumer sees the
+        variable's value at its own position, like a read's (`count_up_to` returns a copy of
+        the old value; a resource variable's writes return copies)."""
+        if op.type == "CountUpTo":
+            return False
+        var = op.graph.variables_by_name.get(op.var)
+        return var is not None and not getattr(var, "_is_resource", False)
+
     def var_reads(self, op, resolved=None, fed=frozenset()):
         return (op.var,) if op.needs_old else ()
 
