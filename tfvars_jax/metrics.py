@@ -309,38 +309,37 @@ def _ratio(num, other, name):
                            name)
 
 
-def precision(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
-              name=None):
-    """tp / (tp + fp) over every batch (labels and predictions cast to bool); local variables
-    `precision/true_positives/count` and `precision/false_positives/count`."""
-    with vs.variable_scope(name, "precision", (predictions, labels, weights)):
+def _counts_ratio(labels, predictions, weights, metrics_collections, updates_collections, name,
+                  default_name, other_count):
+    """precision and recall: tp / (tp + other) over every batch, labels and predictions cast
+    to bool, with `other_count` the false positives or the false negatives."""
+    with vs.variable_scope(name, default_name, (predictions, labels, weights)):
         predictions, labels, weights = _remove_squeezable_dimensions(
             predictions=math_ops.cast(predictions, dtype=dtypes.bool),
             labels=math_ops.cast(labels, dtype=dtypes.bool), weights=weights)
         true_p, true_p_update = true_positives(labels, predictions, weights)
-        false_p, false_p_update = false_positives(labels, predictions, weights)
-        p = _ratio(true_p, false_p, "value")
-        _add_to_collections(metrics_collections, p)
-        update_op = _ratio(true_p_update, false_p_update, "update_op")
+        other, other_update = other_count(labels, predictions, weights)
+        value = _ratio(true_p, other, "value")
+        _add_to_collections(metrics_collections, value)
+        update_op = _ratio(true_p_update, other_update, "update_op")
         _add_to_collections(updates_collections, update_op)
-        return p, update_op
+        return value, update_op
+
+
+def precision(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+              name=None):
+    """tp / (tp + fp) over every batch (labels and predictions cast to bool); local variables
+    `precision/true_positives/count` and `precision/false_positives/count`."""
+    return _counts_ratio(labels, predictions, weights, metrics_collections, updates_collections, name,
+                         "precision", false_positives)
 
 
 def recall(labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
            name=None):
     """tp / (tp + fn) over every batch (labels and predictions cast to bool); local variables
     `recall/true_positives/count` and `recall/false_negatives/count`."""
-    with vs.variable_scope(name, "recall", (predictions, labels, weights)):
-        predictions, labels, weights = _remove_squeezable_dimensions(
-            predictions=math_ops.cast(predictions, dtype=dtypes.bool),
-            labels=math_ops.cast(labels, dtype=dtypes.bool), weights=weights)
-        true_p, true_p_update = true_positives(labels, predictions, weights)
-        false_n, false_n_update = false_negatives(labels, predictions, weights)
-        r = _ratio(true_p, false_n, "value")
-        _add_to_collections(metrics_collections, r)
-        update_op = _ratio(true_p_update, false_n_update, "update_op")
-        _add_to_collections(updates_collections, update_op)
-        return r, update_op
+    return _counts_ratio(labels, predictions, weights, metrics_collections, updates_collections, name,
+                         "recall", false_negatives)
 
 
 # ----- counts at thresholds ---------------------------------------------------------------------

@@ -146,6 +146,21 @@ def _collect_named_outputs(collections, alias, outputs):
 
 
 # ----- layers -------------------------------------------------------------------------------
+def _apply_layer(layer, inputs, sc, variables_collections, normalizer_fn, normalizer_params,
+                 activation_fn, outputs_collections):
+    """The part contrib's fully_connected and convolution share: apply the layer, collect its
+    weights/biases, then the normalizer, the activation and the named outputs, as TF1 orders them."""
+    outputs = layer.apply(inputs)
+    _add_variable_to_collections(layer.kernel, variables_collections, "weights")
+    if layer.bias is not None:
+        _add_variable_to_collections(layer.bias, variables_collections, "biases")
+    if normalizer_fn is not None:
+        outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+    if activation_fn is not None:
+        outputs = activation_fn(outputs)
+    return _collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
 @add_arg_scope
 def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_fn=None,
                     normalizer_params=None, weights_initializer=_XAVIER, weights_regularizer=None,
@@ -169,15 +184,8 @@ def fully_connected(inputs, num_outputs, activation_fn=nn_ops.relu, normalizer_f
                                   bias_regularizer=biases_regularizer, trainable=trainable,
                                   name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
                                   _reuse=reuse)
-        outputs = layer.apply(inputs)
-        _add_variable_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_variable_to_collections(layer.bias, variables_collections, "biases")
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+        return _apply_layer(layer, inputs, sc, variables_collections, normalizer_fn, normalizer_params,
+                            activation_fn, outputs_collections)
 
 
 @add_arg_scope
@@ -211,15 +219,8 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
                                     bias_regularizer=biases_regularizer, trainable=trainable,
                                     name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
                                     _reuse=reuse)
-        outputs = layer.apply(inputs)
-        _add_variable_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.use_bias:
-            _add_variable_to_collections(layer.bias, variables_collections, "biases")
-        if normalizer_fn is not None:
-            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return _collect_named_outputs(outputs_collections, sc.name, outputs)
+        return _apply_layer(layer, inputs, sc, variables_collections, normalizer_fn, normalizer_params,
+                            activation_fn, outputs_collections)
 
 
 conv2d = convolution
