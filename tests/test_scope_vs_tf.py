@@ -8,6 +8,8 @@ the collection memberships. Both libraries must give identical records.
 """
 import random
 
+import numpy as np
+
 import pytest
 
 tf1 = pytest.importorskip("tensorflow.compat.v1")
@@ -340,6 +342,64 @@ def reenter_scope_twice_name_scopes(tf):
             out.append(tf.constant(1.0, name="c").op.name)
     with tf.variable_scope("m"):
         out.append(tf.constant(1.0, name="c").op.name)
+    return out
+
+
+def _outcome(fn):
+    """The value of `fn()`, or its exception class (for programs that go on after one)."""
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001
+        return ("error", type(e).__name__, _err_kind(e))
+
+
+def _slot_name(tf, opt_cls, v):
+    opt = opt_cls(0.1)
+    opt.minimize(tf.reduce_sum(v), var_list=[v])
+    return sorted(x.name for x in opt.variables())
+
+
+def _shadow_name(tf, v, **kwargs):
+    ema = tf.train.ExponentialMovingAverage(0.5, **kwargs)
+    ema.apply([v])
+    return ema.average(v).name
+
+
+@_program
+def slot_and_shadow_names_collide_after_reentering_the_scope(tf):
+    """Fuzzer seeds 3181, 3317, 3831: slot names are uniquified variable scopes, whose counters
+    re-entering the enclosing scope resets; the next slot then collides (ValueError)."""
+    with tf.variable_scope("t"):
+        a = tf.get_variable("a", [3], initializer=tf.zeros_initializer())
+        b = tf.get_variable("b", [3], initializer=tf.zeros_initializer())
+    w = tf.Variable(np.zeros(3, np.float32), name="w")
+    out = [_outcome(lambda: _shadow_name(tf, w)), _outcome(lambda: _shadow_name(tf, w)),
+           _outcome(lambda: _slot_name(tf, tf.train.AdagradOptimizer, a)),
+           _outcome(lambda: _slot_name(tf, tf.train.AdagradOptimizer, a)),
+           _outcome(lambda: _shadow_name(tf, b))]
+    with tf.variable_scope("t", reuse=tf.AUTO_REUSE):
+        pass
+    out += [_outcome(lambda: _slot_name(tf, tf.train.AdagradOptimizer, a)),
+            _outcome(lambda: _shadow_name(tf, b))]
+    return out
+
+
+@_program
+def slot_names_follow_variable_and_name_scopes(tf):
+    """Slots live in the caller's variable scope (`outer/w/Adam`), non-slot variables in its
+    name scope (`ns/beta1_power`); inside a reusing scope creating slots raises."""
+    w = tf.Variable(np.zeros(3, np.float32), name="w")
+    out = []
+    with tf.variable_scope("outer"):
+        out.append(_outcome(lambda: _slot_name(tf, tf.train.AdamOptimizer, w)))
+        out.append(_outcome(lambda: _shadow_name(tf, w)))
+    with tf.name_scope("ns"):
+        out.append(_outcome(lambda: _slot_name(tf, tf.train.AdamOptimizer, w)))
+        out.append(_outcome(lambda: _shadow_name(tf, w * 2.0)))
+        out.append(_outcome(lambda: _shadow_name(tf, w * 3.0, zero_debias=True)))
+    with tf.variable_scope("r", reuse=True):
+        out.append(_outcome(lambda: _slot_name(tf, tf.train.AdamOptimizer, w)))
+    out.append(sorted(v.name for v in tf.global_variables()))
     return out
 
 

@@ -2,7 +2,7 @@
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.ops import array_ops, control_flow_ops, math_ops, state_ops
-from tfvars_jax.variables.variable import Variable
+from tfvars_jax.variables import initializers as init_ops, slot_creator, variable_scope
 
 
 def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
@@ -12,6 +12,20 @@ def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
         decay = convert_to_tensor(decay, dtype=variable.dtype.base_dtype)
         update_delta = (variable.read_value() - value) * (1.0 - decay)
         return state_ops.assign_sub(variable, update_delta)
+
+
+def _zero_debias_variables(avg):
+    """The `biased` and `local_step` variables of a debiased average, as TF1 makes them:
+    `get_variable` inside `variable_scope(<average's name>)`, names uniquified."""
+    with ops_lib.get_default_graph().control_dependencies(None), \
+            variable_scope.variable_scope(avg.op.name):
+        biased = variable_scope.get_variable(
+            slot_creator.get_unique_variable_name("biased"), shape=avg.shape,
+            dtype=avg.dtype.base_dtype, initializer=init_ops.zeros_initializer(), trainable=False)
+        step = variable_scope.get_variable(
+            slot_creator.get_unique_variable_name("local_step"), shape=[],
+            dtype=avg.dtype.base_dtype, initializer=init_ops.zeros_initializer(), trainable=False)
+    return biased, step
 
 
 class ExponentialMovingAverage:
@@ -50,21 +64,16 @@ class ExponentialMovingAverage:
         graph = ops_lib.graph_of(var_list)
         with graph.as_default():
             for v in var_list:
-                is_var = hasattr(v, "_variable_op")
-                base = v.op.name
-                with ops_lib.name_scope(None), graph.control_dependencies(None):
-                    init = v.initialized_value() if is_var else array_ops.zeros(v.shape,
-                                                                                v.dtype.base_dtype)
-                    avg = Variable(init, trainable=False, name=f"{base}/{self._name}")
-                    if not is_var and self._zero_debias:
-                        avg._ema_biased = Variable(array_ops.zeros(v.shape, v.dtype.base_dtype),
-                                                   trainable=False,
-                                                   name=f"{base}/{self._name}/biased")
-                        avg._ema_step = Variable(0.0, trainable=False,
-                                                 name=f"{base}/{self._name}/local_step")
-                self._averages[v] = avg
-                if is_var:
+                # TF1's slot creator names the shadow `<var>/<name>` inside the caller's
+                # variable scope, uniquified (`_1`) and registered in the variable store.
+                if hasattr(v, "_variable_op"):
+                    avg = slot_creator.create_slot(v, v.initialized_value, self._name)
                     ops_lib.add_to_collection(ops_lib.GraphKeys.MOVING_AVERAGE_VARIABLES, v)
+                else:
+                    avg = slot_creator.create_slot(
+                        v, lambda v=v: array_ops.zeros(v.shape, v.dtype.base_dtype), self._name,
+                        colocate_with_primary=False)
+                self._averages[v] = avg
             with ops_lib.name_scope(self._name) as scope:
                 decay = convert_to_tensor(self._decay, name="decay")
                 if self._num_updates is not None:
@@ -82,16 +91,17 @@ class ExponentialMovingAverage:
 
     def _update(self, v, decay):
         avg = self._averages[v]
-        value = v.read_value() if hasattr(v, "_variable_op") else v
-        if not hasattr(avg, "_ema_biased"):
-            return assign_moving_average(avg, value, math_ops.cast(decay, avg.dtype.base_dtype),
-                                         zero_debias=False)
+        is_var = hasattr(v, "_variable_op")
+        value = v.read_value() if is_var else v
         d = math_ops.cast(decay, avg.dtype.base_dtype)
-        biased = assign_moving_average(avg._ema_biased, value, d)
-        step = avg._ema_step.assign_add(1.0)
-        with ops_lib.get_default_graph().control_dependencies([biased, step]):
-            debiased = avg._ema_biased.read_value() / (1.0 - math_ops.pow(d, math_ops.cast(
-                avg._ema_step.read_value(), d.dtype)))
+        if is_var or not self._zero_debias:
+            return assign_moving_average(avg, value, d, zero_debias=False)
+        biased, step = _zero_debias_variables(avg)
+        update_biased = assign_moving_average(biased, value, d)
+        update_step = step.assign_add(1.0)
+        with ops_lib.get_default_graph().control_dependencies([update_biased, update_step]):
+            debiased = biased.read_value() / (1.0 - math_ops.pow(d, math_ops.cast(
+                step.read_value(), d.dtype)))
             return state_ops.assign(avg, debiased)
 
     def average(self, var):

@@ -25,6 +25,7 @@ from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import control_flow_ops, gradients as gradients_lib, state_ops
 from tfvars_jax.train import tf1_optax
 from tfvars_jax.variables.variable import Variable
+from tfvars_jax.variables import slot_creator
 
 
 def _leaf_field(path):
@@ -254,19 +255,18 @@ class Optimizer:
             template = ((param, dict(shapes)[param]),) if param is not None else shapes[:1]
             init = functools.partial(_state_init_tensor, factory, hyper_key, template, field, param,
                                      leaf)
-            with graph.as_default(), ops_lib.name_scope(None), graph.control_dependencies(None):
-                if param is not None:
-                    primary = by_param[param]
-                    with graph.device(primary.device) if primary.device else contextlib.nullcontext():
-                        # Named `<var>/<optimizer name>`, uniquified in creation order as TF1's
-                        # slot creator does: w/Adam, w/Adam_1 (a second Adam: w/Adam_2, ...).
-                        var = Variable(init, trainable=False, name=f"{param}/{self._name}")
-                    self._slots.setdefault(field, {})[param] = var
-                else:
-                    names_map = getattr(state_cls, "NON_SLOT_NAMES", {})
+            if param is not None:
+                # TF1's slot creator: `w/Adam`, `w/Adam_1` (a second Adam: `w/Adam_2`, ...),
+                # inside the caller's variable scope and registered in its variable store.
+                var = slot_creator.create_slot(by_param[param], init, self._name)
+                self._slots.setdefault(field, {})[param] = var
+            else:
+                # A plain variable in the caller's name scope (`outer/beta1_power`), as TF1.
+                names_map = getattr(state_cls, "NON_SLOT_NAMES", {})
+                with graph.as_default(), graph.control_dependencies(None):
                     var = Variable(init, trainable=False,
                                    name=names_map.get(field, f"{self._name}/{field}"))
-                    self._non_slots[(id(graph), field)] = var
+                self._non_slots[(id(graph), field)] = var
             store[(field, param)] = var
         names = [store[_leaf_field(path)].op.name for path, _ in paths]
         return names, treedef, state_cls

@@ -40,9 +40,17 @@ class VariableStore:
         self.children = {}  # scope name -> names of the scopes directly below it
 
     def open_scope(self, name):
-        if name not in self.scope_counts and name:
-            parent = name.rsplit("/", 1)[0] if "/" in name else ""
-            self.children.setdefault(parent, []).append(name)
+        if name not in self.scope_counts:
+            # Link the name under each prefix, opened or not: TF1 resets by prefix, so
+            # re-entering `t` resets `t/a/Adam` (a slot's scope) even if `t/a` never opened.
+            child = name
+            while child:
+                parent = child.rsplit("/", 1)[0] if "/" in child else ""
+                kids = self.children.setdefault(parent, set())
+                if child in kids:
+                    break
+                kids.add(child)
+                child = parent
         self.scope_counts[name] = self.scope_counts.get(name, 0) + 1
 
     def close_subscopes(self, name):

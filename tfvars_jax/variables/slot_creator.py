@@ -1,0 +1,62 @@
+"""Slot variables: the per-variable state of optimizers and moving averages, named as TF1.
+
+TF1's `slot_creator.create_slot` opens `variable_scope(None, default_name=<primary>/<name>)`
+inside the *current* variable scope and calls `get_variable("")` there. So a slot's name is
+`w/Adam`, a second one `w/Adam_1` (the scope name is uniquified), it is prefixed by the
+enclosing variable scope (`outer/w/Adam` when `minimize` runs inside `variable_scope("outer")`),
+it lives in the variable store under `<name>/` (so TF1's reuse rules apply: creating slots
+inside a `reuse=True` scope raises), and after the enclosing scope is re-entered, which resets
+the scope counters, a new slot collides with the first one and raises ValueError as in TF1.
+"""
+import contextlib
+
+from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.variables import variable_scope as vs
+
+
+def create_slot(primary, initial_value, name, colocate_with_primary=True):
+    """TF1's `slot_creator.create_slot`: a non-trainable variable for `primary`.
+
+    Args:
+      primary: the Variable (or Tensor) the slot belongs to.
+      initial_value: a Tensor, or a function of no arguments returning one (called under the
+        variable's `Initializer` name scope).
+      name: the slot's suffix ("Adam", "Momentum", "ExponentialMovingAverage").
+      colocate_with_primary: place the slot on `primary`'s device.
+
+    Returns:
+      The slot Variable, registered in the variable store as `get_variable` would.
+
+    Raises:
+      ValueError: the slot's name is taken in the variable store (TF1's message), or the
+        current variable scope reuses variables (TF1: "... does not exist").
+    """
+    graph = primary.graph
+    device = primary.device if colocate_with_primary else None
+    with graph.as_default(), graph.control_dependencies(None), \
+            vs.variable_scope(None, default_name=f"{primary.op.name}/{name}"):
+        scope = vs.get_variable_scope()
+        partitioner = scope.partitioner
+        scope.set_partitioner(None)  # as TF1: a slot is never partitioned by the scope
+        try:
+            with graph.device(device) if device else contextlib.nullcontext():
+                return vs.get_variable("", initializer=initial_value, trainable=False)
+        finally:
+            scope.set_partitioner(partitioner)
+
+
+def get_unique_variable_name(name):
+    """`name`, or `name_1`, `name_2`, ... : the first that no global variable of the current
+    variable scope has (TF1's `_maybe_get_unique` for the zero-debias variables of moving
+    averages; `name` itself in a reusing scope)."""
+    scope = vs.get_variable_scope()
+    if scope.reuse:
+        return name
+    taken = {v.op.name for v in scope.global_variables()}
+    full = f"{scope.name}/{name}"
+    if full not in taken:
+        return name
+    idx = 1
+    while f"{full}_{idx}" in taken:
+        idx += 1
+    return f"{name}_{idx}"
