@@ -1157,6 +1157,38 @@ def test_cond_assigns_a_variable_in_one_branch_only():
         assert sess.run(v) == 2
 
 
+def test_cond_untaken_branch_may_read_an_uninitialized_variable():
+    """Fuzzer seeds 656, 1219, ...: TF1 runs only the taken branch, so a branch reading a
+    variable that is not initialized fails only when it is taken (values from TF 2.21)."""
+    v = tf.Variable(np.arange(3, dtype=np.float32), name="v")
+    u = tf.Variable(np.ones(3, np.float32), name="u")
+    p = tf.placeholder(tf.bool, [])
+    read = tf.cond(p, lambda: v.read_value(), lambda: u.read_value())
+    update = tf.cond(p, lambda: tf.assign_add(v, [1.0, 1.0, 1.0]), lambda: tf.assign(v, [5.0] * 3))
+    with tf.Session() as sess:
+        sess.run(u.initializer)
+        assert_exact(sess.run(read, {p: False}), [1.0, 1.0, 1.0], np.float32)
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
+            sess.run(read, {p: True})
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
+            sess.run(update, {p: True})  # reads v first: fails, and v stays uninitialized
+        assert not sess.run(tf.is_variable_initialized(v))
+        assert_exact(sess.run(update, {p: False}), [5.0, 5.0, 5.0], np.float32)
+        assert_exact(sess.run(update, {p: True}), [6.0, 6.0, 6.0], np.float32)
+        assert_exact(sess.run(u), [1.0, 1.0, 1.0], np.float32)
+
+
+def test_cond_rejects_a_fed_variable_its_branches_read():
+    v = tf.Variable(1.0, name="v")
+    p = tf.placeholder(tf.bool, [])
+    out = tf.cond(p, lambda: v.read_value() * 2.0, lambda: tf.constant(0.0))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(NotImplementedError, match="Feeding variable 'v:0'"):
+            sess.run(out, {p: True, v: 3.0})
+        assert sess.run(out, {p: True}) == 2.0
+
+
 def test_cond_capturing_two_tensors():
     p = tf.placeholder(tf.bool, [])
     x, y = tf.constant(1.0), tf.constant(2.0)

@@ -56,6 +56,9 @@ class RunContext(Protocol):
         """Records the op's `RunCheck` flag, `op.check.predicate(*args)`: the run then raises
         `op.check.error_class` and changes no variable if it is True."""
 
+    def fail_if(self, flag, error_class, message) -> None:
+        """Records a check flag computed by the op itself (see `check`)."""
+
     def sub(self, env: dict, vars_: dict) -> "RunContext":
         """A context for a nested program (a cond branch, a gradient replay), traced."""
 
@@ -104,7 +107,9 @@ class OpKind:
     def has_random(self, op) -> bool:
         return self.random
 
-    def has_checks(self, op) -> bool:
+    def has_checks(self, op, resolved=None) -> bool:
+        """Whether the op records run-time check flags (in a planned run, `resolved` holds
+        the initialization status of its `status_vars`)."""
         return False
 
     def op_by_op(self, op) -> bool:

@@ -23,7 +23,7 @@ class _Assert(OpKind):
     name = "assert"
     differentiable = False
 
-    def has_checks(self, op):
+    def has_checks(self, op, resolved=None):
         return True
 
     def run(self, op, ctx):

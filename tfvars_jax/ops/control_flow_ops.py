@@ -16,7 +16,6 @@ from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
 from tfvars_jax.ops import array_ops
-from tfvars_jax.ops.state_ops import WRITE
 
 
 # ----- op kinds ------------------------------------------------------------------------------
@@ -47,19 +46,19 @@ class _Cond(OpKind):
     name = "cond"
 
     def var_reads(self, op, resolved=None, fed=frozenset()):
-        """The variables the branches read, and, in a planned run, the variables they only
-        write that are initialized then (the branch that does not write passes them on)."""
-        reads = op.attrs["reads"]
+        """The variables the branches read or write, in a planned run only those initialized
+        when the cond runs (the branch that does not write a variable passes it on; one not
+        initialized gets a stand-in, see `_stand_ins`)."""
         if resolved is None or op not in resolved:
-            return reads
-        return reads + builtins.tuple(n for n in self._write_only(op) if resolved[op][n])
+            return op.attrs["reads"]
+        return builtins.tuple(n for n, ok in resolved[op].items() if ok)
 
     def status_vars(self, op):
-        return self._write_only(op)
+        return _unique(op.attrs["reads"] + op.attrs["writes"])
 
-    def _write_only(self, op):
-        reads = set(op.attrs["reads"])
-        return builtins.tuple(n for n in op.attrs["writes"] if n not in reads)
+    def has_checks(self, op, resolved=None):
+        """A branch reading a variable that is not initialized fails only when taken."""
+        return resolved is not None and op in resolved and not all(resolved[op].values())
 
     def var_writes(self, op):
         return op.attrs["writes"]
@@ -68,8 +67,14 @@ class _Cond(OpKind):
         return op.attrs["has_random"]
 
     def check_plan(self, op, fed):
-        reject_feeds_inside(op.attrs["true_ops"] + op.attrs["false_ops"], fed,
-                            f"inside a branch of tf.cond '{op.name}'")
+        inner = op.attrs["true_ops"] + op.attrs["false_ops"]
+        reject_feeds_inside(inner, fed, f"inside a branch of tf.cond '{op.name}'")
+        for o in inner:
+            refs = [t for t in o.inputs if t in fed and t not in o.kind.value_inputs(o)]
+            if refs:
+                raise NotImplementedError(
+                    f"Feeding variable '{refs[0].name}', which a branch of tf.cond '{op.name}' "
+                    "reads or writes, is not supported: feed a tensor computed from it instead.")
 
     def run(self, op, ctx):
         a = op.attrs
@@ -79,8 +84,13 @@ class _Cond(OpKind):
         touched = sorted(set(a["reads"]) | set(a["writes"]))
         seen = {n: ctx.vars[n] for n in touched if n in ctx.vars}
         if len(seen) < len(touched):
-            seen.update(_unset_written_in_both(op, [n for n in touched if n not in seen]))
-
+            stand_ins, failing = _stand_ins(op, [n for n in touched if n not in seen])
+            seen.update(stand_ins)
+            for n, in_true, in_false in failing:  # TF1 fails only if the reading branch runs
+                taken = pred if in_true else jnp.logical_not(pred)
+                flag = True if in_true and in_false else taken
+                ctx.fail_if(jnp.asarray(flag), errors.FailedPreconditionError,
+                            f"Attempting to use uninitialized value {n}")
         def branch(ops, out_tensors):
             def fn(operand):
                 cap, vs = operand
@@ -102,34 +112,43 @@ class _Cond(OpKind):
             ctx.env[t] = v
 
 
-def _unset_written_in_both(op, names):
-    """Stand-in values for variables not initialized when cond `op` runs. Allowed only for a
-    variable that both branches assign before reading: it is then initialized whichever branch
-    runs. Otherwise the run raises (TF1 would initialize it only when the assigning branch is
-    taken, a status we do not track within a run)."""
-    def written_first(ops, name):
-        for o in ops:
-            if name in o.kind.var_reads(o):
-                return False
-            if name in o.kind.var_writes(o):
-                return True
-        return False
+def _first_access(ops, name):
+    """"read", "write" or None: how a branch's program first touches variable `name`."""
+    for o in ops:
+        if name in o.kind.var_reads(o):
+            return "read"
+        if name in o.kind.var_writes(o):
+            return "write"
+    return None
 
+
+def _stand_ins(op, names):
+    """Stand-in values for the variables `names`, not initialized when cond `op` runs.
+
+    A branch that reads such a variable first fails if taken (TF1 runs only the taken branch):
+    each is returned as (name, true branch reads it, false branch reads it), for a run-time
+    check flag. A branch that assigns it first initializes it. A variable some branch assigns
+    and the other does not touch raises NotImplementedError: TF1 would leave it initialized
+    or not depending on the branch, a status we do not track within a run.
+
+    Returns:
+      ({name: zeros of the variable's shape}, [(name, fails in true, fails in false)]).
+    """
     graph_vars = op.graph.variables_by_name
-    out = {}
+    values, failing = {}, []
     for n in names:
-        if n in op.attrs["reads"]:
-            raise errors.FailedPreconditionError(None, op,
-                                                 f"Attempting to use uninitialized value {n}")
-        both = written_first(op.attrs["true_ops"], n) and written_first(op.attrs["false_ops"], n)
+        access = [_first_access(op.attrs[k], n) for k in ("true_ops", "false_ops")]
         var = graph_vars.get(n)
-        if not both or var is None or not var.shape.is_fully_defined():
+        if (n in op.attrs["writes"] and None in access) or var is None or \
+                not var.shape.is_fully_defined():
             raise NotImplementedError(
-                f"tf.cond '{op.name}' assigns variable '{n}', which is not initialized when the cond "
-                "runs, in only one branch: initialize it before the run (TF1 would initialize it "
-                "only if that branch is taken).")
-        out[n] = jnp.zeros(var.shape.as_list(), var.dtype.base_dtype.as_numpy_dtype)
-    return out
+                f"tf.cond '{op.name}' assigns variable '{n}', which is not initialized when the "
+                "cond runs, in only one branch: initialize it before the run (TF1 would "
+                "initialize it only if that branch is taken).")
+        values[n] = jnp.zeros(var.shape.as_list(), var.dtype.base_dtype.as_numpy_dtype)
+        if "read" in access:
+            failing.append((n, access[0] == "read", access[1] == "read"))
+    return values, failing
 
 
 NOOP = _NoOp()
@@ -238,8 +257,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         captures, control = [], []
         reads, writes, has_random, has_checks = [], [], False, False
         for op in t_ops + f_ops:
-            ins = op.inputs[1:] if op.kind is WRITE else op.inputs
-            for t in ins:
+            for t in op.kind.value_inputs(op):  # not a variable's ref: the branch reads it
                 if t.op not in branch_ops and t not in captures:
                     captures.append(t)
             for c in op.control_inputs:

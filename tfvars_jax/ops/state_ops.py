@@ -78,7 +78,7 @@ class _Write(OpKind):
     def var_writes(self, op):
         return (op.var,)
 
-    def has_checks(self, op):
+    def has_checks(self, op, resolved=None):
         return op.check is not None
 
     def op_by_op(self, op):

@@ -106,7 +106,7 @@ class Plan:
         self.donated = tuple(n for n in dev_inputs if n in written)
         self.readonly = tuple(n for n in dev_inputs if n not in written)
         self.has_random = any(op.kind.has_random(op) for op in ops)
-        self.has_checks = any(op.kind.has_checks(op) for op in ops)
+        self.has_checks = any(op.kind.has_checks(op, resolved) for op in ops)
         self.host_fetch = [i for i, t in enumerate(self.fetches) if t.op.host or t.dtype.base_dtype.name == "string"]
         self.dev_fetch = [i for i, t in enumerate(self.fetches) if i not in set(self.host_fetch)]
         self.host_feed = [i for i, t in enumerate(self.feeds) if t.dtype.base_dtype.name == "string"]
@@ -364,7 +364,11 @@ class Interpreter:
 
     def check(self, op, args):
         predicate, error_class, message = op.check
-        self.flags.append(_jitted(predicate)(*args) if self.mode == "eager" else predicate(*args))
+        self.fail_if(_jitted(predicate)(*args) if self.mode == "eager" else predicate(*args),
+                     error_class, message)
+
+    def fail_if(self, flag, error_class, message):
+        self.flags.append(flag)
         self.checks.append((error_class, message))
 
 
