@@ -7,7 +7,6 @@ each other leaf a non-slot variable (`beta1_power`). All are in GLOBAL_VARIABLES
 initializer and checkpoints include them. `apply_gradients` adds one op that reads the
 gradients, parameters and state and writes the new parameters and state in one update.
 """
-import contextlib
 import functools
 import inspect
 

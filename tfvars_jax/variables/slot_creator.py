@@ -10,7 +10,6 @@ the scope counters, a new slot collides with the first one and raises ValueError
 """
 import contextlib
 
-from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.variables import variable_scope as vs
 
 
