@@ -1189,6 +1189,37 @@ def test_cond_rejects_a_fed_variable_its_branches_read():
         assert sess.run(out, {p: True}) == 2.0
 
 
+def test_cond_runs_only_what_the_taken_branch_needs():
+    """Values from TF 2.21: an inner cond's assign runs only when both predicates select it
+    (it ran unconditionally before); a branch op not connected to the branch's outputs does
+    not run; a layer built inside a branch creates its variables outside the branch."""
+    v = tf.Variable(0.0, name="v")
+    p = tf.placeholder(tf.bool, [])
+    q = tf.placeholder(tf.bool, [])
+    nested = tf.cond(p, lambda: tf.cond(q, lambda: tf.assign_add(v, 1.0), lambda: tf.constant(-1.0)),
+                     lambda: tf.constant(-2.0))
+
+    def unconnected():
+        tf.assign_add(v, 100.0)
+        return tf.constant(1.0)
+
+    def gated():
+        with tf.control_dependencies([tf.assign_add(v, 10.0)]):
+            return tf.constant(2.0)
+    other = tf.cond(p, unconnected, gated)
+    dense = tf.cond(p, lambda: tf.reduce_sum(tf.layers.dense(
+        tf.ones([2, 3]), 4, kernel_initializer=tf.ones_initializer())), lambda: tf.constant(0.0))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert [sess.run(nested, {p: True, q: False}), sess.run(v)] == [-1.0, 0.0]
+        assert [sess.run(nested, {p: False, q: True}), sess.run(v)] == [-2.0, 0.0]
+        assert [sess.run(nested, {p: True, q: True}), sess.run(v)] == [1.0, 1.0]
+        assert [sess.run(other, {p: True}), sess.run(v)] == [1.0, 1.0]
+        assert [sess.run(other, {p: False}), sess.run(v)] == [2.0, 11.0]
+        assert [sess.run(dense, {p: True}), sess.run(dense, {p: False})] == [24.0, 0.0]
+    assert [x.op.name for x in tf.global_variables()] == ["v", "dense/kernel", "dense/bias"]
+
+
 def test_cond_capturing_two_tensors():
     p = tf.placeholder(tf.bool, [])
     x, y = tf.constant(1.0), tf.constant(2.0)

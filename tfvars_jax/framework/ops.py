@@ -226,6 +226,7 @@ class _ScopeStacks(threading.local):
         self.name_stack = ""
         self.control_stack = []
         self.device_stack = []
+        self.programs = []  # lists collecting the ops of the inner programs being built
 
 
 class Graph:
@@ -320,12 +321,14 @@ class Graph:
         inputs from that block (it is dominated by that input)."""
         tls = self._tls
         if control_inputs is None:
-            saved = tls.control_stack
-            tls.control_stack = []
+            # As TF1, this also leaves the control-flow context: ops made here (a variable
+            # and its initializer inside a loop body or cond branch) are outside the program.
+            saved, saved_programs = tls.control_stack, tls.programs
+            tls.control_stack, tls.programs = [], []
             try:
                 yield
             finally:
-                tls.control_stack = saved
+                tls.control_stack, tls.programs = saved, saved_programs
             return
         ops = {}
         for c in control_inputs:
@@ -338,6 +341,18 @@ class Graph:
             yield
         finally:
             tls.control_stack.pop()
+
+    @contextlib.contextmanager
+    def inner_program(self):
+        """Collects the ops created inside (not those of nested inner programs, nor those made
+        under `control_dependencies(None)`) into the yielded list: the program of a cond
+        branch or loop body, which runs only inside its op."""
+        ops = []
+        self._tls.programs.append(ops)
+        try:
+            yield ops
+        finally:
+            self._tls.programs.pop()
 
     def _current_control_inputs(self, inputs):
         tls = self._tls
@@ -391,6 +406,8 @@ class Graph:
             for _, seen in self._tls.control_stack:
                 seen.add(op)
             self._ops.append(op)
+            if self._tls.programs:
+                self._tls.programs[-1].append(op)
             self._ops_by_name[op.name] = op
             self._version += 1
 

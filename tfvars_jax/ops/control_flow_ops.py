@@ -6,6 +6,7 @@
 import builtins
 import contextlib
 import sys
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -207,10 +208,63 @@ def _flatten(x):
     return [x]
 
 
+class Program(NamedTuple):
+    """An inner program (a cond branch, a loop's condition and body), analysed once when built.
+
+    Attributes:
+      ops: the ops the outputs need, in creation order (TF1 runs only those: an op made in a
+        branch or body but not connected to its outputs does not run).
+      captures: tensors made outside that the program reads (the enclosing op's inputs).
+      control: ops outside that the program waits for (the enclosing op's control inputs).
+      reads, writes: names of the variables the program reads and writes.
+      has_random, has_checks: whether the program draws random numbers / has run-time checks.
+    """
+    ops: list
+    captures: list
+    control: list
+    reads: builtins.tuple
+    writes: builtins.tuple
+    has_random: bool
+    has_checks: bool
+
+
+def analyse_program(created, outs, bound=()):
+    """The `Program` of the ops `created` inside an inner program with outputs `outs` (Tensors
+    or Operations); `bound` are the tensors the enclosing op supplies (loop variables)."""
+    inside = set(created)
+    needed, stack = set(), [o if isinstance(o, ops_lib.Operation) else o.op for o in outs]
+    while stack:
+        o = stack.pop()
+        if o in needed or o not in inside:
+            continue
+        needed.add(o)
+        stack.extend(t.op for t in o.inputs)
+        stack.extend(o.control_inputs)
+    ops = [o for o in created if o in needed]
+    bound = set(bound)
+    captures, control, reads, writes = [], [], [], []
+    has_random = has_checks = False
+    for o in ops:
+        for t in o.kind.value_inputs(o):  # not a variable's ref: the program reads it itself
+            if t.op not in needed and t not in bound and t not in captures:
+                captures.append(t)
+        for c in o.control_inputs:
+            if c not in needed and c not in control:
+                control.append(c)
+        reads.extend(o.kind.var_reads(o))
+        writes.extend(o.kind.var_writes(o))
+        has_random |= o.kind.has_random(o)
+        has_checks |= o.kind.has_checks(o)
+    for t in outs:  # an output may be a tensor made outside (`lambda: x`)
+        if isinstance(t, ops_lib.Tensor) and t.op not in needed and t not in bound and \
+                t not in captures:
+            captures.append(t)
+    return Program(ops, captures, control, _unique(reads), _unique(writes), has_random, has_checks)
+
+
 def _capture_branch(graph, fn, label):
     """Calls a branch function, returning (ops it created, output tensors, output structure)."""
-    start = len(graph._ops)
-    with ops_lib.name_scope(label):
+    with graph.inner_program() as created, ops_lib.name_scope(label):
         result = fn()
     if result is None:
         raise ValueError("tf.cond branch functions must return a value (a Tensor, an Operation or "
@@ -221,8 +275,9 @@ def _capture_branch(graph, fn, label):
         if isinstance(r, ops_lib.Operation):
             outs.append(None)
         else:
-            outs.append(convert_to_tensor(r))
-    created = graph._ops[start:]
+            with graph.inner_program() as more:  # a branch may return a Python value
+                outs.append(convert_to_tensor(r))
+            created.extend(more)
     return created, outs, result
 
 
@@ -253,25 +308,17 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             if a is None or b is None or a.dtype.base_dtype != b.dtype.base_dtype:
                 raise ValueError(f"Outputs of true_fn and false_fn must have the same type: {a} vs "
                                  f"{b}")
-        branch_ops = set(t_ops) | set(f_ops)
-        captures, control = [], []
-        reads, writes, has_random, has_checks = [], [], False, False
-        for op in t_ops + f_ops:
-            for t in op.kind.value_inputs(op):  # not a variable's ref: the branch reads it
-                if t.op not in branch_ops and t not in captures:
-                    captures.append(t)
-            for c in op.control_inputs:
-                if c not in branch_ops and c not in control:
-                    control.append(c)
-            reads.extend(op.kind.var_reads(op))
-            writes.extend(op.kind.var_writes(op))
-            has_random |= op.kind.has_random(op)
-            has_checks |= op.kind.has_checks(op)
         t_keep = [a for a, b in zip(t_outs, f_outs) if a is not None]
         f_keep = [b for a, b in zip(t_outs, f_outs) if a is not None]
-        for t in t_keep + f_keep:  # a branch may return a tensor made outside it (`lambda: x`)
-            if t.op not in branch_ops and t not in captures:
-                captures.append(t)
+        t_prog = analyse_program(t_ops, t_keep + [o for o in _flatten(t_res)
+                                                  if isinstance(o, ops_lib.Operation)])
+        f_prog = analyse_program(f_ops, f_keep + [o for o in _flatten(f_res)
+                                                  if isinstance(o, ops_lib.Operation)])
+        captures = t_prog.captures + [t for t in f_prog.captures if t not in t_prog.captures]
+        control = t_prog.control + [c for c in f_prog.control if c not in t_prog.control]
+        reads, writes = t_prog.reads + f_prog.reads, t_prog.writes + f_prog.writes
+        has_random = t_prog.has_random or f_prog.has_random
+        has_checks = t_prog.has_checks or f_prog.has_checks
         specs = [(a.dtype.base_dtype, a.shape if a.shape == b.shape else a.shape.merge_with(b.shape)
                   if a.shape.is_compatible_with(b.shape) else None) for a, b in zip(t_keep, f_keep)]
         for (_, sh), a, b in zip(specs, t_keep, f_keep):
@@ -284,7 +331,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                                       "supported.")
         with graph.control_dependencies(control) if control else contextlib.nullcontext():
             op = make_op("Cond", None, [pred] + captures, name=scope, kind=COND, out_specs=specs,
-                         attrs={"true_ops": t_ops, "false_ops": f_ops, "true_outs": t_keep,
+                         attrs={"true_ops": t_prog.ops, "false_ops": f_prog.ops,
+                                "true_outs": t_keep,
                                 "false_outs": f_keep, "reads": _unique(reads),
                                 "writes": _unique(writes), "has_random": has_random})
     outs = iter(op.outputs)
