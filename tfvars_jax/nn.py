@@ -32,6 +32,12 @@ from tfvars_jax.ops.nn_ops import dropout
 from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits
 from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits_v2
 from tfvars_jax.ops.nn_ops import sigmoid_cross_entropy_with_logits
+from tfvars_jax.ops.embedding_ops import embedding_lookup
+from tfvars_jax.ops.candidate_sampling_ops import log_uniform_candidate_sampler
+from tfvars_jax.ops.candidate_sampling_ops import uniform_candidate_sampler
+from tfvars_jax.ops.candidate_sampling_ops import fixed_unigram_candidate_sampler
+from tfvars_jax.ops.sampled_loss_ops import nce_loss
+from tfvars_jax.ops.sampled_loss_ops import sampled_softmax_loss
 
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
@@ -40,6 +46,8 @@ __all__ = [
     "avg_pool3d", "batch_normalization", "fused_batch_norm", "l2_normalize",
     "sparse_softmax_cross_entropy_with_logits", "dropout", "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
+    "embedding_lookup", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
+    "fixed_unigram_candidate_sampler", "nce_loss", "sampled_softmax_loss",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

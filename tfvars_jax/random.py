@@ -5,9 +5,11 @@ from tfvars_jax.ops.random_ops import random_uniform as uniform
 from tfvars_jax.ops.random_ops import truncated_normal
 from tfvars_jax.ops.random_ops import random_shuffle as shuffle
 from tfvars_jax.framework.ops import set_random_seed
+from tfvars_jax.ops.candidate_sampling_ops import log_uniform_candidate_sampler
 
 __all__ = [
     "normal", "uniform", "truncated_normal", "shuffle", "set_random_seed",
+    "log_uniform_candidate_sampler",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

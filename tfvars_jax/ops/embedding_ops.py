@@ -1,0 +1,207 @@
+"""`tf.nn.embedding_lookup`: rows of an embedding tensor, one or sharded over several.
+
+TF1 looks ids up in a single `params` with one `GatherV2` op; with several shards (a list, or a
+`PartitionedVariable`) it assigns each id to a shard ("mod": `id % n`, "div": contiguous
+ranges, the first `rows % n` shards one id longer), splits the ids with `DynamicPartition`,
+gathers from each shard and stitches the rows back with `ParallelDynamicStitch`. The split has
+a data-dependent shape, which JAX cannot compile, so here the assignment, the gathers and the
+stitch are one op (type "ParallelDynamicStitch", named as TF1's stitch) whose kernel gathers
+from every shard and selects each row from its shard. The ops around it are TF1's: `Reshape`
+(flat ids) before, `Shape`/`concat`/`Reshape_1` after, then `clip_by_norm` for `max_norm`.
+The result and its name are TF1's.
+
+Ids out of range fail the run with InvalidArgumentError (a run-time check of the gather op,
+as TF1's CPU kernel checks), also when the ids are constants. Gradients into `params` are
+dense tensors where TF1 gives `IndexedSlices`: `opt.compute_gradients` returns a dense
+gradient of the full embedding shape; the update applied is the same.
+"""
+import jax.numpy as jnp
+import numpy as np
+
+from tfvars_jax.framework import errors
+from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind, RunCheck
+from tfvars_jax.framework.tensor_shape import TensorShape
+from tfvars_jax.ops import array_ops, math_ops
+
+
+class _CheckedGather(OpKind):
+    """A pure gather kernel plus its index check (`op.check` over the input values)."""
+    name = "checked_gather"
+
+    def has_checks(self, op, resolved=None):
+        return True
+
+    def op_by_op(self, op):
+        return True
+
+    def run(self, op, ctx):
+        args = [ctx.env[t] for t in op._inputs]
+        ctx.store(op, ctx.call(op, args))
+        ctx.check(op, args)
+
+
+CHECKED_GATHER = _CheckedGather()
+
+
+def _gather_kernel(params, ids):
+    return jnp.take(params, ids, axis=0, mode="clip")
+
+
+def _gather_out_of_range(params, ids):
+    return jnp.any((ids < 0) | (ids >= params.shape[0]))
+
+
+def _assign(ids, sizes, strategy):
+    """(shard of each id, row within that shard, whether the id is valid), as TF1 assigns them."""
+    n = len(sizes)
+    if strategy == "mod":
+        shard, row = ids % n, ids // n
+    else:
+        total = sum(sizes)
+        per, extras = total // n, total % n
+        if per == 0:  # TF1 divides by zero here; every id then lands in the first `extras`
+            shard = ids // (per + 1)
+            row = ids % (per + 1)
+        else:
+            shard = jnp.maximum(ids // (per + 1), (ids - extras) // per)
+            row = jnp.where(shard < extras, ids % (per + 1), (ids - extras) % per)
+    size_of = jnp.asarray(sizes, ids.dtype)[jnp.clip(shard, 0, n - 1)]
+    valid = (shard >= 0) & (shard < n) & (row >= 0) & (row < size_of)
+    return shard, row, valid
+
+
+def _stitch_kernel(flat_ids, *shards, strategy):
+    shard, row, _ = _assign(flat_ids, [s.shape[0] for s in shards], strategy)
+    out = None
+    for p, s in enumerate(shards):
+        rows = jnp.take(s, row, axis=0, mode="clip")
+        if out is None:
+            out = rows
+        else:
+            mask = (shard == p).reshape((-1,) + (1,) * (rows.ndim - 1))
+            out = jnp.where(mask, rows, out)
+    return out
+
+
+def _stitch_out_of_range(flat_ids, *shards, strategy):
+    _, _, valid = _assign(flat_ids, [s.shape[0] for s in shards], strategy)
+    return jnp.logical_not(jnp.all(valid))
+
+
+def _params_list(params):
+    if params is None:
+        raise ValueError("params must be specified")
+    if isinstance(params, (list, tuple)) and not params:
+        raise ValueError("Length of params is currently 0. Need at least one param.")
+    if hasattr(params, "_get_variable_list"):  # a PartitionedVariable: its parts
+        return list(params)
+    return list(params) if isinstance(params, (list, tuple)) else [params]
+
+
+def _convert_params(params):
+    """TF1's `convert_n_to_tensor_or_indexed_slices(params, name="params")`: Python/NumPy values
+    become Consts "params_<i>"; Tensors and Variables (their reads) pass through."""
+    out = []
+    for i, p in enumerate(params):
+        out.append(convert_to_tensor(p, name=f"params_{i}"))
+    dtypes_seen = {t.dtype.base_dtype for t in out}
+    if len(dtypes_seen) > 1:
+        raise TypeError("embedding_lookup: all params must have the same dtype, got "
+                        f"{[t.dtype.name for t in out]}")
+    return out
+
+
+def _check_ids(ids):
+    if not ids.dtype.is_integer or ids.dtype.base_dtype.name not in ("int32", "int64"):
+        raise TypeError(f"embedding_lookup: ids '{ids.name}' must be int32 or int64, got "
+                        f"{ids.dtype.name}")
+
+
+def _rows(t):
+    dims = t.shape.as_tuple()
+    return None if not dims else dims[0]
+
+
+def _clip(result, ids, max_norm):
+    """TF1's `_clip`: `clip_by_norm` over the embedding axes (those after the ids' axes)."""
+    if max_norm is None:
+        return result
+    if ids.shape.ndims is None or result.shape.ndims is None:
+        raise NotImplementedError(f"embedding_lookup max_norm with ids '{ids.name}' of unknown "
+                                  "rank is not supported.")
+    axes = list(range(ids.shape.ndims, result.shape.ndims))
+    return math_ops.clip_by_norm(result, max_norm, axes=axes)
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
+                     max_norm=None):
+    """TF1's `tf.nn.embedding_lookup`: `params[ids]` for one tensor, or for the concatenation of
+    shards (a list of tensors/variables, or a `PartitionedVariable`) split by
+    `partition_strategy` ("mod": id `i` is row `i // n` of shard `i % n`; "div": contiguous
+    ranges, the first `rows % n` shards one row longer). The result has shape
+    `ids.shape + params.shape[1:]` and TF1's name (`embedding_lookup/Identity:0` for one
+    tensor, `embedding_lookup/Reshape_1:0` for shards, `.../clip_by_norm:0` with `max_norm`,
+    which clips each embedding to that l2-norm).
+
+    Where we differ: the sharded lookup is one "ParallelDynamicStitch" op instead of TF1's
+    DynamicPartition/GatherV2/stitch ops (see the module docstring); gradients into `params`
+    are dense, not `IndexedSlices`. `validate_indices` is accepted and, as in TF1 (CPU), ids
+    are always validated: an id outside the params fails the run with InvalidArgumentError
+    naming the op.
+
+    Raises:
+      ValueError: `params` is None or empty, the shards' embedding shapes differ, or an
+        unknown `partition_strategy`.
+      TypeError: `ids` are not int32/int64, or the shards' dtypes differ.
+    """
+    del validate_indices  # TF1 ignores it too (deprecated): the CPU kernel always validates
+    params = _params_list(params)
+    with ops_lib.name_scope(name, "embedding_lookup", []) as scope:
+        params = _convert_params(params)
+        ids = convert_to_tensor(ids, name="ids")
+        _check_ids(ids)
+        if len(params) == 1:
+            p = params[0]
+            rows = _rows(p)
+            msg = (f"indices out of range in GatherV2 op '{scope[:-1]}': every id of "
+                   f"'{ids.name}' must be in [0, {'rows of params' if rows is None else rows}) "
+                   f"(params '{p.name}')")
+            op = make_op("GatherV2", _gather_kernel, [p, ids], name=scope, kind=CHECKED_GATHER,
+                         check=RunCheck(_gather_out_of_range, errors.InvalidArgumentError, msg))
+            return array_ops.identity(_clip(op.outputs[0], ids, max_norm))
+        if partition_strategy not in ("mod", "div"):
+            raise ValueError(f"Unrecognized partition strategy: {partition_strategy}."
+                             "Must be one of either `mod` or `div`.")
+        element = params[0].shape[1:] if params[0].shape.ndims is not None else TensorShape(None)
+        for p in params[1:]:
+            p_element = p.shape[1:] if p.shape.ndims is not None else TensorShape(None)
+            if not element.is_compatible_with(p_element):
+                raise ValueError(f"embedding_lookup: shard '{p.name}' has embedding shape "
+                                 f"{p_element}, expected {element} as '{params[0].name}'")
+            element = element.merge_with(p_element)
+        flat_ids = array_ops.reshape(ids, [-1])
+        rows = [_rows(p) for p in params]
+        sizes = "?" if None in rows else str(rows)
+        msg = (f"indices out of range in ParallelDynamicStitch op '{scope[:-1]}': an id of "
+               f"'{ids.name}' is not a row of its shard (strategy '{partition_strategy}', "
+               f"{len(params)} shards of {sizes} rows)")
+        op = make_op("ParallelDynamicStitch", _stitch_kernel, [flat_ids] + params, name=scope,
+                     attrs={"strategy": partition_strategy}, kind=CHECKED_GATHER,
+                     check=RunCheck(lambda f, *s: _stitch_out_of_range(
+                         f, *s, strategy=partition_strategy), errors.InvalidArgumentError, msg))
+        ret = op.outputs[0]
+        if element.is_fully_defined():
+            shape = array_ops.shape(ids)
+            target = array_ops.concat(
+                [shape, convert_to_tensor(np.asarray(element.as_list(), np.int32),
+                                          name="concat/values_1")], 0)
+        else:
+            shape = array_ops.shape(ids)
+            elem = array_ops.strided_slice_from_key(array_ops.shape(params[0]), slice(1, None))
+            target = array_ops.concat([shape, elem], 0)
+        ret = array_ops.reshape(ret, target)
+        if ids.shape.ndims is not None:
+            ret.set_shape(ids.shape.concatenate(element))
+        return _clip(ret, ids, max_norm)
