@@ -38,6 +38,9 @@ from tfvars_jax.ops.candidate_sampling_ops import uniform_candidate_sampler
 from tfvars_jax.ops.candidate_sampling_ops import fixed_unigram_candidate_sampler
 from tfvars_jax.ops.sampled_loss_ops import nce_loss
 from tfvars_jax.ops.sampled_loss_ops import sampled_softmax_loss
+from tfvars_jax import nn_rnn_cell as rnn_cell
+from tfvars_jax.layers.rnn import static_rnn
+from tfvars_jax.layers.rnn import static_bidirectional_rnn
 
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
@@ -48,6 +51,7 @@ __all__ = [
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
     "embedding_lookup", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "nce_loss", "sampled_softmax_loss",
+    "rnn_cell", "static_rnn", "static_bidirectional_rnn",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -1,11 +1,13 @@
-"""`tf.contrib`: `framework` (variable helpers, arg_scope), `layers` and `slim` (basics) only."""
+"""`tf.contrib`: `framework` (variable helpers, arg_scope), `layers` and `slim` (basics), `rnn`
+(core cells, static RNNs) only."""
 from tfvars_jax import _namespace
 from tfvars_jax.contrib import framework
 from tfvars_jax.contrib import layers
 from tfvars_jax.contrib import slim
+from tfvars_jax.contrib import rnn
 
 __all__ = [
-    "framework", "layers", "slim",
+    "framework", "layers", "slim", "rnn",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -5,6 +5,7 @@ Python values, constants, or `tf.shape(x)` of a fed tensor all are, since JAX tr
 concrete shapes.
 """
 import builtins
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -14,7 +15,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output, register_list_packer
-from tfvars_jax.framework.op_kind import OpKind
+from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import math_ops
 
@@ -534,6 +535,86 @@ def reverse(tensor, axis, name=None):
     axis = tuple(static)
     return op_output("ReverseV2", _reverse_kernel, [convert_to_tensor(tensor)],
                      name=name or "ReverseV2", attrs={"axis": axis})
+
+
+class _CheckedPure(OpKind):
+    """A pure kernel whose inputs are checked when the run reaches it (`op.check`)."""
+    name = "checked_pure"
+
+    def has_checks(self, op, resolved=None):
+        return True
+
+    def op_by_op(self, op):
+        return True
+
+    def run(self, op, ctx):
+        args = [ctx.env[t] for t in op._inputs]
+        ctx.store(op, ctx.call(op, args))
+        ctx.check(op, args)
+
+
+CHECKED_PURE = _CheckedPure()
+
+
+def _reverse_sequence_kernel(x, lengths, seq_axis, batch_axis):
+    n = x.shape[seq_axis]
+    t = jnp.arange(n)[None, :]
+    lengths = jnp.asarray(lengths).astype(jnp.int32)[:, None]
+    idx = jnp.where(t < lengths, lengths - 1 - t, t)  # [batch, time]
+    if seq_axis < batch_axis:
+        idx = idx.T
+    shape = [1] * x.ndim
+    shape[batch_axis], shape[seq_axis] = x.shape[batch_axis], n
+    idx = jnp.broadcast_to(idx.reshape(shape), x.shape)
+    return jnp.take_along_axis(x, jnp.clip(idx, 0, n - 1), axis=seq_axis)
+
+
+def _reverse_sequence_bad(x, lengths, seq_axis, batch_axis):
+    return jnp.any((lengths < 0) | (lengths > x.shape[seq_axis]))
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
+                     seq_dim=None, batch_dim=None):
+    """TF1's `tf.reverse_sequence`: row `b` (along `batch_axis`, default 0) has its first
+    `seq_lengths[b]` entries along `seq_axis` reversed, the rest unchanged. A length below 0
+    or above the size of `seq_axis` fails the run with InvalidArgumentError, as TF1."""
+    if seq_axis is not None and seq_dim is not None:
+        raise ValueError("Cannot specify both 'seq_axis' and 'seq_dim'")
+    if batch_axis is not None and batch_dim is not None:
+        raise ValueError("Cannot specify both 'batch_axis' and 'batch_dim'")
+    seq_axis = seq_axis if seq_axis is not None else seq_dim
+    batch_axis = batch_axis if batch_axis is not None else (batch_dim or 0)
+    if seq_axis is None:
+        raise TypeError("reverse_sequence() missing required argument: 'seq_axis'")
+    x = convert_to_tensor(input)
+    lengths = convert_to_tensor(seq_lengths)
+    if lengths.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"reverse_sequence: seq_lengths '{lengths.name}' must be int32 or "
+                        f"int64, got {lengths.dtype.name}")
+    rank = x.shape.ndims
+    if rank is None:
+        raise NotImplementedError(f"reverse_sequence: the rank of '{x.name}' must be known.")
+    seq_axis, batch_axis = _int(seq_axis), _int(batch_axis)
+    seq_axis = seq_axis + rank if seq_axis < 0 else seq_axis
+    batch_axis = batch_axis + rank if batch_axis < 0 else batch_axis
+    if seq_axis == batch_axis or not (0 <= seq_axis < rank and 0 <= batch_axis < rank):
+        raise ValueError(f"reverse_sequence: invalid seq_axis {seq_axis} / batch_axis "
+                         f"{batch_axis} for '{x.name}' of shape {x.shape}")
+    if lengths.shape.ndims is not None and (
+            lengths.shape.ndims != 1 or
+            not lengths.shape[0].is_compatible_with(x.shape[batch_axis])):
+        raise ValueError(f"reverse_sequence: seq_lengths '{lengths.name}' must be a vector of "
+                         f"length {x.shape[batch_axis]}, got shape {lengths.shape}")
+    message = (f"ReverseSequence of '{x.name}': every value of seq_lengths '{lengths.name}' "
+               f"must be in [0, {x.shape[seq_axis]}] (the size of axis {seq_axis})")
+    op = make_op("ReverseSequence", _reverse_sequence_kernel, [x, lengths],
+                 name=name or "ReverseSequence",
+                 attrs={"seq_axis": seq_axis, "batch_axis": batch_axis}, kind=CHECKED_PURE,
+                 out_specs=[(x.dtype.base_dtype, x.shape)],
+                 check=RunCheck(functools.partial(_reverse_sequence_bad, seq_axis=seq_axis,
+                                                  batch_axis=batch_axis),
+                                errors.InvalidArgumentError, message))
+    return op.outputs[0]
 
 
 # ----- indexing (Tensor.__getitem__) -----------------------------------------------------
