@@ -178,7 +178,8 @@ def _unigram_table(unigrams, distortion, num_reserved_ids, range_max):
     weights = [np.float32(0.0)] * num_reserved_ids
     total = np.float32(0.0)
     for w in unigrams:
-        w = np.float32(np.power(np.float32(w), np.float32(distortion)))
+        # powf of float32 values, rounded from float64 (NumPy's float32 power is an ulp off)
+        w = np.float32(np.float64(np.float32(w)) ** np.float64(np.float32(distortion)))
         total = np.float32(total + w)
         weights.append(w)
     if len(weights) != range_max:
