@@ -286,6 +286,8 @@ from tfvars_jax.ops.check_ops import assert_negative
 from tfvars_jax.ops.check_ops import assert_non_negative
 from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
+from tfvars_jax.ops.script_ops import py_func
+from tfvars_jax.ops.script_ops import numpy_function
 
 newaxis = None
 
@@ -333,7 +335,7 @@ __all__ = [
     "group", "tuple", "cond", "while_loop", "TensorArray", "Print", "print", "gradients", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",
-    "assert_non_positive", "debugging",
+    "assert_non_positive", "debugging", "py_func", "numpy_function",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
