@@ -288,6 +288,7 @@ from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
 from tfvars_jax.ops.script_ops import py_func
 from tfvars_jax.ops.script_ops import numpy_function
+from tfvars_jax.ops.custom_gradient import custom_gradient
 
 newaxis = None
 
@@ -336,6 +337,7 @@ __all__ = [
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",
     "assert_non_positive", "debugging", "py_func", "numpy_function",
+    "custom_gradient",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
