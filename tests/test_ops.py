@@ -733,8 +733,8 @@ def test_data_dependent_shapes_raise_not_implemented():
 
 
 def test_unsupported_names_raise_attribute_error():
-    with pytest.raises(AttributeError, match="tfvars_jax.while_loop"):
-        tf.while_loop  # noqa: B018
+    with pytest.raises(AttributeError, match="tfvars_jax.while_loop_v2"):
+        tf.while_loop_v2  # noqa: B018
     with pytest.raises(AttributeError, match="tfvars_jax.nn.ctc_loss"):
         tf.nn.ctc_loss  # noqa: B018
 

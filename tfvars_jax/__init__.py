@@ -271,6 +271,7 @@ from tfvars_jax.ops.control_flow_ops import group
 from tfvars_jax.ops.control_flow_ops import tuple  # noqa: A004
 from tfvars_jax.ops.control_flow_ops import cond
 from tfvars_jax.ops.loop_ops import while_loop
+from tfvars_jax.ops.functional_ops import foldl, foldr, map_fn, scan
 from tfvars_jax.ops.tensor_array_ops import TensorArray
 from tfvars_jax.ops.control_flow_ops import Print
 from tfvars_jax.ops.control_flow_ops import print_v2 as print  # noqa: A004
@@ -333,7 +334,8 @@ __all__ = [
     "matmul", "einsum", "tensordot", "add_n", "accumulate_n", "clip_by_value", "clip_by_norm",
     "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid", "sub", "mul", "neg",
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
-    "group", "tuple", "cond", "while_loop", "TensorArray", "Print", "print", "gradients", "Assert", "assert_equal",
+    "group", "tuple", "cond", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
+    "foldr", "Print", "print", "gradients", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",
     "assert_non_positive", "debugging", "py_func", "numpy_function",

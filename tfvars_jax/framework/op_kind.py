@@ -7,7 +7,8 @@ runtime's interpreter state: values of tensors and variables, the mode, the PRNG
 new kind of op (a loop, a layer, a device transfer) is one new `OpKind` subclass next to the
 ops that use it, not edits across the compiler.
 
-The kinds every layer needs live here: `PURE` (a kernel of the input values) and `CONST`.
+The kinds every layer needs live here: `PURE` (a kernel of the input values), `CHECKED` (one
+whose inputs are checked at run time) and `CONST`.
 The others live with their ops: `ops/state_ops.py` (variables), `ops/random_ops.py`,
 `ops/array_ops.py` (placeholders), `ops/control_flow_ops.py` (no-ops, host callbacks, cond),
 `ops/gradients.py`, `variables/initialization.py`, `train/optimizer.py`.
@@ -35,6 +36,8 @@ class RunContext(Protocol):
       mode: "trace" (inside jit), "eager" (op by op) or "host" (NumPy, strings).
       seen: op -> {input tensor: value} for the variable aliases an op consumed (the value it
         saw), for gradients that replay the op.
+      for_gradients: whether this is a gradient's replay (`jax.vjp` differentiates it, so
+        loops must run in a reverse-differentiable form).
     """
     env: dict
     vars: dict
@@ -42,6 +45,7 @@ class RunContext(Protocol):
     resolved: dict
     fed: frozenset
     mode: str
+    for_gradients: bool
 
     def call(self, op, args, direct: bool = False) -> Any:
         """Calls `op.kernel(*args)` as the mode wants (constant-folded, cached jit, NumPy)."""
@@ -59,8 +63,9 @@ class RunContext(Protocol):
     def fail_if(self, flag, error_class, message) -> None:
         """Records a check flag computed by the op itself (see `check`)."""
 
-    def sub(self, env: dict, vars_: dict) -> "RunContext":
-        """A context for a nested program (a cond branch, a gradient replay), traced."""
+    def sub(self, env: dict, vars_: dict, iteration=None) -> "RunContext":
+        """A context for a nested program (a cond branch, a loop body with its iteration
+        number, a gradient replay), traced."""
 
     def execute(self, ops) -> None:
         """Runs `ops` in order in this context."""
@@ -146,8 +151,23 @@ class _Const(OpKind):
         ctx.env[op._outputs[0]] = op.attrs["value"]
 
 
+class _Checked(OpKind):
+    """A JAX kernel whose input values are also checked when it runs (`op.check`, a
+    `RunCheck`: index bounds, sizes); a failed check fails the run and changes nothing."""
+    name = "checked"
+
+    def has_checks(self, op, resolved=None):
+        return True
+
+    def run(self, op, ctx):
+        args = [ctx.env[t] for t in op._inputs]
+        ctx.check(op, args)
+        ctx.store(op, ctx.call(op, args))
+
+
 PURE = _Pure()
 CONST = _Const()
+CHECKED = _Checked()
 
 
 def reject_feeds_inside(inner_ops, fed, where):

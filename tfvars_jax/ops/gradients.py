@@ -217,6 +217,7 @@ class _Gradients(OpKind):
 
         def forward(*x_vals):
             sub = ctx.sub(dict(base_env), {})
+            sub.for_gradients = True
             delta = {}
             for (what, x), val in zip(xs, x_vals):
                 if what == "var":

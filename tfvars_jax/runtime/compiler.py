@@ -272,7 +272,10 @@ def _op_key(graph_seed, op_seed, salted, rng):
     Session (TF1 seeds such kernels at random when a session creates them)."""
     key = jax.random.fold_in(jax.random.PRNGKey(graph_seed), op_seed)
     key = jax.random.fold_in(key, rng[0])
-    return jax.random.fold_in(key, rng[1]) if salted else key
+    key = jax.random.fold_in(key, rng[1]) if salted else key
+    for j in range(2, rng.shape[0]):  # loop iterations (one entry per enclosing loop)
+        key = jax.random.fold_in(key, rng[j])
+    return key
 
 
 class Interpreter:
@@ -296,6 +299,7 @@ class Interpreter:
         self.flags = []   # one bool per run-time check, in program order
         self.checks = []  # (error class, message) per flag
         self.seen = {}    # op -> {variable alias it consumed: the value it saw}
+        self.for_gradients = False  # a gradient's replay: loops must be reverse-differentiable
 
     def execute(self, ops):
         fed, env = self.fed, self.env
@@ -325,10 +329,15 @@ class Interpreter:
                 current[t] = self.vars[src.var]
         return current
 
-    def sub(self, env, vars_):
-        """A nested program (cond branch, gradient replay): traced, nothing fed, own flags."""
-        sub = Interpreter(env, vars_, self.resolved, self.rng)
+    def sub(self, env, vars_, iteration=None):
+        """A nested program (cond branch, loop body, gradient replay): traced, nothing fed,
+        own flags. In a loop body, `iteration` (a traced int) makes random ops draw afresh."""
+        rng = self.rng
+        if iteration is not None and rng is not None:
+            rng = jnp.concatenate([rng, jnp.reshape(jnp.asarray(iteration).astype(jnp.uint32), [1])])
+        sub = Interpreter(env, vars_, self.resolved, rng)
         sub.seen = dict(self.seen)
+        sub.for_gradients = self.for_gradients
         return sub
 
     def store(self, op, value):

@@ -1,0 +1,198 @@
+"""Differential tests: tf.while_loop, tf.TensorArray, tf.scan/map_fn/foldl/foldr on real
+TensorFlow and on tfvars_jax — values, gradients, variable effects, errors and output names."""
+import numpy as np
+import pytest
+
+tf1 = pytest.importorskip("tensorflow.compat.v1")
+tf1.disable_v2_behavior()
+
+import tfvars_jax as tfj  # noqa: E402
+
+pytestmark = [pytest.mark.tensorflow, pytest.mark.filterwarnings("ignore")]
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+def _run(tf, build):
+    """Builds `build(tf)` -> (fetches, feed values by placeholder name, names); runs it after
+    the global initializer; returns (names, fetched values or the error class)."""
+    with tf.Graph().as_default():
+        fetches, feeds, names = build(tf)
+        graph = tf.get_default_graph()
+        feed_dict = {graph.get_tensor_by_name(k): v for k, v in feeds.items()}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            try:
+                out = sess.run(fetches, feed_dict)
+            except tf.errors.OpError as e:
+                out = ("error", type(e).__name__)
+    return names, out
+
+
+def _assert_close(a, b, path="out"):
+    if isinstance(a, (list, tuple)):
+        assert isinstance(b, (list, tuple)) and len(a) == len(b), (path, a, b)
+        for k, (x, y) in enumerate(zip(a, b)):
+            _assert_close(x, y, f"{path}[{k}]")
+        return
+    if isinstance(a, str):
+        assert a == b, (path, a, b)
+        return
+    a, b = np.asarray(a), np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape, (path, a, b)
+    np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6, err_msg=path)
+
+
+@case
+def counter_and_tuple_loop(tf):
+    i = tf.constant(0)
+    r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i])
+    r2 = tf.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * 2.0),
+                       (i, tf.constant([1.0, 2.0])))
+    m = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i], maximum_iterations=4)
+    r3 = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i], return_same_structure=True)
+    return [r, r2, m, r3], {}, [r.name, [t.name for t in r2], type(r3).__name__]
+
+
+@case
+def loop_bound_by_a_fed_shape(tf):
+    x = tf.placeholder(tf.float32, [None], name="x")
+    s = tf.while_loop(lambda k, acc: k < tf.shape(x)[0], lambda k, acc: (k + 1, acc + x[k]),
+                      (0, 0.0))
+    return s, {"x:0": np.array([1.0, 2.0, 3.5], np.float32)}, []
+
+
+@case
+def gradients_through_a_bounded_loop(tf):
+    x = tf.Variable(1.5, name="x")
+    y0 = tf.constant(2.0)
+    _, acc = tf.while_loop(lambda k, a: k < 3, lambda k, a: (k + 1, a * x + tf.sin(a)), (0, y0),
+                           maximum_iterations=10)
+    p = tf.placeholder(tf.float32, [None], name="p")
+    _, acc2 = tf.while_loop(lambda k, a: k < tf.shape(p)[0],
+                            lambda k, a: (k + 1, a * p[k] * x), (0, 1.0),
+                            maximum_iterations=tf.shape(p)[0])
+    return [acc, tf.gradients(acc, [x, y0]), acc2, tf.gradients(acc2, [x, p])], \
+        {"p:0": np.array([1.0, 2.0, 3.0], np.float32)}, []
+
+
+@case
+def training_through_a_loop(tf):
+    x = tf.Variable(1.5, name="x")
+    p = tf.placeholder(tf.float32, [None], name="p")
+    _, acc = tf.while_loop(lambda k, a: k < tf.shape(p)[0], lambda k, a: (k + 1, a * p[k] * x),
+                           (0, 1.0), maximum_iterations=tf.shape(p)[0])
+    step = tf.train.GradientDescentOptimizer(0.01).minimize(acc)
+    with tf.control_dependencies([step]):
+        after = x.read_value()
+    return after, {"p:0": np.array([1.0, 2.0], np.float32)}, []
+
+
+@case
+def assign_in_the_body(tf):
+    v = tf.Variable(1.0, name="v")
+
+    def body(k):
+        with tf.control_dependencies([tf.assign(v, v * 2.0)]):
+            return k + 1
+    w = tf.while_loop(lambda k: k < 5, body, [tf.constant(0)])
+    with tf.control_dependencies([w]):
+        after = v.read_value()
+    unconnected = tf.while_loop(lambda k: k < 5, lambda k: (tf.assign_add(v, 100.0), k + 1)[1],
+                                [tf.constant(0)])
+    return [w, after, unconnected], {}, []
+
+
+@case
+def reads_see_writes_of_earlier_iterations(tf):
+    """TF1 runs up to `parallel_iterations` iterations at once, so with the default (10) a read
+    may see a later iteration's write; with 1 it is determinate, as we always are."""
+    v = tf.Variable(1.0, name="v")
+
+    def body(k, s):
+        a = tf.assign_add(v, 1.0)
+        with tf.control_dependencies([a]):
+            return k + 1, s + v.read_value()
+    return tf.while_loop(lambda k, s: k < 4, body, (0, 0.0), parallel_iterations=1), {}, []
+
+
+@case
+def assert_in_the_body_fails_the_run(tf):
+    def body(k):
+        with tf.control_dependencies([tf.Assert(k < 3, [k])]):
+            return k + 1
+    return tf.while_loop(lambda k: k < 5, body, [tf.constant(0)]), {}, []
+
+
+@case
+def nested_loops_and_cond(tf):
+    def outer(i, total):
+        inner = tf.while_loop(lambda j, t: j < i, lambda j, t: (j + 1, t + tf.cast(j, tf.float32)),
+                              (0, 0.0))[1]
+        bonus = tf.cond(i > 2, lambda: 10.0, lambda: 0.0)
+        return i + 1, total + inner + bonus
+    return tf.while_loop(lambda i, t: i < 5, outer, (0, 0.0)), {}, []
+
+
+@case
+def tensor_array_in_a_loop(tf):
+    # Read more than once: TF1 refuses that unless clear_after_read=False (we never refuse).
+    ta = tf.TensorArray(tf.float32, size=4, element_shape=[2], clear_after_read=False)
+
+    def body(k, ta):
+        return k + 1, ta.write(k, tf.fill([2], tf.cast(k, tf.float32) * 10.0))
+    _, ta2 = tf.while_loop(lambda k, ta: k < 4, body, (0, ta))
+    src = tf.TensorArray(tf.float32, size=3, clear_after_read=False).unstack(tf.constant([[1.0, 2.0], [3.0, 4.0],
+                                                                   [5.0, 6.0]]))
+    written = tf.TensorArray(tf.int32, size=3).write(1, [7, 8])
+    return [ta2.stack(), ta2.read(2), ta2.gather([3, 0]), ta2.concat(), ta2.size(),
+            src.read(1), src.stack(), written.stack()], {}, []
+
+
+@case
+def tensor_array_write_out_of_range(tf):
+    ta = tf.TensorArray(tf.float32, size=3, element_shape=[2])
+    return ta.write(5, [1.0, 2.0]).stack(), {}, []
+
+
+@case
+def scan_map_fold(tf):
+    x = tf.constant(np.arange(1, 6, dtype=np.float32))
+    w = tf.Variable(0.5, name="w")
+    s1 = tf.scan(lambda a, e: a * w + e, x)
+    s2 = tf.scan(lambda a, e: a * w + e, x, initializer=1.0, reverse=True)
+    s3 = tf.scan(lambda a, e: (a[0] + e, a[1] * e), x, initializer=(0.0, 1.0))
+    m = tf.map_fn(lambda e: e * e * w, x)
+    m2 = tf.map_fn(lambda e: (e, tf.cast(e, tf.int32)), x, dtype=(tf.float32, tf.int32))
+    f1 = tf.foldl(lambda a, e: a * w + e, x)
+    f2 = tf.foldr(lambda a, e: a * w + e, x, initializer=2.0)
+    p = tf.placeholder(tf.float32, [None, 2], name="p")
+    m3 = tf.map_fn(lambda r: tf.reduce_sum(r * w), p)
+    g = tf.gradients([tf.reduce_sum(s1), tf.reduce_sum(s2), f2, tf.reduce_sum(m3)], [w, x, p])
+    names = [t.name for t in [s1, s2, m, m3]] + [[t.shape.as_list() for t in [s1, m, m3]]]
+    return [s1, s2, s3, m, m2, f1, f2, m3, g], \
+        {"p:0": np.array([[1, 2], [3, 4], [5, 6]], np.float32)}, names
+
+
+@case
+def map_fn_over_a_structure_with_a_dense_layer(tf):
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 2, 2))
+    out = tf.map_fn(lambda r: tf.layers.dense(r, 3, kernel_initializer=tf.ones_initializer()), x)
+    pair = tf.map_fn(lambda ab: ab[0] * ab[1], (x, x * 2.0), dtype=tf.float32)
+    return [out, pair], {}, [v.op.name for v in tf.global_variables()]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_loop_program_matches_tf(name):
+    tf_names, tf_out = _run(tf1, CASES[name])
+    our_names, our_out = _run(tfj, CASES[name])
+    assert our_names == tf_names
+    if isinstance(tf_out, tuple) and tf_out and tf_out[0] == "error":
+        assert our_out == tf_out
+    else:
+        _assert_close(tf_out, our_out)
