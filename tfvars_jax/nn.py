@@ -27,6 +27,11 @@ from tfvars_jax.ops.nn_ops import max_pool
 from tfvars_jax.ops.nn_ops import avg_pool
 from tfvars_jax.ops.nn_ops import l2_loss
 from tfvars_jax.ops.nn_ops import moments
+from tfvars_jax.ops.nn_stats_ops import sufficient_statistics
+from tfvars_jax.ops.nn_stats_ops import normalize_moments
+from tfvars_jax.ops.nn_stats_ops import weighted_moments
+from tfvars_jax.ops.nn_stats_ops import lrn
+from tfvars_jax.ops.nn_stats_ops import local_response_normalization
 from tfvars_jax.ops.nn_ops import sparse_softmax_cross_entropy_with_logits
 from tfvars_jax.ops.nn_ops import dropout
 from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits
@@ -51,7 +56,8 @@ __all__ = [
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
     "embedding_lookup", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "nce_loss", "sampled_softmax_loss",
-    "rnn_cell", "static_rnn", "static_bidirectional_rnn",
+    "rnn_cell", "static_rnn", "static_bidirectional_rnn", "sufficient_statistics",
+    "normalize_moments", "weighted_moments", "lrn", "local_response_normalization",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
