@@ -1220,6 +1220,30 @@ def test_cond_runs_only_what_the_taken_branch_needs():
     assert [x.op.name for x in tf.global_variables()] == ["v", "dense/kernel", "dense/bias"]
 
 
+def test_run_time_checks_inside_cond_branches_fail_only_when_taken():
+    """Values from TF 2.21 (these raised NotImplementedError before)."""
+    v = tf.Variable(0, name="v")
+    p = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.int32, [])
+    count = tf.cond(p, lambda: tf.count_up_to(v, 2), lambda: tf.identity(v))
+
+    def checked():
+        with tf.control_dependencies([tf.Assert(x < 5, [x])]):
+            return tf.identity(x)
+    out = tf.cond(p, checked, lambda: x * 10)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert [sess.run(count, {p: True}) for _ in range(2)] == [0, 1]
+        assert sess.run(count, {p: False}) == 2
+        with pytest.raises(tf.errors.OutOfRangeError):
+            sess.run(count, {p: True})
+        assert sess.run(v) == 2
+        assert sess.run(out, {p: True, x: 3}) == 3
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            sess.run(out, {p: True, x: 7})
+        assert sess.run(out, {p: False, x: 7}) == 70
+
+
 def test_cond_capturing_two_tensors():
     p = tf.placeholder(tf.bool, [])
     x, y = tf.constant(1.0), tf.constant(2.0)

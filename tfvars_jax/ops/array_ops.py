@@ -15,7 +15,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output, register_list_packer
-from tfvars_jax.framework.op_kind import OpKind, RunCheck
+from tfvars_jax.framework.op_kind import CHECKED, OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import math_ops
 
@@ -537,25 +537,6 @@ def reverse(tensor, axis, name=None):
                      name=name or "ReverseV2", attrs={"axis": axis})
 
 
-class _CheckedPure(OpKind):
-    """A pure kernel whose inputs are checked when the run reaches it (`op.check`)."""
-    name = "checked_pure"
-
-    def has_checks(self, op, resolved=None):
-        return True
-
-    def op_by_op(self, op):
-        return True
-
-    def run(self, op, ctx):
-        args = [ctx.env[t] for t in op._inputs]
-        ctx.store(op, ctx.call(op, args))
-        ctx.check(op, args)
-
-
-CHECKED_PURE = _CheckedPure()
-
-
 def _reverse_sequence_kernel(x, lengths, seq_axis, batch_axis):
     n = x.shape[seq_axis]
     t = jnp.arange(n)[None, :]
@@ -609,7 +590,7 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
                f"must be in [0, {x.shape[seq_axis]}] (the size of axis {seq_axis})")
     op = make_op("ReverseSequence", _reverse_sequence_kernel, [x, lengths],
                  name=name or "ReverseSequence",
-                 attrs={"seq_axis": seq_axis, "batch_axis": batch_axis}, kind=CHECKED_PURE,
+                 attrs={"seq_axis": seq_axis, "batch_axis": batch_axis}, kind=CHECKED,
                  out_specs=[(x.dtype.base_dtype, x.shape)],
                  check=RunCheck(functools.partial(_reverse_sequence_bad, seq_axis=seq_axis,
                                                   batch_axis=batch_axis),

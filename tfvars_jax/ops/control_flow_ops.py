@@ -58,8 +58,10 @@ class _Cond(OpKind):
         return _unique(op.attrs["reads"] + op.attrs["writes"])
 
     def has_checks(self, op, resolved=None):
-        """A branch reading a variable that is not initialized fails only when taken."""
-        return resolved is not None and op in resolved and not all(resolved[op].values())
+        """Checks in the branches, and a branch reading a variable that is not initialized
+        (it fails only when taken)."""
+        return op.attrs["has_checks"] or (
+            resolved is not None and op in resolved and not all(resolved[op].values()))
 
     def var_writes(self, op):
         return op.attrs["writes"]
@@ -92,22 +94,37 @@ class _Cond(OpKind):
                 flag = True if in_true and in_false else taken
                 ctx.fail_if(jnp.asarray(flag), errors.FailedPreconditionError,
                             f"Attempting to use uninitialized value {n}")
-        def branch(ops, out_tensors):
+        def branch(ops, out_tensors, checks, pad):
+            """The branch as a function of (captured values, variables), also returning its
+            check flags, padded to (flags before, flags after) False flags."""
             def fn(operand):
                 cap, vs = operand
                 sub = ctx.sub(dict(zip(captures, cap)), dict(vs))
                 sub.execute(ops)
-                return builtins.tuple(sub.env[t] for t in out_tensors), {n: sub.vars[n] for n in a["writes"]}
+                checks[:] = sub.checks
+                flags = [False] * pad[0] + [jnp.asarray(f, bool) for f in sub.flags] + \
+                    [False] * pad[1]
+                return (builtins.tuple(sub.env[t] for t in out_tensors),
+                        {n: sub.vars[n] for n in a["writes"]},
+                        builtins.tuple(jnp.asarray(f, bool) for f in flags))
             return fn
 
         ctx.env[op] = seen  # the values the branches saw, for gradients that replay this op
         operand = (captured, seen)
-        true_fn = branch(a["true_ops"], a["true_outs"])
-        false_fn = branch(a["false_ops"], a["false_outs"])
+        t_checks, f_checks = [], []
+        if a["has_checks"]:  # learn how many flags each branch has (an abstract trace)
+            for ops, outs, checks in ((a["true_ops"], a["true_outs"], t_checks),
+                                      (a["false_ops"], a["false_outs"], f_checks)):
+                jax.eval_shape(branch(ops, outs, checks, (0, 0)), operand)
+        n_true, n_false = len(t_checks), len(f_checks)
+        true_fn = branch(a["true_ops"], a["true_outs"], t_checks, (0, n_false))
+        false_fn = branch(a["false_ops"], a["false_outs"], f_checks, (n_true, 0))
         if not isinstance(pred, jax.core.Tracer):
-            outs, new_vars = (true_fn if bool(np.asarray(pred)) else false_fn)(operand)
+            outs, new_vars, flags = (true_fn if bool(np.asarray(pred)) else false_fn)(operand)
         else:
-            outs, new_vars = jax.lax.cond(pred, true_fn, false_fn, operand)
+            outs, new_vars, flags = jax.lax.cond(pred, true_fn, false_fn, operand)
+        for flag, (cls, msg) in zip(flags, t_checks + f_checks):
+            ctx.fail_if(flag, cls, msg)
         ctx.vars.update(new_vars)
         for t, v in zip(op._outputs, outs):
             ctx.env[t] = v
@@ -325,16 +342,13 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             if sh is None:
                 raise ValueError(f"Outputs of true_fn ({a.shape}) and false_fn ({b.shape}) must "
                                  "have the same shape.")
-        if has_checks:
-            raise NotImplementedError("Ops with run-time checks (count_up_to, scatter with "
-                                      "out-of-range checks) inside tf.cond branches are not "
-                                      "supported.")
         with graph.control_dependencies(control) if control else contextlib.nullcontext():
             op = make_op("Cond", None, [pred] + captures, name=scope, kind=COND, out_specs=specs,
                          attrs={"true_ops": t_prog.ops, "false_ops": f_prog.ops,
                                 "true_outs": t_keep,
                                 "false_outs": f_keep, "reads": _unique(reads),
-                                "writes": _unique(writes), "has_random": has_random})
+                                "writes": _unique(writes), "has_random": has_random,
+                                "has_checks": has_checks})
     outs = iter(op.outputs)
     flat = [None if a is None else next(outs) for a in t_outs]
     if len(flat) == 1 and not isinstance(t_res, (list, builtins.tuple)):

@@ -21,28 +21,9 @@ import numpy as np
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
-from tfvars_jax.framework.op_kind import OpKind, RunCheck
+from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops, math_ops
-
-
-class _CheckedGather(OpKind):
-    """A pure gather kernel plus its index check (`op.check` over the input values)."""
-    name = "checked_gather"
-
-    def has_checks(self, op, resolved=None):
-        return True
-
-    def op_by_op(self, op):
-        return True
-
-    def run(self, op, ctx):
-        args = [ctx.env[t] for t in op._inputs]
-        ctx.store(op, ctx.call(op, args))
-        ctx.check(op, args)
-
-
-CHECKED_GATHER = _CheckedGather()
 
 
 def _gather_kernel(params, ids):
@@ -168,7 +149,7 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
             msg = (f"indices out of range in GatherV2 op '{scope[:-1]}': every id of "
                    f"'{ids.name}' must be in [0, {'rows of params' if rows is None else rows}) "
                    f"(params '{p.name}')")
-            op = make_op("GatherV2", _gather_kernel, [p, ids], name=scope, kind=CHECKED_GATHER,
+            op = make_op("GatherV2", _gather_kernel, [p, ids], name=scope, kind=CHECKED,
                          check=RunCheck(_gather_out_of_range, errors.InvalidArgumentError, msg))
             return array_ops.identity(_clip(op.outputs[0], ids, max_norm))
         if partition_strategy not in ("mod", "div"):
@@ -188,7 +169,7 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
                f"'{ids.name}' is not a row of its shard (strategy '{partition_strategy}', "
                f"{len(params)} shards of {sizes} rows)")
         op = make_op("ParallelDynamicStitch", _stitch_kernel, [flat_ids] + params, name=scope,
-                     attrs={"strategy": partition_strategy}, kind=CHECKED_GATHER,
+                     attrs={"strategy": partition_strategy}, kind=CHECKED,
                      check=RunCheck(lambda f, *s: _stitch_out_of_range(
                          f, *s, strategy=partition_strategy), errors.InvalidArgumentError, msg))
         ret = op.outputs[0]
