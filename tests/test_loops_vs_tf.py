@@ -1,9 +1,13 @@
 """Differential tests: tf.while_loop, tf.TensorArray, tf.scan/map_fn/foldl/foldr on real
 TensorFlow and on tfvars_jax — values, gradients, variable effects, errors and output names."""
+import os
+
 import numpy as np
 import pytest
 
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # TF 2.16+: tf.compat.v1.layers needs tf-keras
 tf1 = pytest.importorskip("tensorflow.compat.v1")
+pytest.importorskip("tf_keras")
 tf1.disable_v2_behavior()
 
 import tfvars_jax as tfj  # noqa: E402

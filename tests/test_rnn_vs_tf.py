@@ -281,3 +281,74 @@ def test_two_layer_lstm_gradient_descent_matches_tf():
     for name in ref:
         assert not np.allclose(ref[name], start[name]) or name.endswith("bias"), name
         np.testing.assert_allclose(got[name], ref[name], rtol=1e-5, atol=1e-5, err_msg=name)
+
+
+# ----- dynamic_rnn: one tf.while_loop over time -------------------------------------------------
+def _seq_feeds(seed=0, batch=B, steps=4, lengths=None):
+    rng = np.random.RandomState(seed)
+    feeds = {"x": rng.randn(batch, steps, D).astype(np.float32)}
+    if lengths is not None:
+        feeds["seq"] = np.asarray(lengths, np.int32)
+    return feeds
+
+
+@pytest.mark.parametrize("kinds", [["basic_lstm", "gru", "multi_lstm"],
+                                   ["lstm_full", "basic_rnn", "multi_concat"]],
+                         ids=lambda kinds: "+".join(kinds))
+def test_dynamic_rnn_matches_tf(kinds):
+    def build(tf):
+        x = tf.placeholder(tf.float32, [None, 4, D], name="x")
+        seq = tf.placeholder(tf.int32, [None], name="seq")
+        outputs = []
+        for k, kind in enumerate(kinds):
+            out, state = tf.nn.dynamic_rnn(CELLS[kind](tf), x, dtype=tf.float32,
+                                           sequence_length=seq if k % 2 else None,
+                                           scope=f"rnn_{kind}")
+            outputs.append([out, state])
+        return {"inputs": {"x": x, "seq": seq}, "outputs": outputs}
+    _compare(build, [_seq_feeds(0, lengths=[4, 2]), _seq_feeds(1, batch=3, lengths=[0, 3, 1])])
+
+
+def test_time_major_and_bidirectional_dynamic_rnn_match_tf():
+    def build(tf):
+        x = tf.placeholder(tf.float32, [None, 4, D], name="x")
+        seq = tf.placeholder(tf.int32, [None], name="seq")
+        tm, tm_state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(3), tf.transpose(x, [1, 0, 2]),
+                                         dtype=tf.float32, time_major=True)
+        (fw, bw), (sfw, sbw) = tf.nn.bidirectional_dynamic_rnn(
+            tf.nn.rnn_cell.BasicLSTMCell(3), tf.nn.rnn_cell.GRUCell(2), x, sequence_length=seq,
+            dtype=tf.float32)
+        (fw2, bw2), _ = tf.nn.bidirectional_dynamic_rnn(
+            tf.nn.rnn_cell.BasicRNNCell(2), tf.nn.rnn_cell.BasicRNNCell(2), x, dtype=tf.float32,
+            scope="plain")
+        return {"inputs": {"x": x, "seq": seq},
+                "outputs": [tm, tm_state, fw, bw, sfw, sbw, fw2, bw2]}
+    _compare(build, _seq_feeds(2, batch=3, lengths=[4, 1, 3]))
+
+
+def test_dynamic_lstm_gradient_descent_matches_tf():
+    def train(tf, copy_from=None):
+        graph = tf.Graph()
+        with graph.as_default():
+            x = tf.placeholder(tf.float32, [None, 4, D], name="x")
+            cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(4),
+                                                tf.nn.rnn_cell.BasicLSTMCell(3)])
+            out, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+            step = tf.train.GradientDescentOptimizer(0.5).minimize(
+                tf.reduce_mean(tf.square(out - 0.5)))
+            with tf.Session(graph=graph) as sess:
+                sess.run(tf.global_variables_initializer())
+                if copy_from is not None:
+                    for v in tf.global_variables():
+                        v.load(copy_from[v.op.name], sess)
+                start = {v.op.name: sess.run(v) for v in tf.global_variables()}
+                for _ in range(3):
+                    sess.run(step, {x: _seq_feeds(3)["x"]})
+                return start, {v.op.name: sess.run(v) for v in tf.global_variables()}
+    start, ref = train(tf1)
+    _, got = train(tfj, copy_from=start)
+    assert sorted(got) == sorted(ref)
+    assert "rnn/multi_rnn_cell/cell_1/basic_lstm_cell/kernel" in ref
+    for name in ref:
+        assert not np.allclose(ref[name], start[name]), name
+        np.testing.assert_allclose(got[name], ref[name], rtol=1e-5, atol=1e-5, err_msg=name)

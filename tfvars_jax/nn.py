@@ -46,6 +46,8 @@ from tfvars_jax.ops.sampled_loss_ops import sampled_softmax_loss
 from tfvars_jax import nn_rnn_cell as rnn_cell
 from tfvars_jax.layers.rnn import static_rnn
 from tfvars_jax.layers.rnn import static_bidirectional_rnn
+from tfvars_jax.layers.dynamic_rnn import dynamic_rnn
+from tfvars_jax.layers.dynamic_rnn import bidirectional_dynamic_rnn
 
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
@@ -56,7 +58,8 @@ __all__ = [
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
     "embedding_lookup", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "nce_loss", "sampled_softmax_loss",
-    "rnn_cell", "static_rnn", "static_bidirectional_rnn", "sufficient_statistics",
+    "rnn_cell", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn",
+    "bidirectional_dynamic_rnn", "sufficient_statistics",
     "normalize_moments", "weighted_moments", "lrn", "local_response_normalization",
 ]
 
