@@ -724,12 +724,12 @@ def test_where_select():
         tf.where(c, x)
 
 
-def test_data_dependent_shapes_raise_not_implemented():
+def test_data_dependent_shapes_have_unknown_static_sizes():
     c = tf.constant([True, False])
-    with pytest.raises(NotImplementedError, match="tf.where"):
-        tf.where(c)
-    with pytest.raises(NotImplementedError, match="boolean_mask"):
-        tf.boolean_mask(tf.constant([1, 2]), c)
+    assert tf.where(c).shape.as_list() == [None, 1]
+    assert tf.boolean_mask(tf.constant([1, 2]), c).shape.as_list() == [None]
+    with tf.Session() as sess:
+        assert sess.run(tf.boolean_mask(tf.constant([1, 2]), c)).tolist() == [1]
 
 
 def test_unsupported_names_raise_attribute_error():

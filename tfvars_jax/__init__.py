@@ -171,7 +171,10 @@ from tfvars_jax.ops.array_ops import where
 from tfvars_jax.ops.array_ops import where_v2
 from tfvars_jax.ops.array_ops import reverse
 from tfvars_jax.ops.array_ops import reverse_sequence
-from tfvars_jax.ops.array_ops import boolean_mask
+from tfvars_jax.ops.data_dependent_ops import boolean_mask
+from tfvars_jax.ops.data_dependent_ops import dynamic_partition
+from tfvars_jax.ops.data_dependent_ops import dynamic_stitch
+from tfvars_jax.ops.data_dependent_ops import unique
 from tfvars_jax.ops.array_ops import stack as pack
 from tfvars_jax.ops.array_ops import unstack as unpack
 from tfvars_jax.ops.math_ops import add
@@ -270,6 +273,7 @@ from tfvars_jax.ops.control_flow_ops import no_op
 from tfvars_jax.ops.control_flow_ops import group
 from tfvars_jax.ops.control_flow_ops import tuple  # noqa: A004
 from tfvars_jax.ops.control_flow_ops import cond
+from tfvars_jax.ops.control_flow_case import case
 from tfvars_jax.ops.loop_ops import while_loop
 from tfvars_jax.ops.functional_ops import foldl, foldr, map_fn, scan
 from tfvars_jax.ops.tensor_array_ops import TensorArray
@@ -321,7 +325,8 @@ __all__ = [
     "stop_gradient", "zeros", "ones", "zeros_like", "ones_like", "fill", "shape", "size", "rank",
     "reshape", "transpose", "expand_dims", "squeeze", "concat", "stack", "parallel_stack",
     "unstack", "split", "tile", "pad", "gather", "gather_nd", "slice", "one_hot", "where",
-    "where_v2", "reverse", "boolean_mask", "pack", "unpack", "add", "subtract", "multiply",
+    "where_v2", "reverse", "boolean_mask", "dynamic_partition", "dynamic_stitch", "unique",
+    "pack", "unpack", "add", "subtract", "multiply",
     "reverse_sequence",
     "truediv", "divide", "div", "floordiv", "floormod", "mod", "pow", "maximum", "minimum",
     "squared_difference", "atan2", "less", "less_equal", "greater", "greater_equal", "equal",
@@ -334,7 +339,7 @@ __all__ = [
     "matmul", "einsum", "tensordot", "add_n", "accumulate_n", "clip_by_value", "clip_by_norm",
     "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid", "sub", "mul", "neg",
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
-    "group", "tuple", "cond", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
+    "group", "tuple", "cond", "case", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
     "foldr", "Print", "print", "gradients", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",

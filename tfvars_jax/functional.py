@@ -51,6 +51,11 @@ def make_step(fetches, feeds=(), graph=None):
     if plan.host_ops:
         raise NotImplementedError("make_step: tf.string values cannot live in a pure JAX function; "
                                   f"string ops: {[op.name for op in plan.host_ops][:5]}")
+    if plan.data_dependent:
+        raise NotImplementedError(
+            "make_step: ops whose output shapes depend on values "
+            f"({[op.name for op in plan.data_dependent][:5]}) cannot be part of one pure JAX "
+            "function; run them through a Session.")
     plan.eager = False
     wide = _wide_names(graph, plan, feeds)
 
@@ -71,7 +76,7 @@ def make_step(fetches, feeds=(), graph=None):
         readonly = {n: state[n] for n in plan.readonly}
         dev_feeds = tuple(jnp.asarray(v, feeds[i].dtype.base_dtype.as_numpy_dtype)
                           for i, v in zip(plan.dev_feed, feed_values))
-        outs, new_vars, _ = plan.step(donated, readonly, dev_feeds,
+        outs, new_vars, _, _ = plan.step(donated, readonly, dev_feeds,
                                       compiler.rng_input(state.counter), mode="trace")
         values = [None] * len(plan.fetches)
         for i, v in zip(plan.dev_fetch, outs):

@@ -63,6 +63,12 @@ class RunContext(Protocol):
     def fail_if(self, flag, error_class, message) -> None:
         """Records a check flag computed by the op itself (see `check`)."""
 
+    def assumed_sizes(self, op, guess) -> tuple:
+        """The output sizes a data-dependent op is to assume in this trace."""
+
+    def check_sizes(self, op, actual, assumed) -> None:
+        """Checks a data-dependent op's actual sizes against the assumed ones."""
+
     def sub(self, env: dict, vars_: dict, iteration=None) -> "RunContext":
         """A context for a nested program (a cond branch, a loop body with its iteration
         number, a gradient replay), traced."""
@@ -78,10 +84,13 @@ class OpKind:
       name: a short name, for messages and `repr`.
       differentiable: whether `tf.gradients` may flow through ops of this kind.
       random: whether ops of this kind draw random numbers (they then get seeds on creation).
+      data_dependent: whether the output shapes depend on input values (the run assumes sizes
+        and checks them: `RunContext.assumed_sizes`, `check_sizes`).
     """
     name = "pure"
     differentiable = True
     random = False
+    data_dependent = False
 
     def value_inputs(self, op):
         """The inputs that carry values into the op (a variable's ref input does not)."""

@@ -501,13 +501,11 @@ def _where_kernel(c, x, y):
 
 def where(condition, x=None, y=None, name=None):
     """TF1's `tf.where(condition, x, y)`; a rank-1 condition selects rows, as TF1.
-
-    `tf.where(condition)` (coordinates of true elements) has a data-dependent shape, which
-    JAX cannot trace: it raises NotImplementedError.
-    """
+    `tf.where(condition)` gives the coordinates of the true entries (a data-dependent shape,
+    see `data_dependent_ops`)."""
     if x is None and y is None:
-        raise NotImplementedError("tf.where(condition) without x and y returns a data-dependent "
-                                  "shape, which JAX cannot compile; use tf.where(condition, x, y).")
+        from tfvars_jax.ops import data_dependent_ops  # it builds on this module
+        return data_dependent_ops.where_coordinates(condition, name=name)
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = convert_to_tensor(condition)
@@ -684,7 +682,3 @@ def _int(v):
     return int(v)
 
 
-def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
-    raise NotImplementedError("tf.boolean_mask returns a data-dependent shape, which JAX cannot "
-                              "compile; use tf.where(mask, x, tf.zeros_like(x)) or a fixed-size "
-                              "gather.")

@@ -262,6 +262,10 @@ def analyse_program(created, outs, bound=()):
     captures, control, reads, writes = [], [], [], []
     has_random = has_checks = False
     for o in ops:
+        if o.kind.data_dependent:
+            raise NotImplementedError(
+                f"'{o.name}' ({o.type}) has an output shape that depends on values; such ops "
+                "cannot be inside a tf.cond branch or a loop body here. Compute it outside.")
         for t in o.kind.value_inputs(o):  # not a variable's ref: the program reads it itself
             if t.op not in needed and t not in bound and t not in captures:
                 captures.append(t)
@@ -349,7 +353,9 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
                                 "false_outs": f_keep, "reads": _unique(reads),
                                 "writes": _unique(writes), "has_random": has_random,
                                 "has_checks": has_checks})
-    outs = iter(op.outputs)
+        # TF1's outputs are the Merge ops of the branches: `cond/Merge:0`, `cond/Merge_1:0`.
+        merged = [array_ops.identity(t, name="Merge") for t in op.outputs]
+    outs = iter(merged)
     flat = [None if a is None else next(outs) for a in t_outs]
     if len(flat) == 1 and not isinstance(t_res, (list, builtins.tuple)):
         return flat[0]

@@ -115,6 +115,12 @@ class Plan:
         self.eager = len(self.dev_written) > EAGER_WRITE_THRESHOLD and not self.feeds and all(
             op.kind.op_by_op(op) for op in dev_ops)
         self.checks = []  # (error class, message) per check flag, in order
+        # Data-dependent shapes (see `_run_in_steps`): the sizes assumed for each such op,
+        # from the previous run; each distinct assumption compiles once.
+        self.sizes = {}
+        self.data_dependent = [op for op in dev_ops if op.kind.data_dependent]
+        self._report_ops = {}  # sizes key -> the ops whose actual sizes the step reports
+        self._checks = {}      # sizes key -> check list of that trace
         self.simple = (not host_ops and not self.host_fetch and not self.eager and not self.has_checks)
         self._jitted = {}       # donate -> jax.jit of the step (runs that need more than one call)
         self._executables = {}  # (donate, argument signature) -> compiled step (the hot path)
@@ -140,7 +146,7 @@ class Plan:
             feeds = tuple(feed_values)
             if self.wide_feeds:
                 feeds = _device_put_wide(feeds, self.wide_feeds)
-            outs, new_vars, _ = self._call(donate, ({n: values[n] for n in self.donated},
+            outs, new_vars, _, _ = self._call(donate, ({n: values[n] for n in self.donated},
                                                     {n: values[n] for n in self.readonly},
                                                     feeds, rng if self.has_random else None))
             return outs, new_vars
@@ -185,40 +191,66 @@ class Plan:
             dev_feeds = tuple(feed_values[i] for i in self.dev_feed)
             donated = {n: values[n] for n in self.donated}
             readonly = {n: values[n] for n in self.readonly}
-            if self.eager:
-                outs, new_vars, flags = self.step(donated, readonly, dev_feeds, rng, mode="eager")
-            else:
-                # The counter is an argument only when random ops need it (a transfer per call).
-                outs, new_vars, flags = self._jit(donate)(donated, readonly, dev_feeds,
-                                                          rng if self.has_random else None)
-            if self.has_checks:
+            # Data-dependent shapes: run with the sizes assumed (the last run's); each such
+            # op checks its actual sizes, and on a mismatch the run changes nothing and runs
+            # again with the actual sizes (at most once per data-dependent op).
+            for _ in range(len(self.data_dependent) + 1):
+                key = self._sizes_key()
+                if self.eager:
+                    outs, new_vars, flags, reports = self.step(donated, readonly, dev_feeds, rng,
+                                                               mode="eager")
+                else:
+                    # The counter is an argument only when random ops need it.
+                    outs, new_vars, flags, reports = self._jit(donate, key)(
+                        donated, readonly, dev_feeds, rng if self.has_random else None)
+                if not self.has_checks:
+                    break
                 flags = np.asarray(flags)
-                if flags.any():
-                    restore = {n: new_vars[n] for n in self.donated}  # the old values, selected in-graph
-                    cls, msg = self.checks[int(np.argmax(flags))]
+                if not flags.any():
+                    break
+                restore = {n: new_vars[n] for n in self.donated}  # old values, selected in-graph
+                cls, msg = self._checks[key][int(np.argmax(flags))]
+                if cls is not SizeMismatch:
                     raise CheckFailed(cls(None, None, msg), restore)
+                self.sizes.update({op: tuple(int(d) for d in np.asarray(r))
+                                   for op, r in zip(self._report_ops[key], reports)})
+                donated = restore
+            else:
+                raise AssertionError("data-dependent sizes did not settle")
             for i, v in zip(self.dev_fetch, outs):
                 fetched[i] = v
             updates.update(new_vars)
         return fetched, updates
 
-    def _jit(self, donate):
-        fn = self._jitted.get(donate)
+    def _sizes_key(self):
+        return tuple(self.sizes.get(op) for op in self.data_dependent)
+
+    def _jit(self, donate, sizes_key=()):
+        fn = self._jitted.get((donate, sizes_key))
         if fn is None:
-            fn = self._jitted[donate] = jax.jit(functools.partial(self.step, mode="trace"),
-                                                donate_argnums=(0,) if donate and self.donated else ())
+            sizes = {op: s for op, s in zip(self.data_dependent, sizes_key) if s is not None}
+            fn = self._jitted[(donate, sizes_key)] = jax.jit(
+                functools.partial(self.step, mode="trace", sizes=sizes),
+                donate_argnums=(0,) if donate and self.donated else ())
         return fn
 
-    def step(self, donated, readonly, dev_feeds, counter, mode):
-        """The pure function: (vars, feeds, counter) -> (fetches, written vars, check flags)."""
+    def step(self, donated, readonly, dev_feeds, counter, mode, sizes=None):
+        """The pure function: (vars, feeds, counter) -> (fetches, written vars, check flags,
+        the actual sizes of the data-dependent ops), with `sizes` assumed for those ops."""
         self.trace_count += mode == "trace"
         env = {self.feeds[i]: v for i, v in zip(self.dev_feed, dev_feeds)}
         vars_ = dict(readonly)
         vars_.update(donated)
         run = Interpreter(env, vars_, self.resolved, counter, mode, self.fed)
+        run.sizes = sizes or {}
         run.execute(self.dev_ops)
         flags = run.flags
         self.checks = run.checks
+        key = self._sizes_key() if sizes is None else tuple(
+            sizes.get(op) for op in self.data_dependent)
+        self._checks[key] = run.checks
+        self._report_ops[key] = [op for op, _ in run.size_reports]
+        reports = tuple(actual for _, actual in run.size_reports)
         outs = tuple(env[self.fetches[i]] for i in self.dev_fetch)
         new_vars = {n: vars_[n] for n in self.dev_written}
         if flags:
@@ -229,7 +261,12 @@ class Plan:
             flag_arr = jnp.stack(flags)
         else:
             flag_arr = None
-        return outs, new_vars, flag_arr
+        return outs, new_vars, flag_arr, reports
+
+
+class SizeMismatch(Exception):
+    """A data-dependent op's actual output size differs from the one the run assumed (the
+    Plan then runs again with the actual size; never raised to the user)."""
 
 
 class CheckFailed(Exception):
@@ -300,6 +337,8 @@ class Interpreter:
         self.checks = []  # (error class, message) per flag
         self.seen = {}    # op -> {variable alias it consumed: the value it saw}
         self.for_gradients = False  # a gradient's replay: loops must be reverse-differentiable
+        self.sizes = {}          # data-dependent op -> the output sizes this trace assumes
+        self.size_reports = []   # (data-dependent op, its actual sizes), in program order
 
     def execute(self, ops):
         fed, env = self.fed, self.env
@@ -338,7 +377,20 @@ class Interpreter:
         sub = Interpreter(env, vars_, self.resolved, rng)
         sub.seen = dict(self.seen)
         sub.for_gradients = self.for_gradients
+        sub.sizes = self.sizes
         return sub
+
+    def assumed_sizes(self, op, guess):
+        """The output sizes the run assumes for data-dependent op `op` (`guess` if none yet)."""
+        return self.sizes.get(op, guess)
+
+    def check_sizes(self, op, actual, assumed):
+        """Records whether data-dependent op `op`'s `actual` sizes (traced) are the `assumed`
+        ones; on a mismatch the Plan runs again with the actual sizes."""
+        if self.for_gradients:  # a replay: the forward op checked the same sizes
+            return
+        self.fail_if(jnp.any(actual != jnp.asarray(assumed, actual.dtype)), SizeMismatch, op.name)
+        self.size_reports.append((op, actual))
 
     def store(self, op, value):
         outs = op._outputs

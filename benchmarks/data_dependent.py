@@ -1,0 +1,88 @@
+"""The cost of data-dependent shapes (tf.boolean_mask) against hand-written JAX, in one process.
+
+The mechanism (ARCHITECTURE.md, "Data-dependent shapes"): a run assumes the previous run's
+sizes and checks them; a new size re-runs the step compiled for it. Prints medians (µs per call
+or ms per event):
+  * steady state, the size repeating: sess.run of `reduce_sum(boolean_mask(x, x > 0))` next to
+    the same graph with a fixed-size `tf.where(x > 0, x, 0)` (no data-dependent op) and next to
+    the hand-written floor: `x[np.asarray(mask)]` on the host between two jitted calls (what a
+    JAX user writes, since jit cannot return a data-dependent shape);
+  * a new size: the first run at a size never seen (compile + the re-run) and a later run at a
+    size seen before but not the previous one (a re-run, no compile).
+Run: python benchmarks/data_dependent.py [--quick]
+"""
+import statistics
+import sys
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import tfvars_jax as tf
+
+QUICK = "--quick" in sys.argv
+REPEATS = 3 if QUICK else 7
+CALLS = 200 if QUICK else 1000
+N = 1024
+
+
+def per_call_us(fn, calls=CALLS, repeats=REPEATS):
+    fn()
+    samples = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        samples.append((time.perf_counter() - t0) / calls * 1e6)
+    return statistics.median(samples)
+
+
+def masked_values(seed, positives):
+    rng = np.random.RandomState(seed)
+    x = -np.abs(rng.randn(N)).astype(np.float32)
+    x[rng.choice(N, positives, replace=False)] *= -1
+    return x
+
+
+def main():
+    feed = masked_values(0, 500)
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [N])
+        dynamic = tf.reduce_sum(tf.boolean_mask(x, x > 0))
+        fixed = tf.reduce_sum(tf.where(x > 0, x, tf.zeros_like(x)))
+        sess = tf.Session()
+        run_dynamic = per_call_us(lambda: sess.run(dynamic, {x: feed}))
+        run_fixed = per_call_us(lambda: sess.run(fixed, {x: feed}))
+
+        # A new size each time: compile + re-run; then sizes seen before (re-run only).
+        new_ms, seen_ms = [], []
+        for k in range(REPEATS):
+            value = masked_values(k + 1, 100 + k)
+            t0 = time.perf_counter()
+            sess.run(dynamic, {x: value})
+            new_ms.append((time.perf_counter() - t0) * 1e3)
+        for k in range(REPEATS):
+            value = masked_values(k + 1, 100 + (k + 1) % REPEATS)
+            t0 = time.perf_counter()
+            sess.run(dynamic, {x: value})
+            seen_ms.append((time.perf_counter() - t0) * 1e3)
+
+    mask_fn = jax.jit(lambda v: v > 0)
+    sum_fn = jax.jit(jnp.sum)
+    device_feed = jnp.asarray(feed)
+
+    def floor():
+        m = np.asarray(mask_fn(device_feed))
+        return np.asarray(sum_fn(device_feed[m]))
+    run_floor = per_call_us(floor)
+    print(f"boolean_mask, size repeating: sess.run {run_dynamic:8.1f} µs | fixed-size tf.where "
+          f"{run_fixed:8.1f} µs | hand-written JAX (host mask) {run_floor:8.1f} µs | ratio "
+          f"ours/hand-written {run_dynamic / run_floor:5.2f}x")
+    print(f"a size never seen before: {statistics.median(new_ms):8.1f} ms (compile + re-run); "
+          f"a size seen before: {statistics.median(seen_ms):8.2f} ms (re-run)")
+
+
+if __name__ == "__main__":
+    main()

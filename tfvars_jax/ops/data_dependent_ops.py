@@ -1,0 +1,264 @@
+"""Ops whose output shapes depend on input values: `tf.boolean_mask`, `tf.where(condition)`,
+`tf.unique`, `tf.dynamic_partition`, `tf.dynamic_stitch`.
+
+Under `jax.jit` every shape is fixed when the run is traced, so such an op is traced with
+*assumed* sizes (those of the previous run; an upper bound the first time) and checks its
+actual sizes in the run (a check flag, like `tf.Assert`). When they differ, the run changes
+nothing and the Plan runs it again, compiled for the actual sizes (`runtime/compiler.py`). So
+results are exactly TF1's, each distinct size compiles once, and a run whose sizes repeat
+costs one compiled call plus reading the check flags. See ARCHITECTURE.md.
+
+Gradients flow to the data (`tensor`, `data`) as in TF1. These ops cannot be inside a
+`tf.cond` branch or a loop body (NotImplementedError), nor in `functional.make_step`.
+"""
+import functools
+from typing import Callable, NamedTuple, Optional
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import errors
+from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_kind import OpKind
+from tfvars_jax.framework.tensor_shape import TensorShape, unknown_shape
+
+
+class _SizedKernel(NamedTuple):
+    """A data-dependent op's kernel: `compute(*inputs, sizes=...)` with assumed output sizes;
+    `size_fn(*inputs)` the actual sizes (traced); `guess_fn(*inputs)` the sizes to assume
+    before any run (an upper bound); `check` an optional (predicate, error class, message)."""
+    compute: Callable
+    size_fn: Callable
+    guess_fn: Callable
+    check: Optional[tuple] = None
+
+
+class _DataDependent(OpKind):
+    """An op whose output sizes depend on input values: traced with assumed sizes, which it
+    checks against the actual ones in the run (see the module docstring)."""
+    name = "data_dependent"
+    data_dependent = True
+
+    def has_checks(self, op, resolved=None):
+        return True
+
+    def run(self, op, ctx):
+        k = op.kernel
+        args = [ctx.env[t] for t in op._inputs]
+        actual = jnp.asarray(k.size_fn(*args), jnp.int32).reshape(-1)
+        assumed = ctx.assumed_sizes(op, tuple(k.guess_fn(*args)))
+        ctx.check_sizes(op, actual, assumed)
+        if k.check is not None:
+            predicate, error_class, message = k.check
+            ctx.fail_if(predicate(*args), error_class, message)
+        ctx.store(op, k.compute(*args, sizes=tuple(assumed)))
+
+
+DATA_DEPENDENT = _DataDependent()
+
+
+def _make(op_type, kernel, inputs, name, out_specs, size_fn, guess_fn, check=None):
+    return make_op(op_type, _SizedKernel(kernel, size_fn, guess_fn, check), inputs, name=name,
+                   kind=DATA_DEPENDENT, out_specs=out_specs)
+
+
+def _take(arr, idx, axis):
+    """`jnp.take` that also serves an empty `arr` (an assumed size may exceed the actual one
+    until the run is checked, whose result is then discarded)."""
+    if np.shape(arr)[axis] == 0:
+        shape = list(np.shape(arr))
+        shape[axis] = np.shape(idx)[0]
+        return jnp.zeros(shape, jnp.asarray(arr).dtype)
+    return jnp.take(arr, idx, axis=axis)
+
+
+# ----- boolean_mask ------------------------------------------------------------------------
+def _mask_count(tensor, mask):
+    return jnp.sum(jnp.asarray(mask, bool))
+
+
+def _mask_guess(tensor, mask):
+    return (int(np.prod(np.shape(mask))),)
+
+
+def _mask_kernel(tensor, mask, axis, sizes):
+    k = np.ndim(mask)
+    shape = np.shape(tensor)
+    flat = jnp.reshape(tensor, shape[:axis] + (int(np.prod(shape[axis:axis + k])),) +
+                       shape[axis + k:])
+    idx = jnp.nonzero(jnp.reshape(jnp.asarray(mask, bool), -1), size=sizes[0])[0]
+    return _take(flat, idx, axis)
+
+
+def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    """TF1's `tf.boolean_mask`: the entries of `tensor` where `mask` (a bool tensor matching
+    `tensor`'s dimensions `axis` to `axis + rank(mask)`) is True, in row-major order.
+
+    The result's size along `axis` is known only when the run computes `mask` (see the module
+    docstring); `get_shape()` reports it as unknown, as TF1.
+    """
+    with ops_lib.name_scope(name, values=[tensor, mask]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        if mask.dtype.base_dtype != dtypes.bool:
+            raise TypeError(f"mask must be a bool tensor, got {mask.dtype.base_dtype.name}")
+        k = mask.shape.ndims
+        if k is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some "
+                             "dimensions are None.  E.g. shape=[None] is ok, but shape=None is "
+                             "not.")
+        if k == 0:
+            raise ValueError("mask cannot be scalar.")
+        axis = 0 if axis is None else int(axis)
+        if tensor.shape.ndims is not None:
+            dims = tensor.shape.as_list()
+            if axis < 0:
+                axis += len(dims)
+            if not TensorShape(dims[axis:axis + k]).is_compatible_with(mask.shape):
+                raise ValueError(f"Shapes {TensorShape(dims[axis:axis + k])} and {mask.shape} "
+                                 "are incompatible")
+            out_shape = TensorShape(dims[:axis] + [None] + dims[axis + k:])
+        else:
+            out_shape = unknown_shape()
+        return _make("GatherV2", functools.partial(_mask_kernel, axis=axis), [tensor, mask],
+                     "GatherV2", [(tensor.dtype.base_dtype, out_shape)], _mask_count,
+                     _mask_guess).outputs[0]
+
+
+# ----- where(condition) --------------------------------------------------------------------
+def _where_kernel(condition, sizes):
+    cond = jnp.asarray(condition) != 0
+    return jnp.argwhere(cond, size=sizes[0]).astype(jnp.int64)
+
+
+def where_coordinates(condition, name=None):
+    """TF1's one-argument `tf.where(condition)`: the int64 coordinates [n, rank] of the true
+    (non-zero) entries of `condition`, in row-major order."""
+    condition = convert_to_tensor(condition, name="condition")
+    rank = condition.shape.ndims
+    return _make("Where", _where_kernel, [condition], name or "Where",
+                 [(dtypes.int64, TensorShape([None, rank]))],
+                 lambda c: jnp.sum(jnp.asarray(c) != 0),
+                 lambda c: (int(np.prod(np.shape(c))),)).outputs[0]
+
+
+# ----- unique ------------------------------------------------------------------------------
+def _unique_count(x):
+    x = jnp.asarray(x)
+    if x.size == 0:
+        return jnp.int32(0)
+    s = jnp.sort(x)
+    return 1 + jnp.sum(s[1:] != s[:-1])
+
+
+def _unique_kernel(x, out_idx, sizes):
+    n = sizes[0]
+    x = jnp.asarray(x)
+    if n == 0 or x.size == 0:
+        return jnp.zeros((n,), x.dtype), jnp.zeros(x.shape, out_idx)
+    vals, first, inverse = jnp.unique(x, return_index=True, return_inverse=True, size=n,
+                                      fill_value=x[0])
+    order = jnp.argsort(first)  # TF1 keeps the order of first occurrence, not sorted order
+    rank = jnp.zeros((n,), jnp.int32).at[order].set(jnp.arange(n, dtype=jnp.int32))
+    return vals[order], rank[jnp.reshape(inverse, -1)].astype(out_idx)
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """TF1's `tf.unique(x)` for a 1-D `x`: (y, idx) with `y` the distinct values in the order
+    they first occur and `x == tf.gather(y, idx)`. Not differentiable, as in TF1."""
+    x = convert_to_tensor(x, name="x")
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"unique expects a 1-D vector, got shape {x.shape}")
+    out_idx = dtypes.as_dtype(out_idx).base_dtype
+    if out_idx not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"out_idx must be int32 or int64, got {out_idx.name}")
+    op = _make("Unique", functools.partial(_unique_kernel,
+                                           out_idx=np.dtype(out_idx.as_numpy_dtype)),
+               [x], name or "Unique",
+               [(x.dtype.base_dtype, TensorShape([None])), (out_idx, x.shape)], _unique_count,
+               lambda v: (int(np.size(v)),))
+    return op.outputs[0], op.outputs[1]
+
+
+# ----- dynamic_partition / dynamic_stitch -------------------------------------------------
+def _partition_counts(data, partitions, num_partitions):
+    p = jnp.reshape(jnp.asarray(partitions), -1)
+    return jnp.stack([jnp.sum(p == i) for i in range(num_partitions)])
+
+
+def _partition_kernel(data, partitions, num_partitions, sizes):
+    p = jnp.reshape(jnp.asarray(partitions), -1)
+    k = np.ndim(partitions)
+    rows = jnp.reshape(data, (p.shape[0],) + np.shape(data)[k:])
+    return tuple(_take(rows, jnp.nonzero(p == i, size=sizes[i])[0], 0)
+                 for i in range(num_partitions))
+
+
+def dynamic_partition(data, partitions, num_partitions, name=None):
+    """TF1's `tf.dynamic_partition`: `num_partitions` tensors; the i-th holds the slices of
+    `data` whose `partitions` entry is i, in order. An entry outside [0, num_partitions)
+    fails the run with InvalidArgumentError, as TF1."""
+    data = convert_to_tensor(data, name="data")
+    partitions = convert_to_tensor(partitions, name="partitions")
+    num_partitions = int(num_partitions)
+    if num_partitions < 1:
+        raise ValueError(f"num_partitions must be at least 1, got {num_partitions}")
+    k = partitions.shape.ndims
+    rest = data.shape.as_list()[k:] if data.shape.ndims is not None and k is not None else None
+    spec = (data.dtype.base_dtype, TensorShape([None] + rest) if rest is not None
+            else unknown_shape())
+    counts = functools.partial(_partition_counts, num_partitions=num_partitions)
+    op = _make("DynamicPartition", functools.partial(_partition_kernel,
+                                                     num_partitions=num_partitions),
+               [data, partitions], name or "DynamicPartition", [spec] * num_partitions, counts,
+               lambda d, p: (int(np.size(p)),) * num_partitions,
+               check=(lambda d, p: jnp.any((jnp.asarray(p) < 0) |
+                                           (jnp.asarray(p) >= num_partitions)),
+                      errors.InvalidArgumentError,
+                      f"partitions must be in [0, {num_partitions}) (tf.dynamic_partition)"))
+    return list(op.outputs)
+
+
+def _stitch_kernel(*args, sizes):
+    n = len(args) // 2
+    idx = jnp.concatenate([jnp.reshape(jnp.asarray(i), -1) for i in args[:n]])
+    elem = np.shape(args[n])[np.ndim(args[0]):]
+    data = jnp.concatenate([jnp.reshape(d, (-1,) + elem) for d in args[n:]])
+    size = sizes[0]
+    order = jnp.arange(idx.shape[0])
+    # The last occurrence of an index wins, as in TF1.
+    winner = jax.ops.segment_max(order, idx, num_segments=size)
+    covered = winner >= 0
+    picked = _take(data, jnp.clip(winner, 0, max(idx.shape[0] - 1, 0)), 0)
+    return jnp.where(jnp.reshape(covered, (size,) + (1,) * len(elem)), picked,
+                     jnp.zeros_like(picked))
+
+
+def dynamic_stitch(indices, data, name=None):
+    """TF1's `tf.dynamic_stitch`: `merged[indices[m][i]] = data[m][i]`, of length
+    max(indices) + 1; for an index given more than once the last value wins."""
+    indices = [convert_to_tensor(i, name="indices") for i in indices]
+    data = [convert_to_tensor(d, name="data") for d in data]
+    if len(indices) != len(data) or not indices:
+        raise ValueError(f"dynamic_stitch needs as many data as indices tensors, got "
+                         f"{len(indices)} and {len(data)}")
+    k = indices[0].shape.ndims
+    rest = data[0].shape.as_list()[k:] if data[0].shape.ndims is not None and k is not None \
+        else None
+    known = [i._static_value for i in indices]
+    size = None if any(v is None for v in known) else \
+        1 + max([int(np.max(v)) for v in known if np.size(v)] or [-1])
+    spec = (data[0].dtype.base_dtype, TensorShape([size] + rest) if rest is not None
+            else unknown_shape())
+    return _make("DynamicStitch", _stitch_kernel, indices + data, name or "DynamicStitch",
+                 [spec], lambda *a: 1 + jnp.max(jnp.stack(
+                     [jnp.max(jnp.reshape(jnp.asarray(i), -1), initial=-1) for i in
+                      a[:len(a) // 2]])),
+                 lambda *a: (sum(int(np.size(i)) for i in a[:len(a) // 2]),),
+                 check=(lambda *a: jnp.any(jnp.stack([jnp.any(jnp.asarray(i) < 0)
+                                                      for i in a[:len(a) // 2]])),
+                        errors.InvalidArgumentError,
+                        "indices must be non-negative (tf.dynamic_stitch)")).outputs[0]
