@@ -191,6 +191,32 @@ def map_fn_over_a_structure_with_a_dense_layer(tf):
     return [out, pair], {}, [v.op.name for v in tf.global_variables()]
 
 
+@case
+def tf_case_first_true_default_and_exclusive(tf):
+    x = tf.placeholder(tf.int32, [], name="x")
+    plain = tf.case([(x < 0, lambda: tf.constant(-1)), (x < 10, lambda: tf.constant(1))],
+                    default=lambda: tf.constant(100))
+    pairs = [(x > 0, lambda: x * 2), (x > 5, lambda: x * 3)]
+    first = tf.case(pairs, default=lambda: tf.constant(0))
+    no_default = tf.case([(x < 0, lambda: tf.constant(-1)), (x > 0, lambda: tf.constant(1))])
+    return [plain, first, no_default], {"x:0": np.int32(7)}, [plain.name]
+
+
+@case
+def tf_case_fails_when_no_predicate_holds_without_default(tf):
+    x = tf.placeholder(tf.int32, [], name="x")
+    out = tf.case([(x < 0, lambda: tf.constant(-1)), (x > 0, lambda: tf.constant(1))])
+    return out, {"x:0": np.int32(0)}, []
+
+
+@case
+def tf_case_exclusive_fails_when_two_hold(tf):
+    x = tf.placeholder(tf.int32, [], name="x")
+    out = tf.case([(x > 0, lambda: x * 2), (x > 5, lambda: x * 3)],
+                  default=lambda: tf.constant(0), exclusive=True)
+    return out, {"x:0": np.int32(7)}, []
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_loop_program_matches_tf(name):
     tf_names, tf_out = _run(tf1, CASES[name])

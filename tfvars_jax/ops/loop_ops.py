@@ -70,17 +70,19 @@ class _While(OpKind):
         max_iter = inputs[n] if a["has_max"] else None
         captured = dict(zip(op._inputs[n + a["has_max"]:], inputs[n + a["has_max"]:]))
         touched = a["touched"]
-        vars0 = {k: ctx.vars[k] for k in touched}
-        ctx.env[op] = vars0  # the values the loop started from, for gradients that replay it
+        ctx.env[op] = {k: ctx.vars[k] for k in touched}  # for gradients that replay the loop
+        # Only the variables the loop writes are carried; the ones it only reads are constants.
+        fixed = {k: ctx.vars[k] for k in touched if k not in a["writes"]}
+        vars0 = {k: ctx.vars[k] for k in a["writes"]}
         cond_checks, body_checks = [], []
 
         def program(ops, outs, vals, vars_, i, checks):
             env = dict(captured)
             env.update(zip(a["loop_in"], vals))
-            sub = ctx.sub(env, dict(vars_), iteration=i)
+            sub = ctx.sub(env, {**fixed, **vars_}, iteration=i)
             sub.execute(ops)
             checks[:] = sub.checks
-            return [sub.env[t] for t in outs], {k: sub.vars[k] for k in touched}, sub.flags
+            return [sub.env[t] for t in outs], {k: sub.vars[k] for k in a["writes"]}, sub.flags
 
         def condition(vals, vars_, i):
             (pred,), _, flags = program(a["cond_ops"], [a["cond_out"]], vals, vars_, i,
