@@ -40,6 +40,7 @@ from tfvars_jax.framework.ops import reset_default_graph
 from tfvars_jax.framework.ops import name_scope
 from tfvars_jax.framework.ops import control_dependencies
 from tfvars_jax.framework.ops import device
+from tfvars_jax.framework.device_spec import DeviceSpec
 from tfvars_jax.framework.ops import add_to_collection
 from tfvars_jax.framework.ops import add_to_collections
 from tfvars_jax.framework.ops import get_collection
@@ -302,6 +303,7 @@ __all__ = [
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
     "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",
     "control_dependencies", "device", "add_to_collection", "add_to_collections", "get_collection",
+    "DeviceSpec",
     "get_collection_ref", "set_random_seed", "get_seed", "convert_to_tensor", "constant",
     "Dimension", "TensorShape", "DType", "as_dtype", "float16", "float32", "float64", "bfloat16",
     "half", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

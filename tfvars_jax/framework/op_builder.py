@@ -310,8 +310,8 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     kernel = functools.partial(fn, **attrs) if (fn is not None and attrs) else fn
     op = ops_lib.Operation(graph, full_name, op_type, inputs, graph._current_control_inputs(inputs),
                            "", kernel, kind, attrs, var=var, check=check, needs_old=needs_old)
-    op._device = graph._device_for(op)
     op._outputs = [ops_lib.Tensor(op, i, d, s) for i, (d, s) in enumerate(out_specs)]
+    op._device = graph._device_for(op)  # after the outputs: device functions may read them
     op.host = any(d._name == "string" for d, _ in out_specs)
     graph._add_op(op)
     if kind.random:

@@ -164,7 +164,10 @@ class Operation:
         return self.attrs[name]
 
     def _set_device(self, device):
-        self._device = device_lib.canonical(device) if device else ""
+        """TF1's `Operation._set_device`: records a device string (or a DeviceSpec's string)
+        as given."""
+        device = device.to_string() if hasattr(device, "to_string") else device
+        self._device = device or ""
 
     def _add_control_input(self, op):
         if op not in self._control_inputs:
@@ -226,6 +229,7 @@ class _ScopeStacks(threading.local):
         self.name_stack = ""
         self.control_stack = []
         self.device_stack = []
+        self.colocation_stack = []  # ops to colocate new ops with (Graph._colocate_with)
         self.programs = []  # lists collecting the ops of the inner programs being built
 
 
@@ -367,29 +371,92 @@ class Graph:
 
     @contextlib.contextmanager
     def device(self, device_name_or_function):
-        """Records a device (string, DeviceSpec-like, function of the op, or None to clear)."""
+        """TF1's `Graph.device`: ops created inside get a device from a string or DeviceSpec
+        (merged with inner scopes' fields, which win), a function of the op (returning a
+        string or DeviceSpec), or None (no device; outer scopes ignored). A string is parsed
+        here, so a bad one raises ValueError at the `with`, as TF1."""
+        entry = device_name_or_function
+        if isinstance(entry, str):
+            device_lib.parse(entry)
+        elif entry is not None and not callable(entry) and not hasattr(entry, "to_string"):
+            raise TypeError("tf.device expects a device string, a DeviceSpec, a function of the "
+                            f"op or None, got {type(entry).__name__}: {entry!r}")
         tls = self._tls
-        tls.device_stack.append(device_name_or_function)
+        tls.device_stack.append(entry)
         try:
             yield
         finally:
             tls.device_stack.pop()
 
+    @contextlib.contextmanager
+    def _colocate_with(self, op):
+        """TF1's `Graph.colocate_with(op)` as far as devices go: ops created inside get `op`'s
+        device (the innermost colocation op with a device wins) and the device stack is
+        cleared inside, so device functions (a replica_device_setter) are not called for
+        them. Colocation groups (`_class` attrs) are not recorded."""
+        op = getattr(op, "op", op)  # a Variable or Tensor colocates with its op
+        tls = self._tls
+        saved = tls.device_stack
+        tls.device_stack = []
+        tls.colocation_stack.append(op)
+        try:
+            yield
+        finally:
+            tls.colocation_stack.pop()
+            tls.device_stack = saved
+
     def _device_for(self, op):
-        """The device of a new op: nested tf.device strings merged and canonicalised as TF1
-        does; a device function's result is recorded as the function returns it."""
+        """The device of a new op, as TF1's `_apply_device_functions`: the device scopes are
+        applied innermost first, each seeing the device the inner ones gave (`op.device`); a
+        string or DeviceSpec fills the fields still unset, a function's result replaces the
+        device (recorded as returned: `"/gpu:0"` stays `"/gpu:0"`), `tf.device(None)` stops
+        the walk and `tf.device("")` is skipped. Then colocation: an op that writes a
+        variable through its ref input (TF1's ref-input ops: Assign, AssignAdd, Scatter*,
+        CountUpTo, IsVariableInitialized) is colocated with the variable, without the device
+        functions, as TF1's op builder does; inside `_colocate_with` the innermost
+        colocation op with a device gives its device."""
+        tls = self._tls
+        colocation = tls.colocation_stack
+        ref_var = self._ref_input_variable(op)
+        if ref_var is not None:
+            colocation = colocation + [ref_var]
+            stack = ()
+        else:
+            stack = tls.device_stack
         device = ""
-        for entry in self._tls.device_stack:
+        for entry in reversed(stack):
             if entry is None:
-                device = ""
-            elif callable(entry):
+                break
+            if callable(entry) and not hasattr(entry, "to_string"):
                 op._device = device
-                device = entry(op) or ""
-                device = device.to_string() if hasattr(device, "to_string") else device
-            else:
-                spec = entry.to_string() if hasattr(entry, "to_string") else str(entry)
-                device = device_lib.merge(device, spec) if spec else device  # "" changes nothing
+                result = entry(op)
+                if hasattr(result, "to_string"):
+                    result = result.to_string()
+                if not isinstance(result, str):
+                    raise TypeError(f"The device function {entry!r} returned "
+                                    f"{type(result).__name__} ({result!r}) for op '{op.name}'; "
+                                    "TF1 needs a device string or DeviceSpec (\"\" for none).")
+                device = result
+                continue
+            spec = entry.to_string() if hasattr(entry, "to_string") else entry
+            if spec:  # tf.device("") is a null merge: skipped
+                device = device_lib.merge(spec, device)
+        for colocated in reversed(colocation):
+            if colocated.device:
+                return colocated.device
         return device
+
+    def _ref_input_variable(self, op):
+        """The variable op whose ref input `op` takes (TF1 colocates such ops with it)."""
+        if op._type not in device_lib.REF_INPUT_OP_TYPES or op.var is None:
+            return None
+        variable = self.variables_by_name.get(op.var)
+        if variable is not None and getattr(variable, "_is_resource", False):
+            return None  # TF1's AssignVariableOp & co. take a resource handle, not a ref
+        for t in op._inputs:
+            if t.dtype._is_ref:
+                return t.op
+        return self._ops_by_name.get(op.var)
 
     # ----- operations ---------------------------------------------------------------------
     def _check_not_finalized(self):

@@ -1,5 +1,6 @@
 """`tf.train`: optimizers (an optax bridge), learning-rate schedules, moving averages, the
-global step, Saver and checkpoint reading.
+global step, Saver and checkpoint reading, ClusterSpec and replica_device_setter
+(device placement as TF1 records it).
 """
 from tfvars_jax import _namespace
 from tfvars_jax.train.optimizer import Optimizer
@@ -38,6 +39,8 @@ from tfvars_jax.train.checkpoint_utils import load_checkpoint
 from tfvars_jax.train.checkpoint_utils import load_variable
 from tfvars_jax.train.checkpoint_utils import list_variables
 from tfvars_jax.train.checkpoint_utils import init_from_checkpoint
+from tfvars_jax.train.cluster import ClusterSpec
+from tfvars_jax.train.device_setter import replica_device_setter
 
 __all__ = [
     "Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
@@ -49,6 +52,7 @@ __all__ = [
     "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
     "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
     "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint",
+    "ClusterSpec", "replica_device_setter",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

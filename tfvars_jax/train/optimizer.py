@@ -7,6 +7,7 @@ each other leaf a non-slot variable (`beta1_power`). All are in GLOBAL_VARIABLES
 initializer and checkpoints include them. `apply_gradients` adds one op that reads the
 gradients, parameters and state and writes the new parameters and state in one update.
 """
+import contextlib
 import functools
 import inspect
 
@@ -261,8 +262,11 @@ class Optimizer:
                 self._slots.setdefault(field, {})[param] = var
             else:
                 # A plain variable in the caller's name scope (`outer/beta1_power`), as TF1.
+                # Colocated with the first variable by name (TF1's Adam: `beta1_power`).
                 names_map = getattr(state_cls, "NON_SLOT_NAMES", {})
-                with graph.as_default(), graph.control_dependencies(None):
+                first = min(var_list, key=lambda v: v.name)
+                with graph.as_default(), graph.control_dependencies(None), \
+                        graph._colocate_with(first.op):
                     var = Variable(init, trainable=False,
                                    name=names_map.get(field, f"{self._name}/{field}"))
                 self._non_slots[(id(graph), field)] = var
@@ -336,8 +340,13 @@ class Optimizer:
                                        param_names=param_names, leaf_names=tuple(leaf_names),
                                        treedef=treedef)
             apply_name = "update" if global_step is not None or any(v.constraint for v in var_list) else scope
-            op = make_op("ApplyOptax", kernel, inputs, name=apply_name, kind=APPLY_UPDATES,
-                         out_specs=[])
+            # TF1 groups the per-variable updates (each colocated with its variable): on the
+            # variables' device when they share one, else on the surrounding device.
+            devices = {v.device for v in var_list}
+            common = devices.pop() if len(devices) == 1 else ""
+            with graph.device(common) if common else contextlib.nullcontext():
+                op = make_op("ApplyOptax", kernel, inputs, name=apply_name,
+                             kind=APPLY_UPDATES, out_specs=[])
             op.attrs["vars"] = param_names + tuple(leaf_names)
             finals = [op]
             constrained = [v for v in var_list if v.constraint is not None]
@@ -345,7 +354,8 @@ class Optimizer:
                 with graph.control_dependencies([op]):
                     finals = [state_ops.assign(v, v.constraint(v.read_value())).op for v in constrained]
             if global_step is not None:
-                with graph.control_dependencies(finals):
+                # As TF1: the increment (and its constant) is colocated with the global step.
+                with graph.control_dependencies(finals), graph._colocate_with(global_step.op):
                     return state_ops.assign_add(global_step, convert_to_tensor(1, dtype=global_step.dtype.base_dtype),
                                                 name=scope[:-1] + "/").op
             if finals == [op]:

@@ -21,7 +21,7 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
       initial_value: a Tensor, or a function of no arguments returning one (called under the
         variable's `Initializer` name scope).
       name: the slot's suffix ("Adam", "Momentum", "ExponentialMovingAverage").
-      colocate_with_primary: place the slot on `primary`'s device.
+      colocate_with_primary: colocate the slot with `primary` (its device).
 
     Returns:
       The slot Variable, registered in the variable store as `get_variable` would.
@@ -31,14 +31,17 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
         current variable scope reuses variables (TF1: "... does not exist").
     """
     graph = primary.graph
-    device = primary.device if colocate_with_primary else None
     with graph.as_default(), graph.control_dependencies(None), \
             vs.variable_scope(None, default_name=f"{primary.op.name}/{name}"):
         scope = vs.get_variable_scope()
         partitioner = scope.partitioner
         scope.set_partitioner(None)  # as TF1: a slot is never partitioned by the scope
         try:
-            with graph.device(device) if device else contextlib.nullcontext():
+            # As TF1, a slot is colocated with its primary (every op it creates gets the
+            # primary's device, and device functions such as replica_device_setter are not
+            # called for them).
+            with graph._colocate_with(primary.op) if colocate_with_primary else \
+                    contextlib.nullcontext():
                 return vs.get_variable("", initializer=initial_value, trainable=False)
         finally:
             scope.set_partitioner(partitioner)

@@ -4,7 +4,6 @@ A Variable holds no value: its value lives in a Session's State under `var.op.na
 one adds, as TF1 does, a "VariableV2" op (`v`), an "Assign" initializer op (`v/Assign`) and an
 Identity snapshot (`v/read`) that ops consume when the variable is used as a tensor.
 """
-import contextlib
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
@@ -121,10 +120,13 @@ class Variable(TensorOperators):
         with graph.as_default(), graph.control_dependencies(None), \
                 ops_lib.name_scope(name, "Variable",
                                    [] if init_from_fn else [initial_value]) as scope:
-            if init_from_fn:
-                with ops_lib.name_scope("Initializer"):
-                    initial_value = initial_value()
             dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
+            if init_from_fn:
+                # As TF1: an initializer function's ops get no device (TF1 colocates them
+                # with the variable instead, which needs no device of their own).
+                with ops_lib.name_scope("Initializer"), graph.device(None):
+                    initial_value = convert_to_tensor(initial_value(), dtype=dtype,
+                                                      name="initial_value")
             initial_value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
             if dtype is not None and initial_value.dtype.base_dtype != dtype:
                 raise ValueError(f"Variable '{scope[:-1]}': initial value has dtype "
@@ -150,7 +152,9 @@ class Variable(TensorOperators):
                                                       scope)
             self._initializer_op = state_ops.assign(self._variable_op.outputs[0], initial_value,
                                                     validate_shape=validate_shape).op
-            with graph.device(caching_device) if caching_device is not None else contextlib.nullcontext():
+            # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
+            with graph.device(caching_device) if caching_device is not None else \
+                    graph._colocate_with(self._variable_op):
                 self._snapshot = state_ops.read(self._variable_op, name="read")
         graph.variables_by_name[self._variable_op.name] = self
         graph.add_to_collections(collections, self)
