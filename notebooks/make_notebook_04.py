@@ -18,7 +18,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import make_notebooks  # noqa: E402 - the shared notebook builder and executor
+import make_notebooks  # the shared notebook builder and executor (after the sys.path insert)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "04_layers_and_rnn.ipynb"
