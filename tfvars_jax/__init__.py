@@ -9,6 +9,11 @@ naming it.
 # see framework/precision.py.
 
 from tfvars_jax import _namespace
+from tfvars_jax.runtime import compilation_cache
+
+# A second process that runs the same graph loads its compiled steps from disk (opt out:
+# TFVARS_JAX_COMPILATION_CACHE=0); see runtime/compilation_cache.py.
+compilation_cache.enable_persistent_cache()
 
 # ----- namespaces (each a real module or package) -------------------------------------------------
 from tfvars_jax import contrib
