@@ -249,6 +249,11 @@ class Session:
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
         plan_key = (mapper.key, tuple(feed_tensors))
+        after = _after_run(mapper.tensors, mapper.ops, feed_tensors)
+        if after is not None:  # host-side finishing (summaries): their inputs join this run
+            run_tensors, run_ops, finish = after
+            return mapper.build(finish(self._run(plan_key, run_tensors, run_ops, feed_tensors,
+                                                 feed_values)))
         values = self._run(plan_key, mapper.tensors, mapper.ops, feed_tensors, feed_values)
         return mapper.build(values)
 
@@ -294,6 +299,10 @@ class Session:
         checkers = [_feed_converter(t) for t in feed_tensors]
         run_ = self._run
         tensors, ops, build = mapper.tensors, mapper.ops, mapper.build
+        after = _after_run(tensors, ops, feed_tensors)
+        if after is not None:  # host-side finishing (summaries), see `run`
+            tensors, ops, finish = after
+            build = lambda values: mapper.build(finish(values))  # noqa: E731
 
         def call(*feed_args, **kwargs):
             if kwargs and set(kwargs) - {"options", "run_metadata"}:
@@ -409,6 +418,56 @@ class InteractiveSession(Session):
             super().close()
             self._sess_ctx.__exit__(None, None, None)
             self._graph_ctx.__exit__(None, None, None)
+
+
+# ----- ops finished on the host after the run --------------------------------------------
+def _after_run(tensors, ops, feed_tensors):
+    """Fetches made by ops whose kind finishes them on the host after the compiled run
+    (`kind.after_run`, with `kind.finish(op, input_values) -> outputs`: tf.summary ops).
+
+    Such a fetch is replaced by its op's inputs (recursively, so a merge of summaries fetches
+    the summaries' inputs) and its control inputs join the run's ops, so the values come from
+    the same single compiled run; `finish` then builds the requested values from them.
+
+    Returns None when no fetch needs this (the common case), else (tensors to run, ops to
+    run, finish(values) -> the values of `tensors`).
+    """
+    if not any(getattr(t.op.kind, "after_run", False) for t in tensors):
+        return None
+    fed = set(feed_tensors)
+    if all(t in fed for t in tensors if getattr(t.op.kind, "after_run", False)):
+        return None
+    run_tensors, index, run_ops, recipes = [], {}, list(ops), {}
+
+    def expand(t):
+        recipe = recipes.get(t)
+        if recipe is None:
+            op = t.op
+            if getattr(op.kind, "after_run", False) and t not in fed:
+                run_ops.extend(c for c in op._control_inputs if c not in run_ops)
+                recipe = ("finish", t, [expand(i) for i in op._inputs])
+            else:
+                if t not in index:
+                    index[t] = len(run_tensors)
+                    run_tensors.append(t)
+                recipe = ("fetch", index[t])
+            recipes[t] = recipe
+        return recipe
+    wanted = [expand(t) for t in tensors]
+
+    def finish(values):
+        done = {}
+
+        def value(recipe):
+            if recipe[0] == "fetch":
+                return values[recipe[1]]
+            t = recipe[1]
+            if t not in done:
+                outs = t.op.kind.finish(t.op, [value(r) for r in recipe[2]])
+                done[t] = outs[t.value_index]
+            return done[t]
+        return [value(r) for r in wanted]
+    return run_tensors, run_ops, finish
 
 
 # ----- feeds and fetched values ---------------------------------------------------------
