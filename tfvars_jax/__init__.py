@@ -28,6 +28,7 @@ from tfvars_jax import math
 from tfvars_jax import metrics
 from tfvars_jax import nn
 from tfvars_jax import random
+from tfvars_jax import summary
 from tfvars_jax import train
 from tfvars_jax import version
 from tfvars_jax.contrib import framework as contrib_framework
@@ -305,6 +306,7 @@ newaxis = None
 
 __all__ = [
     "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
+    "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
     "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",
     "control_dependencies", "device", "add_to_collection", "add_to_collections", "get_collection",

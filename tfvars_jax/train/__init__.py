@@ -39,6 +39,31 @@ from tfvars_jax.train.checkpoint_utils import load_checkpoint
 from tfvars_jax.train.checkpoint_utils import load_variable
 from tfvars_jax.train.checkpoint_utils import list_variables
 from tfvars_jax.train.checkpoint_utils import init_from_checkpoint
+from tfvars_jax.train.session_run_hook import SessionRunHook
+from tfvars_jax.train.session_run_hook import SessionRunArgs
+from tfvars_jax.train.session_run_hook import SessionRunContext
+from tfvars_jax.train.session_run_hook import SessionRunValues
+from tfvars_jax.train.coordinator import Coordinator
+from tfvars_jax.train.basic_session_run_hooks import SecondOrStepTimer
+from tfvars_jax.train.basic_session_run_hooks import LoggingTensorHook
+from tfvars_jax.train.basic_session_run_hooks import StopAtStepHook
+from tfvars_jax.train.basic_session_run_hooks import CheckpointSaverListener
+from tfvars_jax.train.basic_session_run_hooks import CheckpointSaverHook
+from tfvars_jax.train.basic_session_run_hooks import StepCounterHook
+from tfvars_jax.train.basic_session_run_hooks import NanLossDuringTrainingError
+from tfvars_jax.train.basic_session_run_hooks import NanTensorHook
+from tfvars_jax.train.basic_session_run_hooks import SummarySaverHook
+from tfvars_jax.train.basic_session_run_hooks import GlobalStepWaiterHook
+from tfvars_jax.train.basic_session_run_hooks import FinalOpsHook
+from tfvars_jax.train.basic_session_run_hooks import FeedFnHook
+from tfvars_jax.train.progress_bar_hook import ProgressBarHook
+from tfvars_jax.train.monitored_session import Scaffold
+from tfvars_jax.train.monitored_session import SessionCreator
+from tfvars_jax.train.monitored_session import ChiefSessionCreator
+from tfvars_jax.train.monitored_session import MonitoredSession
+from tfvars_jax.train.monitored_session import SingularMonitoredSession
+from tfvars_jax.train.monitored_session import MonitoredTrainingSession
+from tfvars_jax.summary.summary_iterator import summary_iterator
 from tfvars_jax.train.cluster import ClusterSpec
 from tfvars_jax.train.device_setter import replica_device_setter
 
@@ -52,6 +77,12 @@ __all__ = [
     "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
     "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
     "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint",
+    "SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues", "Coordinator",
+    "SecondOrStepTimer", "LoggingTensorHook", "StopAtStepHook", "CheckpointSaverListener",
+    "CheckpointSaverHook", "StepCounterHook", "NanLossDuringTrainingError", "NanTensorHook",
+    "SummarySaverHook", "GlobalStepWaiterHook", "FinalOpsHook", "FeedFnHook", "ProgressBarHook",
+    "Scaffold", "SessionCreator", "ChiefSessionCreator", "MonitoredSession",
+    "SingularMonitoredSession", "MonitoredTrainingSession", "summary_iterator",
     "ClusterSpec", "replica_device_setter",
 ]
 

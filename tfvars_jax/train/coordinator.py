@@ -1,0 +1,103 @@
+"""TF1's `tf.train.Coordinator`: lets threads ask each other to stop and report exceptions."""
+import threading
+import time
+
+from tfvars_jax.framework import errors
+
+
+class Coordinator:
+    """TF1's `tf.train.Coordinator(clean_stop_exception_types=None)`.
+
+    `request_stop(ex=None)` asks every thread to stop, remembering the first exception;
+    `should_stop()`, `wait_for_stop(timeout)`, `join(threads, stop_grace_period_secs=120,
+    ignore_live_threads=False)` (re-raises the remembered exception), `stop_on_exception()`,
+    `raise_requested_exception()`, `register_thread`, `clear_stop` and `joined` as TF1.
+    `clean_stop_exception_types` (default: OutOfRangeError) stop without being an error.
+    """
+
+    def __init__(self, clean_stop_exception_types=None):
+        if clean_stop_exception_types is None:
+            clean_stop_exception_types = (errors.OutOfRangeError,)
+        self._clean_stop_exception_types = tuple(clean_stop_exception_types)
+        self._lock = threading.Lock()
+        self._stop_event = threading.Event()
+        self._exc_info_to_raise = None
+        self._joined = False
+        self._registered_threads = set()
+
+    def request_stop(self, ex=None):
+        """Requests that the threads stop; `ex` (an exception or exc_info) is re-raised by
+        `join` unless it is a clean-stop type."""
+        with self._lock:
+            if ex is not None and self._exc_info_to_raise is None and not self._joined:
+                if isinstance(ex, tuple):
+                    exc_info = ex
+                else:
+                    exc_info = (type(ex), ex, ex.__traceback__)
+                if not issubclass(exc_info[0], self._clean_stop_exception_types):
+                    self._exc_info_to_raise = exc_info
+            self._stop_event.set()
+
+    def clear_stop(self):
+        """Clears the stop request (and the exception), as TF1."""
+        with self._lock:
+            self._joined = False
+            self._exc_info_to_raise = None
+            self._stop_event.clear()
+
+    def should_stop(self):
+        return self._stop_event.is_set()
+
+    def stop_on_exception(self):
+        """A context manager: an exception raised inside requests a stop with it."""
+        coord = self
+
+        class _Ctx:
+            def __enter__(self):
+                return None
+
+            def __exit__(self, exc_type, exc, tb):
+                if exc_type is not None:
+                    coord.request_stop((exc_type, exc, tb))
+                return exc_type is not None
+        return _Ctx()
+
+    def wait_for_stop(self, timeout=None):
+        """Waits until a stop is requested; True if it was."""
+        return self._stop_event.wait(timeout)
+
+    def register_thread(self, thread):
+        with self._lock:
+            self._registered_threads.add(thread)
+
+    def join(self, threads=None, stop_grace_period_secs=120, ignore_live_threads=False):
+        """Waits for `threads` (and registered ones) after a stop request, then re-raises the
+        exception passed to `request_stop`, if any; RuntimeError if threads outlive the grace
+        period (unless `ignore_live_threads`)."""
+        threads = set(threads or ()) | self._registered_threads
+        while any(t.is_alive() for t in threads) and not self.wait_for_stop(1.0):
+            pass
+        deadline = time.time() + stop_grace_period_secs
+        for t in threads:
+            t.join(max(0.0, deadline - time.time()))
+        stragglers = [t.name for t in threads if t.is_alive()]
+        with self._lock:
+            self._joined = True
+            self._registered_threads = set()
+            if self._exc_info_to_raise:
+                _, ex, tb = self._exc_info_to_raise
+                raise ex.with_traceback(tb)
+        if stragglers and not ignore_live_threads:
+            raise RuntimeError("Coordinator stopped with threads still running: %s" %
+                               " ".join(stragglers))
+
+    @property
+    def joined(self):
+        return self._joined
+
+    def raise_requested_exception(self):
+        """Re-raises the exception passed to `request_stop`, if any."""
+        with self._lock:
+            if self._exc_info_to_raise:
+                _, ex, tb = self._exc_info_to_raise
+                raise ex.with_traceback(tb)
