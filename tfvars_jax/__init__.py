@@ -11,10 +11,6 @@ naming it.
 from tfvars_jax import _namespace
 from tfvars_jax.runtime import compilation_cache
 
-# A second process that runs the same graph loads its compiled steps from disk (opt out:
-# TFVARS_JAX_COMPILATION_CACHE=0); see runtime/compilation_cache.py.
-compilation_cache.enable_persistent_cache()
-
 # ----- namespaces (each a real module or package) -------------------------------------------------
 from tfvars_jax import contrib
 from tfvars_jax import debugging
@@ -357,3 +353,7 @@ __all__ = [
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
+
+# A second process that runs the same graph loads its compiled steps from disk (opt out:
+# TFVARS_JAX_COMPILATION_CACHE=0); see runtime/compilation_cache.py.
+compilation_cache.enable_persistent_cache()

@@ -7,9 +7,9 @@ On import, if the user has not configured a cache directory, we set one per user
 `$TFVARS_JAX_CACHE_DIR`, else `$XDG_CACHE_HOME/tfvars_jax/xla` (`~/.cache/tfvars_jax/xla`),
 and cache every compile (JAX's default skips compiles under one second, which are most of
 ours). Opt out with `TFVARS_JAX_COMPILATION_CACHE=0`. As JAX's own cache, it is not
-size-bounded (a bound needs the `filelock` package): delete the directory to clear it. The cache only stores executables keyed
-by the program and compiler options: it never changes results. JAX writes entries
-atomically, so concurrent processes may share the directory.
+size-bounded (a bound needs the `filelock` package): delete the directory to clear it. The
+cache only stores executables keyed by the program and compiler options: it never changes
+results. JAX writes entries atomically, so concurrent processes may share the directory.
 """
 import os
 
