@@ -298,6 +298,12 @@ from tfvars_jax.ops.script_ops import py_func
 from tfvars_jax.ops.script_ops import numpy_function
 from tfvars_jax.ops.custom_gradient import custom_gradient
 
+# ----- notebook tools (not TF1 names) ------------------------------------------------------------
+from tfvars_jax.notebook import load_ipython_extension
+from tfvars_jax.notebook import unload_ipython_extension
+from tfvars_jax.variable_table import show_variables
+from tfvars_jax.graph_picture import show_graph
+
 newaxis = None
 
 __all__ = [
@@ -349,7 +355,8 @@ __all__ = [
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",
     "assert_non_positive", "debugging", "py_func", "numpy_function",
-    "custom_gradient",
+    "custom_gradient", "load_ipython_extension", "unload_ipython_extension", "show_variables",
+    "show_graph",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -3,6 +3,7 @@
 Class names, error codes and the `(node_def, op, message)` constructor match TF1, so
 `except tf.errors.FailedPreconditionError` in user code keeps working.
 """
+from tfvars_jax.framework import provenance
 
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND = 0, 1, 2, 3, 4, 5
 ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION = 6, 7, 8, 9
@@ -12,7 +13,8 @@ UNAUTHENTICATED = 16
 
 class OpError(Exception):
     """A failed run. As in TF1: `.node_def`, `.op` (the failing Operation or None), `.message`,
-    `.error_code`."""
+    `.error_code`. With an op, `str()` ends as TF1's does: the node, where it was defined
+    (`file:line`) and the user code that created it."""
 
     error_code = UNKNOWN
 
@@ -23,7 +25,12 @@ class OpError(Exception):
         self.message = message
 
     def __str__(self):
-        return self.message
+        location = provenance.defined_at(self.op)
+        if location is None:
+            return self.message
+        return (f"{self.message}\n\t [[node {self.op.name} (defined at "
+                f"{provenance.short(location)}) ]]\n\nOriginal stack trace for "
+                f"'{self.op.name}':\n{provenance.traceback_entry(location)}")
 
 
 def _make(name, code, doc):

@@ -14,7 +14,10 @@ from typing import Optional
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import device as device_lib
+from tfvars_jax.framework import display
+from tfvars_jax.framework import provenance
 from tfvars_jax.framework.op_kind import OpKind, RunCheck
+from tfvars_jax.framework.provenance import user_location
 from tfvars_jax.framework.tensor_shape import as_shape
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
@@ -125,6 +128,7 @@ class Operation:
         self.needs_old = needs_old    # whether a write op's kernel reads the variable's old value
         self.seed: Optional[tuple] = None  # (graph seed, op seed, salted) of a random op
         self.host = False             # string-valued ops run host-side, outside jit
+        self._defined_at = user_location()  # (file, line, function) of the user's code
 
     @property
     def name(self):
@@ -179,6 +183,11 @@ class Operation:
 
     def __repr__(self):
         return f"<tf.Operation '{self._name}' type={self._type}>"
+
+    @property
+    def defined_at(self):
+        """`file:line` of the user code that created this op (TF1 keeps its traceback)."""
+        return provenance.short(self._defined_at)
 
     def _as_graph_element(self):
         return self
@@ -284,6 +293,10 @@ class Graph:
 
     def _unsafe_unfinalize(self):
         self._finalized = False
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the variables by scope with parameter counts, the op count."""
+        return display.graph_html(self)
 
     def as_default(self):
         """Makes this the default graph of the current thread inside the `with` block."""

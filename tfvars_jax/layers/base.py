@@ -15,6 +15,7 @@ from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops, control_flow_ops, math_ops
+from tfvars_jax.variables import cell_reruns
 from tfvars_jax.variables import variable_scope as vs
 from tfvars_jax.variables.initialization import global_variables, trainable_variables
 from tfvars_jax.variables.variable import VariableAggregation, VariableSynchronization
@@ -40,9 +41,13 @@ def _unique_layer_name(base_name):
     if not store:
         store.append({})
     uids = store[0]
-    uids[base_name] = uids.get(base_name, 0) + 1
-    count = uids[base_name]
-    return base_name if count == 1 else f"{base_name}_{count - 1}"
+
+    def fresh():
+        uids[base_name] = uids.get(base_name, 0) + 1
+        count = uids[base_name]
+        return base_name if count == 1 else f"{base_name}_{count - 1}"
+    # A re-run notebook cell gets the names its last run got (variables/cell_reruns.py).
+    return cell_reruns.replay_name(ops_lib.get_default_graph(), "layer", base_name, fresh)
 
 
 def unsupported_argument(owner, arg):

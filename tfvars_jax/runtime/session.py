@@ -14,6 +14,7 @@ import jax
 import numpy as np
 
 from tfvars_jax.framework import context
+from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
@@ -134,6 +135,21 @@ class Session:
         if var.shape.ndims is not None and not var.shape.is_compatible_with(np.shape(value)):
             raise errors.InvalidArgumentError(None, None, f"Variable '{name}' has shape {var.shape}, the value "
                                                           f"has shape {tuple(np.shape(value))}.")
+
+    def _peek_value(self, name):
+        """A NumPy copy of variable `name`'s value, or None if uninitialized (for displays: it
+        neither shares nor donates any buffer)."""
+        with self._lock:
+            value = self._values.get(name)
+            return None if value is None else np.array(value, copy=True)
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the graph's variables and their values in this session."""
+        if self._closed:
+            return f"<p><b>{display.escape('Session (closed)')}</b></p>"
+        with self._lock:  # formatted under the lock: no run donates a buffer meanwhile
+            missing = [n for n in self._graph.variables_by_name if n not in self._values]
+            return display.values_html("Session", self._values, missing)
 
     @property
     def run_counter(self):
@@ -349,8 +365,10 @@ class Session:
             if self._verified.get(plan) != self._init_version:
                 missing = [n for n in plan.inputs if n not in values]
                 if missing:
+                    # The first one's op: the error's str() says where it was defined.
+                    first = getattr(self._graph.variables_by_name.get(missing[0]), "op", None)
                     raise errors.FailedPreconditionError(
-                        None, None, "Attempting to use uninitialized value " + ", ".join(missing) +
+                        None, first, "Attempting to use uninitialized value " + ", ".join(missing) +
                         ". Run tf.global_variables_initializer() (or these variables' initializers, or "
                         "restore them from a checkpoint) before this run.")
                 self._verified[plan] = self._init_version

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 import jax
 import numpy as np
 
+from tfvars_jax.framework import display
+
 
 @jax.tree_util.register_pytree_node_class
 class State(Mapping):
@@ -63,6 +65,10 @@ class State(Mapping):
     @classmethod
     def tree_unflatten(cls, names, leaves):
         return cls(dict(zip(names, leaves[:-1])), leaves[-1])
+
+    def _repr_html_(self):
+        """Jupyter's rich display: a table of the values with shapes, sizes and a preview."""
+        return display.values_html(f"State (counter={self._counter})", self._values)
 
     def __repr__(self):
         items = ", ".join(f"{k!r}: {tuple(np.shape(v))}" for k, v in list(self._values.items())[:8])

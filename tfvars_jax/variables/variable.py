@@ -6,6 +6,7 @@ Identity snapshot (`v/read`) that ops consume when the variable is used as a ten
 """
 
 from tfvars_jax.framework import context
+from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
@@ -220,6 +221,27 @@ class Variable(TensorOperators):
 
     def __repr__(self):
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
+
+    def _repr_html_(self):
+        """Jupyter's rich display: name, shape, dtype, collections, device, where it was
+        defined, and (from the default session, if any) whether it is initialized and a
+        preview of its value."""
+        graph = self.graph
+        collections = sorted(key for key, items in graph._collections.items()
+                             if isinstance(key, str) and any(item is self for item in items))
+        fields = [("name", self.name), ("shape", self.shape), ("dtype", self.dtype.name),
+                  ("trainable", self._trainable), ("collections", ", ".join(collections)),
+                  ("device", self.device or "(none)"),
+                  ("defined at", self._variable_op.defined_at)]
+        session = context.default_session()
+        if session is None or session.graph is not graph:
+            fields.append(("initialized", "(no default session)"))
+        else:
+            value = session._peek_value(self._variable_op.name)
+            fields.append(("initialized", value is not None))
+            if value is not None:
+                fields.append(("value", display.preview(value)))
+        return display.variable_html(fields)
 
     def __bool__(self):
         raise TypeError("Using a `tf.Variable` as a Python `bool` is not allowed.")

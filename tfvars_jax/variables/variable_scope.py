@@ -12,8 +12,10 @@ import inspect
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import provenance
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.tensor_shape import as_shape
+from tfvars_jax.variables import cell_reruns
 from tfvars_jax.variables import initializers as init_ops
 from tfvars_jax.variables import partitioned as partitioned_lib
 from tfvars_jax.variables.variable import Variable, VariableSynchronization
@@ -93,18 +95,21 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
     partitioned variable and passed to initializers that take it, as TF1)."""
     if name in store.vars:
         found = store.vars[name]
-        if reuse is False:
+        graph = found.graph
+        if reuse is False and not cell_reruns.may_reuse(graph, name):
             raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
                              "reuse=True or reuse=tf.AUTO_REUSE in VarScope? (Re-running a "
-                             "notebook cell? Call tf.reset_default_graph() first, or open the "
-                             "scope with reuse=tf.AUTO_REUSE.)")
+                             "notebook cell? Call tf.reset_default_graph() first, open the "
+                             "scope with reuse=tf.AUTO_REUSE, or `%load_ext tfvars_jax` to make "
+                             "re-runs find their variables.) " + _defined_at(found))
         if shape is not None and not as_shape(shape).is_compatible_with(found.get_shape()):
             raise ValueError(f"Trying to share variable {name}, but specified shape "
-                             f"{as_shape(shape)} and found shape {found.get_shape()}.")
+                             f"{as_shape(shape)} and found shape {found.get_shape()}. "
+                             + _defined_at(found))
         if dtype is not None and not dtype.is_compatible_with(found.dtype):
             raise ValueError(f"Trying to share variable {name}, but specified dtype "
                              f"{dtype.base_dtype.name} and found dtype "
-                             f"{found.dtype.base_dtype.name}.")
+                             f"{found.dtype.base_dtype.name}. " + _defined_at(found))
         return found
     if reuse is True:
         raise ValueError(f"Variable {name} does not exist, or was not created with "
@@ -144,12 +149,18 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
                      use_resource=use_resource, synchronization=synchronization,
                      aggregation=aggregation)
     store.vars[name] = v
+    cell_reruns.created(graph, name)
     if regularizer:
         with ops_lib.name_scope(name + "/Regularizer/"):
             loss = regularizer(v)
         if loss is not None:
             ops_lib.add_to_collection(ops_lib.GraphKeys.REGULARIZATION_LOSSES, loss)
     return v
+
+
+def _defined_at(variable):
+    """TF1's "Originally defined at:" for an existing variable: where user code made it."""
+    return provenance.originally_defined_at(provenance.defined_at(variable.op))
 
 
 def _takes_partition_info(fn):
@@ -420,15 +431,20 @@ def _wrap_custom_getter(custom_getter, old_getter):
     return wrapped
 
 
-def _unique_scope_name(store, prefix):
+def _unique_scope_name(store, prefix, graph=None):
+    graph = graph or ops_lib.get_default_graph()
     current = store.current_scope.name
     name = current + "/" + prefix if current else prefix
-    if store.scope_counts.get(name, 0) == 0:
-        return prefix
-    idx = 1
-    while store.scope_counts.get(f"{name}_{idx}", 0) > 0:
-        idx += 1
-    return f"{prefix}_{idx}"
+
+    def fresh():
+        if store.scope_counts.get(name, 0) == 0:
+            return prefix
+        idx = 1
+        while store.scope_counts.get(f"{name}_{idx}", 0) > 0:
+            idx += 1
+        return f"{prefix}_{idx}"
+    # A re-run notebook cell gets the names its last run got (see cell_reruns.py).
+    return cell_reruns.replay_name(graph, "variable_scope", name, fresh)
 
 
 class variable_scope:  # noqa: N801 - TF1's public name
@@ -539,7 +555,7 @@ class variable_scope:  # noqa: N801 - TF1's public name
                 raise ValueError("reuse=True cannot be used without a name_or_scope")
             opened_name = self._open_name_scope(graph, self._default_name if name_scope is None else name_scope)
             old_name_scope = opened_name
-            scope_name = _unique_scope_name(store, self._default_name)
+            scope_name = _unique_scope_name(store, self._default_name, graph)
         return self._enter_pure(store, scope_name, old_name_scope)
 
     def _open_name_scope(self, graph, name):
