@@ -16,7 +16,7 @@ import numpy as np
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_kind import CONST, PURE
+from tfvars_jax.framework.op_kind import CONST, FilledArray, PURE
 from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
 
@@ -95,6 +95,9 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False, _h
         if verify_shape and arr.shape != shape:
             raise TypeError(f"Expected Tensor's shape: {shape}, got {arr.shape}.")
         if arr.shape != shape:
+            if arr.size == 1 and int(np.prod(shape)) > LAZY_FILL_MIN_ELEMENTS and \
+                    arr.dtype != object:
+                return filled_constant(arr.reshape(()).item(), shape, dtype, name)
             if arr.size == 1:
                 arr = np.broadcast_to(arr.reshape(()), shape).copy()
             elif arr.size == int(np.prod(shape)):
@@ -112,6 +115,26 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False, _h
     out = op.outputs[0]
     out._static_value = arr
     return out
+
+
+# Constants of one repeated value with more elements than this are `FilledArray`s: made in
+# the compiled step, never held on the host (TF1 folds them into a host buffer).
+LAZY_FILL_MIN_ELEMENTS = 1 << 16
+
+
+def filled_constant(value, shape, dtype, name="Const"):
+    """A Const op of `shape` whose elements all equal the scalar `value`; large ones are lazy
+    (`FilledArray`) and have no static value (shape inference does not need one)."""
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    shape = tuple(int(d) for d in shape)
+    if int(np.prod(shape, dtype=np.int64)) <= LAZY_FILL_MIN_ELEMENTS or dtype == dtypes.string:
+        return constant(value, dtype=dtype, shape=shape, name=name)
+    np_dtype = np.dtype(dtype.as_numpy_dtype)
+    scalar = dtypes.convert_value(value, dtype).reshape(()).item()
+    op = make_op("Const", None, [], name=name,
+                 attrs={"value": FilledArray(scalar, shape, np_dtype), "dtype": dtype},
+                 out_specs=[(dtype, TensorShape(shape))], kind=CONST)
+    return op.outputs[0]
 
 
 def _kernel_key(fn, attrs):

@@ -15,6 +15,9 @@ The others live with their ops: `ops/state_ops.py` (variables), `ops/random_ops.
 """
 from typing import Any, Callable, NamedTuple, Optional, Protocol
 
+import jax.numpy as jnp
+import numpy as np
+
 
 class RunCheck(NamedTuple):
     """A run-time check: `predicate(*values)` is True on failure (for a write op the values are
@@ -148,8 +151,36 @@ class _Pure(OpKind):
         return True
 
 
+class FilledArray:
+    """The value of a large constant whose elements all equal `value` (`tf.zeros([4096, 4096])`,
+    `tf.constant(1.0, shape=...)`): never held on the host; a run makes it in the compiled step
+    (`jnp.full`, which XLA fuses into its consumer). `np.asarray` materializes it."""
+    __slots__ = ("value", "shape", "dtype")
+
+    def __init__(self, value, shape, dtype):
+        self.value, self.shape, self.dtype = value, tuple(shape), np.dtype(dtype)
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.full(self.shape, self.value, dtype or self.dtype)
+
+    def materialize(self):
+        """The value as a JAX array (a constant of the trace when called inside one)."""
+        return jnp.full(self.shape, self.value, self.dtype)
+
+    def __repr__(self):
+        return f"FilledArray({self.value!r}, shape={self.shape}, dtype={self.dtype})"
+
+
 class _Const(OpKind):
-    """A constant: its value is `attrs["value"]`."""
+    """A constant: its value is `attrs["value"]` (a NumPy array, or a `FilledArray`)."""
     name = "const"
     differentiable = False
 
@@ -157,7 +188,8 @@ class _Const(OpKind):
         return True
 
     def run(self, op, ctx):
-        ctx.env[op._outputs[0]] = op.attrs["value"]
+        value = op.attrs["value"]
+        ctx.env[op._outputs[0]] = value.materialize() if isinstance(value, FilledArray) else value
 
 
 class _Checked(OpKind):

@@ -14,7 +14,8 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
-from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output, register_list_packer
+from tfvars_jax.framework.op_builder import (constant, convert_to_tensor, filled_constant, make_op,
+                                             op_output, register_list_packer)
 from tfvars_jax.framework.op_kind import CHECKED, OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import math_ops
@@ -121,9 +122,9 @@ def _fill_kernel(value, dims=None, static_dims=None):
 def _filled(value, shape, dtype, name, op_type):
     static, dyn = _static_shape_arg(shape, op_type)
     if static is not None:
-        arr = np.full(static, value, dtype=dtype.as_numpy_dtype) if dtype != dtypes.string else \
-            np.full(static, b"", dtype=object)
-        return constant(arr, dtype=dtype, name=name)
+        if dtype == dtypes.string:
+            return constant(np.full(static, b"", dtype=object), dtype=dtype, name=name)
+        return filled_constant(value, static, dtype, name=name)
     v = constant(value, dtype=dtype, name="Const")
     return op_output("Fill", lambda d, val: _fill_kernel(val, dims=d), [dyn, v], name=name,
                      out_specs=[(dtype, _dynamic_shape_spec(dyn))])
