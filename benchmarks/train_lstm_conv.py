@@ -40,20 +40,25 @@ CHECK_STEPS = 2  # training steps both sides take from the same values before ti
 IMG, CONV_BATCH, CLASSES, CONV_LR, MOMENTUM = 28, 64, 10, 0.01, 0.9
 
 
-def ms_per_step(step, block, steps, repeats):
-    """Medians over `repeats` of (wall-clock ms, process CPU ms) per step. CPU time counts the
-    work of every thread of this process; it moves less than wall time on a loaded machine."""
-    step()
-    block()
-    wall, cpu = [], []
-    for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time()
-        for _ in range(steps):
-            step()
+def ms_per_step(variants, steps, repeats):
+    """{label: (step, block)} -> {label: (wall ms, process CPU ms)} per step, medians over
+    `repeats`. The variants take turns within each repeat, so a change in the machine's load
+    falls on all of them alike. CPU time counts the work of every thread of this process; it
+    moves less than wall time on a loaded machine."""
+    for step, block in variants.values():
+        step()
         block()
-        wall.append((time.perf_counter() - t0) / steps * 1e3)
-        cpu.append((time.process_time() - c0) / steps * 1e3)
-    return statistics.median(wall), statistics.median(cpu)
+    samples = {label: ([], []) for label in variants}
+    for _ in range(repeats):
+        for label, (step, block) in variants.items():
+            t0, c0 = time.perf_counter(), time.process_time()
+            for _ in range(steps):
+                step()
+            block()
+            samples[label][0].append((time.perf_counter() - t0) / steps * 1e3)
+            samples[label][1].append((time.process_time() - c0) / steps * 1e3)
+    return {label: (statistics.median(w), statistics.median(c))
+            for label, (w, c) in samples.items()}
 
 
 # ----- the models, TF1 style ---------------------------------------------------------------------
@@ -103,49 +108,45 @@ def conv_data():
             rng.randint(0, CLASSES, CONV_BATCH).astype(np.int32))
 
 
-def ours(build, data, steps, repeats):
-    """(a), (b), (c), (e) in ms/step, the initial State, and the initial loss and trainable
-    values after CHECK_STEPS steps (compared with the reference's from the same initial
-    values: the two train the same model)."""
+def ours(build, data):
+    """The steps (a), (b), (c), (e) as {label: (step, block)}, the initial State, the initial
+    loss and the trainable values after CHECK_STEPS steps (compared with the reference's from
+    the same initial values: the two train the same model), and a function closing the
+    session."""
     feeds_np = data()
     g, feeds, loss, train = build()
     sess = tf.Session(graph=g)
     with g.as_default():
         sess.run(tf.global_variables_initializer())
-    first_state = sess.state
-    last = [None]
-    feed = dict(zip(feeds, feeds_np))
-    first_loss = float(sess.run(loss, feed))
-    for _ in range(CHECK_STEPS):
-        sess.run(train, feed)
-    with g.as_default():
+        first_state = sess.state
+        feed = dict(zip(feeds, feeds_np))
+        first_loss = float(sess.run(loss, feed))
+        for _ in range(CHECK_STEPS):
+            sess.run(train, feed)
         checked = sess.run({v.op.name: v for v in tf.trainable_variables()})
-
-    def run_a():
-        last[0] = sess.run([train, loss], feed)[1]
-    a = ms_per_step(run_a, lambda: None, steps, repeats)
-    fn = sess.make_callable([train, loss], feeds)
-
-    def run_b():
-        last[0] = fn(*feeds_np)[1]
-    b = ms_per_step(run_b, lambda: None, steps, repeats)
-    train_only = sess.make_callable(train, feeds)
-    with g.as_default():
         some_variable = tf.trainable_variables()[0]
-    # nothing is fetched, so the run returns before the step is done: wait for its last write
-    e = ms_per_step(lambda: train_only(*feeds_np), lambda: sess.run(some_variable), steps,
-                    repeats)
-    # last: (c) donates buffers that sess.state shares with the session
+    fn = sess.make_callable([train, loss], feeds)
+    train_only = sess.make_callable(train, feeds)
+    # (c) trains its own copy of the values: it donates them, and sess.state shares buffers
+    # with the session
     step = jax.jit(functional.make_step([train, loss], feeds, g), donate_argnums=0)
-    state = [sess.state]
+    state = [jax.tree_util.tree_map(jnp.array, sess.state)]
     feeds_d = [jnp.asarray(v) for v in feeds_np]
 
     def run_c():
         (_, out), state[0] = step(state[0], *feeds_d)
-        last[0] = np.asarray(out)
-    c = ms_per_step(run_c, lambda: None, steps, repeats)
-    sess.close()
-    return (a, b, c, e), first_state, first_loss, checked
+        return np.asarray(out)
+    nothing = lambda: None  # noqa: E731
+    variants = {
+        "(a) sess.run([train_op, loss], feed_dict)": (lambda: sess.run([train, loss], feed)[1],
+                                                      nothing),
+        "(b) make_callable": (lambda: fn(*feeds_np)[1], nothing),
+        "(c) functional.make_step under jax.jit": (run_c, nothing),
+        # nothing is fetched, so the run returns before the step is done: wait for its writes
+        "(e) make_callable(train_op): no loss fetched": (lambda: train_only(*feeds_np),
+                                                         lambda: sess.run(some_variable)),
+    }
+    return variants, first_state, first_loss, checked, sess.close
 
 
 # ----- the references, hand-written in JAX + optax --------------------------------------------
@@ -194,8 +195,9 @@ def conv_reference(init):
     return params, tx, loss_fn
 
 
-def reference(make, init, data, steps, repeats):
-    """(d) in ms/step, the initial loss and the values after CHECK_STEPS steps."""
+def reference(make, init, data):
+    """The step (d) as (step, block), the initial loss and the values after CHECK_STEPS
+    steps."""
     params, tx, loss_fn = make(init)
     opt_state = tx.init(params)
     first = float(jax.jit(loss_fn)(params, *data()))
@@ -214,18 +216,19 @@ def reference(make, init, data, steps, repeats):
     for _ in range(CHECK_STEPS):
         run()
     checked = {name: np.asarray(value) for name, value in carry[0].items()}
-    return ms_per_step(run, lambda: None, steps, repeats), first, checked
+    return (run, lambda: None), first, checked
 
 
-def report(title, ours_ms, ref_ms):
+REFERENCE = "(d) hand-written jax.jit + optax (reference)"
+
+
+def report(title, timings):
     print(title)
     print(f"  {'':46s}{'wall ms':>9s}{'ratio':>7s}{'cpu ms':>10s}{'ratio':>7s}")
-    rows = [("(d) hand-written jax.jit + optax (reference)", ref_ms)]
-    rows += zip(["(a) sess.run([train_op, loss], feed_dict)", "(b) make_callable",
-                 "(c) functional.make_step under jax.jit",
-                 "(e) make_callable(train_op): no loss fetched"], ours_ms)
-    for label, (wall, cpu) in rows:
-        print(f"  {label:46s}{wall:9.2f}{ref_ms[0] / wall:6.2f}x{cpu:10.2f}{ref_ms[1] / cpu:6.2f}x")
+    ref_wall, ref_cpu = timings[REFERENCE]
+    for label in sorted(timings, key=lambda label: label != REFERENCE):
+        wall, cpu = timings[label]
+        print(f"  {label:46s}{wall:9.2f}{ref_wall / wall:6.2f}x{cpu:10.2f}{ref_cpu / cpu:6.2f}x")
     print("  ratio = reference time / ours (1.00x = parity; the issue aims at >= 0.9x)")
 
 
@@ -261,8 +264,8 @@ def profile_lstm(steps, repeats):
         with functional.tf_precision():
             lowered = fn.lower(*args)
             text, compiled = lowered.as_text(), lowered.compile().as_text()
-            wall, cpu = ms_per_step(lambda fn=fn, args=args: jax.block_until_ready(fn(*args)),
-                                    lambda: None, steps, repeats)
+            step = lambda fn=fn, args=args: jax.block_until_ready(fn(*args))  # noqa: E731
+            wall, cpu = ms_per_step({label: (step, lambda: None)}, steps, repeats)[label]
         print(f"  {label:38s}{wall:9.2f}{cpu:9.2f}{len(text):11d}"
               f"{text.count('stablehlo.while'):6d}{len(re.findall(r' dot[(]', compiled)):6d}"
               f"{len(buffer_select.findall(compiled)):16d}")
@@ -285,9 +288,10 @@ def main():
     for key, title, build, data, make_ref, (steps, repeats) in cases:
         if args.only and args.only != key:
             continue
-        ours_ms, init, got_first, got = ours(build, data, steps, repeats)
-        ref_ms, ref_first, want = reference(make_ref, init, data, steps, repeats)
-        report(title, ours_ms, ref_ms)
+        variants, init, got_first, got, close = ours(build, data)
+        variants[REFERENCE], ref_first, want = reference(make_ref, init, data)
+        report(title, ms_per_step(variants, steps, repeats))
+        close()
         assert sorted(got) == sorted(want), (sorted(got), sorted(want))
         gap = max(float(np.max(np.abs(got[k] - want[k]))) for k in want)
         print(f"  from the same initial values: loss ours {got_first:.6f}, reference "
