@@ -217,6 +217,21 @@ def tf_case_exclusive_fails_when_two_hold(tf):
     return out, {"x:0": np.int32(7)}, []
 
 
+@case
+def tf_case_one_pair_exclusive_without_default(tf):
+    # fuzz seed 5: the exclusive check over no other predicates (TF1 stacks an empty list)
+    p = tf.placeholder(tf.bool, [], name="p")
+    out = tf.case([(p, lambda: tf.constant(1.0))], exclusive=True)
+    return out, {"p:0": True}, []
+
+
+@case
+def tf_case_one_pair_exclusive_without_default_fails_when_false(tf):
+    p = tf.placeholder(tf.bool, [], name="p")
+    out = tf.case([(p, lambda: tf.constant(1.0))], exclusive=True)
+    return out, {"p:0": False}, []
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_loop_program_matches_tf(name):
     tf_names, tf_out = _run(tf1, CASES[name])

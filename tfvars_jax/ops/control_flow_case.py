@@ -1,6 +1,8 @@
 """`tf.case`: the first branch whose predicate holds, as a chain of `tf.cond`s (as TF1)."""
 import functools
 
+import numpy as np
+
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
@@ -10,7 +12,10 @@ from tfvars_jax.ops.control_flow_ops import cond
 
 def _at_most_n_true(predicates, n, message):
     """An Assert that at most `n` of the scalar bool `predicates` are True."""
-    stacked = array_ops.stack(predicates, name="preds_c")
+    if predicates:
+        stacked = array_ops.stack(predicates, name="preds_c")
+    else:  # TF1's tf.stack([]) is an empty float32 constant (one pair, no default, exclusive)
+        stacked = convert_to_tensor(np.zeros([0], np.float32), name="preds_c")
     count = math_ops.reduce_sum(math_ops.cast(stacked, dtypes.int32), name="num_true_conds")
     return check_ops.Assert(count <= n, [message, stacked], name="Assert")
 
