@@ -232,6 +232,25 @@ def tf_case_one_pair_exclusive_without_default_fails_when_false(tf):
     return out, {"p:0": False}, []
 
 
+@case
+def while_body_under_control_dependency_on_a_loop_variable(tf):
+    # fuzz seed 25: a control input on a loop variable inside the body made every run fail
+    w = tf.Variable(np.array([1, 2], np.int32), name="w")
+    v = tf.Variable(np.array([0.5, 1.0], np.float32), name="v")
+
+    def body(i, acc):
+        with tf.control_dependencies([acc]):
+            a = tf.assign_add(w, np.array([1, 1], np.int32))
+            with tf.control_dependencies([a]):
+                new = acc * 2.0 + v.read_value()
+        return i + 1, new
+    i, acc = tf.while_loop(lambda i, acc: i < 3, body, [tf.constant(0), tf.zeros([2])],
+                           parallel_iterations=1)
+    with tf.control_dependencies([acc]):
+        after = w.read_value()
+    return [i, acc, after], {}, [i.name, acc.name]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_loop_program_matches_tf(name):
     tf_names, tf_out = _run(tf1, CASES[name])

@@ -269,8 +269,8 @@ def analyse_program(created, outs, bound=()):
         for t in o.kind.value_inputs(o):  # not a variable's ref: the program reads it itself
             if t.op not in needed and t not in bound and t not in captures:
                 captures.append(t)
-        for c in o.control_inputs:
-            if c not in needed and c not in control:
+        for c in o.control_inputs:  # a loop variable (bound) is there from the start
+            if c not in needed and c not in control and not any(t in bound for t in c.outputs):
                 control.append(c)
         reads.extend(o.kind.var_reads(o))
         writes.extend(o.kind.var_writes(o))
