@@ -19,6 +19,16 @@ first take CHECK_STEPS steps from the same initial values and the largest parame
 is printed (GradientDescent and Momentum are the same update rules in TF1 and optax; TF1's
 Adam is not optax.adam: epsilon enters differently, which moves near-zero-gradient entries).
 `--profile` adds a breakdown of the LSTM step (see profile_lstm).
+
+Measured at the issue's close (2 shared CPU cores, load average 5-7): the conv net is at parity
+(0.94-1.02x wall, 0.99-1.01x CPU). The LSTM step is at 0.59-0.67x wall (0.70-0.73x CPU) when the
+loss is fetched and at parity (1.01x wall, 1.04x CPU) when it is not, (e): a run that fetches a
+value computed from the tf.nn.dynamic_rnn loop *and* differentiates through it runs the loop's
+forward pass twice, once as the While op's lax.while_loop for the fetch and once inside the
+gradient's replay (a lax.scan); XLA cannot merge the two (the profile: 3 loops and 12 dots in
+the program against 2 and 9 for the train op alone, +25-35 ms on ~100). Smaller: the replay's
+scan selects its whole carry, output buffers included, on every iteration (7 selects over a
+[35, 20, 256] buffer in the compiled program; ~5% of the step).
 Run: python benchmarks/train_lstm_conv.py [--quick] [--only lstm|conv] [--profile]
 """
 import argparse
