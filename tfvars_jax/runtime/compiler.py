@@ -82,9 +82,14 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
         written.update(op.kind.var_writes(op))
     if resolved:
         ops = sorted(_prune(targets, fed, resolved), key=lambda o: o._id)
+    # Host-side inputs (a kind with `before_run`: tf.data's get_next): the outputs not fed by
+    # the caller are pulled on the host before the step and enter it as feeds (`Plan.pull`).
+    pulls = [op for op in ops if getattr(op.kind, "before_run", False)]
+    pulled = [t for op in pulls for t in op.outputs if t not in fed]
     for op in ops:
-        op.kind.check_plan(op, fed)
-    plan = Plan(ops, fetch_tensors, feeds, resolved)
+        op.kind.check_plan(op, fed.union(pulled))
+    plan = Plan(ops, fetch_tensors, list(feeds) + pulled, resolved)
+    plan.pulls, plan.pulled, plan.n_user_feeds = pulls, frozenset(pulled), len(feeds)
     return plan, tuple(sorted(init_dependent))
 
 
@@ -130,6 +135,18 @@ class Plan:
         self.trace_count = 0
 
     # ----- execution ---------------------------------------------------------------------
+    pulls = ()  # ops whose kind has `before_run` (set by compile_plan)
+
+    def pull(self, session, feed_values):
+        """The values of the pulled tensors (fed after the caller's feeds), from each pulling
+        op's `kind.pull(op, session, {fed tensor: value})` in program order."""
+        user = dict(zip(self.feeds[:self.n_user_feeds], feed_values))
+        values = []
+        for op in self.pulls:
+            outs = op.kind.pull(op, session, user)
+            values.extend(v for t, v in zip(op.outputs, outs) if t in self.pulled)
+        return values
+
     def run(self, values, feed_values, rng, donate):
         """Executes the plan.
 

@@ -372,6 +372,8 @@ class Session:
                         ". Run tf.global_variables_initializer() (or these variables' initializers, or "
                         "restore them from a checkpoint) before this run.")
                 self._verified[plan] = self._init_version
+            if plan.pulls:  # host-side inputs (tf.data get_next): pulled now, fed to the step
+                feed_values = list(feed_values) + plan.pull(self, feed_values)
             donate = not (self._shared and not self._shared.isdisjoint(plan.donated))
             try:
                 rng = compiler.rng_input(self._counter, self._salt) if plan.has_random else None
