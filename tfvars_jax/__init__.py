@@ -13,6 +13,7 @@ from tfvars_jax.runtime import compilation_cache
 
 # ----- namespaces (each a real module or package) -------------------------------------------------
 from tfvars_jax import contrib
+from tfvars_jax import data
 from tfvars_jax import debugging
 from tfvars_jax import dtypes
 from tfvars_jax import functional
@@ -308,6 +309,7 @@ newaxis = None
 
 __all__ = [
     "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
+    "data",
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
     "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",

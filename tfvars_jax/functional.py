@@ -51,6 +51,11 @@ def make_step(fetches, feeds=(), graph=None):
     if plan.host_ops:
         raise NotImplementedError("make_step: tf.string values cannot live in a pure JAX function; "
                                   f"string ops: {[op.name for op in plan.host_ops][:5]}")
+    if plan.pulls:
+        raise NotImplementedError(
+            "make_step: tf.data iterators' get_next() values come from the host on each run "
+            f"({[op.name for op in plan.pulls][:5]}); feed the batches as arguments of the step "
+            "instead.")
     if plan.data_dependent:
         raise NotImplementedError(
             "make_step: ops whose output shapes depend on values "

@@ -66,6 +66,15 @@ from tfvars_jax.train.monitored_session import MonitoredTrainingSession
 from tfvars_jax.summary.summary_iterator import summary_iterator
 from tfvars_jax.train.cluster import ClusterSpec
 from tfvars_jax.train.device_setter import replica_device_setter
+from tfvars_jax.train.queue_runners import batch
+from tfvars_jax.train.queue_runners import shuffle_batch
+from tfvars_jax.train.queue_runners import batch_join
+from tfvars_jax.train.queue_runners import shuffle_batch_join
+from tfvars_jax.train.queue_runners import string_input_producer
+from tfvars_jax.train.queue_runners import input_producer
+from tfvars_jax.train.queue_runners import slice_input_producer
+from tfvars_jax.train.queue_runners import range_input_producer
+from tfvars_jax.train.queue_runners import start_queue_runners
 
 __all__ = [
     "Optimizer", "GradientDescentOptimizer", "MomentumOptimizer", "AdamOptimizer",
@@ -84,6 +93,8 @@ __all__ = [
     "Scaffold", "SessionCreator", "ChiefSessionCreator", "MonitoredSession",
     "SingularMonitoredSession", "MonitoredTrainingSession", "summary_iterator",
     "ClusterSpec", "replica_device_setter",
+    "batch", "shuffle_batch", "batch_join", "shuffle_batch_join", "string_input_producer",
+    "input_producer", "slice_input_producer", "range_input_producer", "start_queue_runners",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
