@@ -1,10 +1,12 @@
-"""Peak memory of a large variable: init + 10 in-place updates, ours vs raw JAX vs TF1.
+"""Peak memory of a large variable, ours vs raw JAX vs TF1: (1) init + 10 in-place updates,
+(2) `Saver.restore` of it into a session where it is already initialized.
 
 Each library runs in a fresh process: baseline RSS after imports, then a 512 MiB float32
 variable ([128, 1024, 1024]) is created with `tf.ones(shape)`, initialized, and updated 10
 times with `v.assign_add(tf.ones(shape))`; the high-water mark of RSS over the baseline is
 printed in units of the variable's size (1.0x = only the variable exists). Raw JAX: the same
-with `jnp.ones` and a donated `jax.jit` update. `--quick` uses a 64 MiB variable.
+with `jnp.ones` and a donated `jax.jit` update. For (2) the baseline is taken after the
+initializer ran, so the figure is the restore's extra memory. `--quick` uses a 64 MiB variable.
 Run: python benchmarks/memory.py [--quick]
 """
 import json
@@ -70,8 +72,33 @@ print(json.dumps([rss_mb() - base, last]))
 """
 
 
-def peak(code):
-    out = subprocess.run([sys.executable, "-c", code % (SHAPE,)], capture_output=True,
+RESTORE = COMMON + r"""
+import os, sys, tempfile
+if sys.argv[1:] == ["tf"]:
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
+else:
+    import tfvars_jax as tf
+SHAPE = %r
+prefix = os.path.join(tempfile.mkdtemp(), "big")
+v = tf.Variable(tf.ones(SHAPE), name="v")
+saver = tf.train.Saver()
+with tf.Session() as sess:
+    sess.run(v.initializer)
+    saver.save(sess, prefix, write_meta_graph=False)
+with tf.Session() as sess:
+    sess.run(v.initializer)
+    sess.run(v.assign_add(tf.ones(SHAPE)).op)
+    reset_peak(); base = rss_mb()
+    saver.restore(sess, prefix)
+    mb = rss_mb() - base
+    print(json.dumps([mb, float(sess.run(v[0, 0, 0])) + 10.0]))
+"""
+
+
+def peak(code, *args):
+    out = subprocess.run([sys.executable, "-c", code % (SHAPE,), *args], capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -88,6 +115,15 @@ def main():
         assert last == 11.0, (name, last)
         print(f"{name:10s} peak RSS over baseline {mb:8.0f} MiB = {mb / var_mb:5.2f}x the "
               f"{var_mb:.0f} MiB variable")
+    for name, args in (("tfvars_jax", ()), ("TF1", ("tf",))):
+        try:
+            mb, last = peak(RESTORE, *args)
+        except subprocess.CalledProcessError:
+            print(f"{name:10s} restore not available")
+            continue
+        assert last == 11.0, (name, last)
+        print(f"{name:10s} Saver.restore: extra peak {mb:8.0f} MiB = {mb / var_mb:5.2f}x the "
+              f"variable")
 
 
 if __name__ == "__main__":

@@ -900,3 +900,27 @@ def test_bfloat16_and_ml_dtypes_round_trip(tmp_path):
         sess.run(v.assign(np.zeros(2, ml_dtypes.bfloat16)))
         saver.restore(sess, str(tmp_path / "m"))
         assert_same(sess.run(v), value)
+
+
+@pytest.fixture
+def streaming_restore(monkeypatch):
+    """Every restore takes the large-checkpoint path (verify all, then set one at a time),
+    checksummed in 8-byte chunks."""
+    from tfvars_jax.train import saver as saver_lib
+    monkeypatch.setattr(saver_lib, "STREAMING_RESTORE_BYTES", 0)
+    monkeypatch.setattr(bundle, "_VERIFY_CHUNK", 8)
+
+
+@pytest.mark.parametrize("damage", ["flip_data", "truncate_data", "flip_index", "remove_data"])
+def test_streaming_restore_of_corrupt_files_changes_nothing(saved_wb, damage, streaming_restore):
+    test_restore_corrupt_files(saved_wb, damage)
+
+
+def test_streaming_restore_sets_every_value(saved_wb, streaming_restore):
+    with tf.variable_scope("scope"):
+        b = tf.get_variable("b", initializer=np.full(3, 7.0))
+        w = tf.get_variable("w", shape=(2, 3))
+    with tf.Session() as sess:
+        tf.train.Saver().restore(sess, saved_wb)
+        assert_same(sess.run(w), np.arange(6, dtype=np.float32).reshape(2, 3))
+        assert_same(sess.run(b), np.ones(3))

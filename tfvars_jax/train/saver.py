@@ -78,6 +78,9 @@ _RESTORE_MISMATCH = ("Restoring from checkpoint failed. This is most likely due 
                      "that you have not altered the graph expected based on the checkpoint. "
                      "Original error:\n\n")
 _READ_THREADS = max(2, min(8, os.cpu_count() or 1))  # restore reads this many tensors at once
+# Restores reading more bytes than this verify every checksum first and then set variables
+# one at a time (constant memory); smaller ones read everything, then set it all at once.
+STREAMING_RESTORE_BYTES = 256 << 20
 _TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 
 
@@ -554,6 +557,34 @@ class Saver:
         return (f"Assign requires shapes of both tensors to match. lhs shape= {dims} rhs shape= "
                 f"{_shape_str(ckpt_shape)} (variable '{e.var.op.name}', checkpoint key '{e.name}')")
 
+    @staticmethod
+    def _read_one(reader, e):
+        """[(variable name, value on the device)] for one saveable (several for the parts
+        of a partitioned variable), read and checksummed."""
+        if e.var is not None:
+            pairs = [(e.var, reader.read(e.name))]
+        else:
+            pairs = [(p, reader.read_slice(e.name, _slice_spec(p._save_slice_info)))
+                     for p in e.parts]
+        out = []
+        for v, value in pairs:
+            if v.shape.is_fully_defined() and tuple(value.shape) != tuple(v.shape.as_list()):
+                value = value.reshape(v.shape.as_list())  # reshape=True (checked in _plan_restore)
+            if v.dtype.base_dtype != dtypes.string:
+                with tf_precision():  # per thread: the reader threads enter it themselves
+                    # On the CPU the aligned read buffer becomes the array without a copy;
+                    # elsewhere the host copy is freed as soon as the transfer is done.
+                    value = jax.device_put(value, may_alias=True).block_until_ready()
+            out.append((v.op.name, value))
+        return out
+
+    def _restore_bytes(self, reader):
+        """The bytes this restore reads (the saved tensors' sizes)."""
+        total = 0
+        for e in self._saveables:
+            total += math.prod(reader.shape(e.name)) * reader.dtype(e.name).itemsize
+        return total
+
     def _read_values(self, reader):
         """{variable name: value} for every variable, read and checksummed.
 
@@ -562,20 +593,7 @@ class Saver:
         host holds at most one tensor per thread.
         """
         def read(e):
-            if e.var is not None:
-                pairs = [(e.var, reader.read(e.name))]
-            else:
-                pairs = [(p, reader.read_slice(e.name,
-                                               _slice_spec(p._save_slice_info))) for p in e.parts]
-            out = []
-            for v, value in pairs:
-                if v.shape.is_fully_defined() and tuple(value.shape) != tuple(v.shape.as_list()):
-                    value = value.reshape(v.shape.as_list())  # reshape=True (checked in _plan_restore)
-                if v.dtype.base_dtype != dtypes.string:
-                    with tf_precision():  # per thread: the reader threads enter it themselves
-                        value = jax.device_put(value).block_until_ready()  # frees the host copy now
-                out.append((v.op.name, value))
-            return out
+            return self._read_one(reader, e)
 
         updates = {}
         workers = min(_READ_THREADS, len(self._saveables))
@@ -602,7 +620,10 @@ class Saver:
         variables, so no initializer needs to run. Checkpoints written by TensorFlow restore
         too, sharded ones included. Unlike TF1, every key, dtype and shape is checked, and every
         value read and checksummed, before any is set: after a failure the session's values are
-        unchanged.
+        unchanged. A restore of more than 256 MiB verifies every checksum in a first streaming
+        pass and then sets the variables one at a time, so its extra memory is about one
+        variable's size (only a data file changed by another process between the two passes
+        could then stop it partway, with a DataLossError).
 
         Args:
           sess: the Session.
@@ -642,8 +663,15 @@ class Saver:
         _log.info("Restoring parameters from %s", prefix)
         reader = cm.open_reader(prefix)
         self._plan_restore(reader)
-        updates = self._read_values(reader)
-        sess.assign_values(updates)
+        if self._restore_bytes(reader) <= STREAMING_RESTORE_BYTES:
+            sess.assign_values(self._read_values(reader))
+            return
+        # Large: verify every checksum in a first streaming pass, then read and set one
+        # variable at a time, so that the extra memory stays about one variable's size.
+        for e in self._saveables:
+            reader.verify(e.name)
+        for e in self._saveables:
+            sess.assign_values(dict(self._read_one(reader, e)))
 
     # ----- protos: not supported ---------------------------------------------------------
     def as_saver_def(self):
