@@ -251,6 +251,17 @@ def while_body_under_control_dependency_on_a_loop_variable(tf):
     return [i, acc, after], {}, [i.name, acc.name]
 
 
+@case
+def scan_without_initializer_over_one_element(tf):
+    # fuzz seed 100624: no iteration runs (maximum_iterations 0) and JAX rejected the update of
+    # the empty per-iteration buffer when tracing the body
+    x = tf.placeholder(tf.float32, [None], name="x")
+    const = tf.scan(lambda a, e: a * 2 + e, tf.constant(np.array([5], np.int32)))
+    fed = tf.scan(lambda a, e: a * 2.0 + e, x)
+    folded = tf.foldl(lambda a, e: a * 2.0 + e, x)
+    return [const, fed, folded], {"x:0": np.array([1.5], np.float32)}, []
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_loop_program_matches_tf(name):
     tf_names, tf_out = _run(tf1, CASES[name])

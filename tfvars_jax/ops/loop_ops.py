@@ -106,7 +106,10 @@ class _While(OpKind):
             outs, new_vars, body_flags = program(a["body_ops"], a["body_outs"] + a["emit"], vals,
                                                  vars_, i, body_checks)
             new_vals = outs[:n_out]
-            emitted = tuple(jax.lax.dynamic_update_index_in_dim(buf, jnp.asarray(e, buf.dtype), i, 0)
+            # (a buffer of length 0: maximum_iterations is 0, no iteration runs; JAX rejects
+            # the update when tracing, e.g. tf.scan without initializer over one element)
+            emitted = tuple(buf if buf.shape[0] == 0 else
+                            jax.lax.dynamic_update_index_in_dim(buf, jnp.asarray(e, buf.dtype), i, 0)
                             for buf, e in zip(emitted, outs[n_out:]))
             for t, old, new in zip(a["loop_in"], vals, new_vals):
                 if jnp.shape(old) != jnp.shape(new):
