@@ -415,8 +415,19 @@ def test_unsupported_names_are_named():
     assert tf.data.experimental.AUTOTUNE == -1
 
 
-@pytest.mark.parametrize("name", ["batch", "shuffle_batch", "start_queue_runners",
-                                  "string_input_producer"])
+@pytest.mark.parametrize("name", ["batch", "shuffle_batch", "string_input_producer"])
 def test_queue_runners_point_to_tf_data(name):
     with pytest.raises(NotImplementedError, match="tf.data"):
         getattr(tf.train, name)([])
+
+
+def test_start_queue_runners_returns_no_threads_as_tf1_without_queue_runners():
+    with pytest.raises(ValueError, match="No default session"):
+        tf.train.start_queue_runners()
+    with tf.Session() as sess:
+        assert tf.train.start_queue_runners(sess=sess) == []
+        coord = tf.train.Coordinator()
+        assert tf.train.start_queue_runners(sess, coord) == []
+        tf.add_to_collection(tf.GraphKeys.QUEUE_RUNNERS, object())
+        with pytest.raises(NotImplementedError, match="tf.data"):
+            tf.train.start_queue_runners(sess)

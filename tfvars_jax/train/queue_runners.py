@@ -1,6 +1,8 @@
 """TF1's queue-based input pipelines (`tf.train.batch`, `start_queue_runners`, ...): not
 supported. Each name raises NotImplementedError pointing to `tf.data`, which replaces them
 (TF1 itself deprecated them in favour of `tf.data`)."""
+from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.runtime import session as session_lib
 
 _MESSAGE = ("tf.train.{name}: queue-based input pipelines (queues and QueueRunner threads) are "
             "not supported by tfvars_jax. Use tf.data instead: for example "
@@ -57,7 +59,20 @@ def range_input_producer(*args, **kwargs):
     _unsupported("range_input_producer")
 
 
-def start_queue_runners(*args, **kwargs):
-    """TF1's `tf.train.start_queue_runners`: raises NotImplementedError (there are no queue
-    runners; a tf.data pipeline needs no threads started)."""
-    _unsupported("start_queue_runners")
+def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
+                        collection="queue_runners"):
+    """TF1's `tf.train.start_queue_runners`: starts the threads of the queue runners in
+    `collection` and returns them. No queue runner can be made here, so with the collection
+    empty it returns `[]`, as TF1 does (old tf.data scripts still call it); anything in the
+    collection raises NotImplementedError. As TF1, it needs a session (argument or default).
+    """
+    del coord, daemon, start
+    if sess is None:
+        sess = session_lib.get_default_session()
+        if sess is None:
+            raise ValueError("Cannot start queue runners: No default session is registered. Use "
+                             "`with sess.as_default()` or pass an explicit session to "
+                             "tf.start_queue_runners(sess=sess)")
+    if ops_lib.get_collection(collection):
+        _unsupported("start_queue_runners")
+    return []
