@@ -271,3 +271,59 @@ def test_loop_program_matches_tf(name):
         assert our_out == tf_out
     else:
         _assert_close(tf_out, our_out)
+
+
+def _counter_only(tf):
+    """Fetches only the counter of a loop whose accumulator's body assigns a variable."""
+    with tf.Graph().as_default():
+        w = tf.Variable(np.array([1, 2], np.int32), name="w")
+
+        def body(i, acc):
+            a = tf.assign_add(w, np.array([1, 1], np.int32))
+            with tf.control_dependencies([a]):
+                return [i + 1, acc * 2.0]
+        i, _ = tf.while_loop(lambda i, acc: i < 3, body, [tf.constant(0), tf.ones([2])],
+                             parallel_iterations=1)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return int(sess.run(i)), sess.run(w).tolist()
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="we run the whole While op; TF1 runs only the ops the fetched Exit "
+                          "needs (fuzz seed 25)")
+def test_fetching_only_a_loops_counter_runs_only_the_counters_ops_as_tf1():
+    assert _counter_only(tf1) == (3, [1, 2])  # TF1 prunes the accumulator and its assign_add
+    assert _counter_only(tfj) == (3, [1, 2])  # we get (3, [4, 5])
+
+
+def _functional_over_fed_lengths(tf):
+    """map_fn / scan / foldl / foldr with and without initializer over fed tensors of 0, 1 and
+    3 elements: values or the error class."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None], name="x")
+        x2 = tf.placeholder(tf.float32, [None, 2], name="x2")
+        w = tf.Variable(2.0, name="w")
+        outs = [tf.map_fn(lambda e: e * w, x), tf.scan(lambda a, e: a + e, x, initializer=1.0),
+                tf.foldl(lambda a, e: a + e * w, x, initializer=1.0),
+                tf.foldr(lambda a, e: a * 2 + e, x), tf.scan(lambda a, e: a * 2 + e, x),
+                tf.scan(lambda a, e: a * 2 + e, x2), tf.foldl(lambda a, e: a + e, x),
+                tf.map_fn(tf.reduce_sum, x2)]
+        got = []
+        with tf.Session() as sess:
+            sess.run(w.initializer)
+            for out in outs:
+                for n in (0, 1, 3):
+                    feed = {x: np.arange(n, dtype=np.float32), x2: np.ones([n, 2], np.float32)}
+                    try:
+                        got.append(sess.run(out, feed).tolist())
+                    except tf.errors.OpError as e:
+                        got.append(type(e).__name__)
+        return got
+
+
+def test_functional_ops_over_fed_tensors_of_any_length_as_tf1():
+    # fuzz seeds 100056, 100073: over an empty fed tensor JAX could not take element 0 when the
+    # run was traced (IndexError); TF1 gives empty results, or InvalidArgumentError when a
+    # scan or fold without an initializer needs element 0
+    assert _functional_over_fed_lengths(tfj) == _functional_over_fed_lengths(tf1)

@@ -6,11 +6,13 @@ results are stacked by the loop itself (TF1 uses TensorArrays for that). `elems`
 nested structure of tensors with the same first dimension; `fn` sees the same structure.
 `parallel_iterations` and `swap_memory` are TF1 scheduling hints that do not change results.
 """
+import jax.numpy as jnp
+
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import nest
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor
-from tfvars_jax.ops import array_ops
+from tfvars_jax.framework.op_builder import convert_to_tensor, op_output
+from tfvars_jax.ops import array_ops, check_ops, math_ops
 from tfvars_jax.ops.loop_ops import build_loop
 
 
@@ -32,9 +34,30 @@ def _elements(elems):
     return flat, n
 
 
+def _element_kernel(params, indices):
+    if params.shape[0] == 0:  # no element: the loop runs no iteration, or a check has failed
+        return jnp.zeros(params.shape[1:], params.dtype)
+    return jnp.take(params, indices, axis=0, mode="clip")
+
+
 def _element(elems, flat, index):
-    """The structure of elems' slices at `index`."""
-    return nest.pack_sequence_as(elems, [array_ops.gather(e, index) for e in flat])
+    """The structure of elems' slices at `index` (zeros when `elems` is empty: JAX cannot take
+    from an empty axis, and the value is then never used)."""
+    return nest.pack_sequence_as(elems, [
+        op_output("GatherV2", _element_kernel, [e, convert_to_tensor(index)], name="GatherV2")
+        for e in flat])
+
+
+def _first_element(elems, flat, n, reverse, what):
+    """The first element (the last with `reverse`), which starts a fold or scan without an
+    initializer; a fed `elems` may be empty, and then the run fails (InvalidArgumentError) as
+    TF1's read of element 0 of an empty TensorArray."""
+    if isinstance(n, int):
+        return _element(elems, flat, _index(n, 0, reverse))
+    check = check_ops.Assert(math_ops.greater(n, 0),
+                             [f"{what} without an initializer over no elements"])
+    with ops_lib.get_default_graph().control_dependencies([check]):
+        return nest.map_structure(array_ops.identity, _element(elems, flat, _index(n, 0, reverse)))
 
 
 def _index(n, i, reverse):
@@ -44,7 +67,7 @@ def _index(n, i, reverse):
 def _fold(fn, elems, initializer, back_prop, reverse):
     flat, n = _elements(elems)
     if initializer is None:
-        a0 = _element(elems, flat, _index(n, 0, reverse))
+        a0 = _first_element(elems, flat, n, reverse, "tf.foldr" if reverse else "tf.foldl")
         start = 1
     else:
         a0 = initializer
@@ -84,7 +107,7 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True,
     with ops_lib.name_scope(name, "scan", nest.flatten(elems)):
         flat, n = _elements(elems)
         if initializer is None:
-            a0 = _element(elems, flat, _index(n, 0, reverse))
+            a0 = _first_element(elems, flat, n, reverse, "tf.scan")
             start = 1
         else:
             a0 = nest.map_structure(convert_to_tensor, initializer)
