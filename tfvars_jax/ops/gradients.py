@@ -226,7 +226,7 @@ class _Gradients(OpKind):
                     sub.env[x] = val
             def perturbed(t, value):
                 var = t.op.var if t.op.kind is state_ops.READ else None
-                return value + delta[var] if var in delta else value
+                return _perturb(value, delta[var]) if var in delta else value
 
             for p in path:
                 if p.kind is state_ops.READ:
@@ -240,7 +240,8 @@ class _Gradients(OpKind):
                     sub.seen[p] = {t: sub.env[t] for t in saw}
                 # A cond recorded the variable values its branches saw: perturb those.
                 seen_vars = env.get(p, {})
-                sub.vars = {n: v + delta[n] if n in delta else v for n, v in seen_vars.items()}
+                sub.vars = {n: _perturb(v, delta[n]) if n in delta else v
+                            for n, v in seen_vars.items()}
                 sub.execute([p])
             return [sub.env[y] if y in sub.env else env[y] for y in a["ys"]]
 
@@ -248,8 +249,22 @@ class _Gradients(OpKind):
         grad_ys = a["grad_ys"] or [None] * len(ys)
         cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y,
                g in zip(ys, grad_ys)]
-        for t, g, x in zip(op._outputs, vjp(cts), x_values):
-            env[t] = g.astype(x.dtype)
+        for t, g, x, (what, _) in zip(op._outputs, vjp(cts), x_values, xs):
+            env[t] = (-g if what == "var" else g).astype(x.dtype)  # see _perturb
+        # The replay computed the ys exactly as the forward pass did (the perturbations are
+        # zeros that keep every value, -0.0 included): later consumers and fetches use the
+        # replay's values, so when nothing else needs the forward pass's (a fetched loss), XLA
+        # drops that computation instead of running e.g. a dynamic_rnn loop twice.
+        for y, value in zip(a["ys"], ys):
+            if _producer(y) in on_path and y not in ctx.fed:
+                env[y] = value
+
+
+def _perturb(value, delta):
+    """`value` with the zero perturbation `delta` whose cotangent is the gradient: subtracted,
+    since `x - 0.0` is `x` for every x (`-0.0 + 0.0` would be `+0.0`), so the replay's values
+    equal the forward pass's bit for bit; the gradient is then the negated cotangent."""
+    return value - delta
 
 
 def _producer(key):
