@@ -327,3 +327,35 @@ def test_functional_ops_over_fed_tensors_of_any_length_as_tf1():
     # run was traced (IndexError); TF1 gives empty results, or InvalidArgumentError when a
     # scan or fold without an initializer needs element 0
     assert _functional_over_fed_lengths(tfj) == _functional_over_fed_lengths(tf1)
+
+
+def _nested_cond_reading_an_uninitialized_variable(tf):
+    """A cond in the false branch of a cond; only the untaken inner branch reads `v`, which is
+    not initialized: TF1 runs only the taken branches."""
+    with tf.Graph().as_default():
+        v = tf.Variable(np.array([1.0, 2.0], np.float32), name="v")
+        p = tf.placeholder(tf.bool, [], name="p")
+        q = tf.placeholder(tf.bool, [], name="q")
+        nested = tf.cond(p, lambda: tf.constant([5.0, 5.0]),
+                         lambda: tf.cond(q, lambda: v.read_value() + 1.0,
+                                         lambda: tf.constant([0.0, 0.0])))
+        case = tf.case([(p, lambda: tf.constant([1.0, 1.0])), (q, lambda: v.read_value())],
+                       default=lambda: tf.constant([0.0, 0.0]))
+        got = []
+        with tf.Session() as sess:
+            for out in (nested, case):
+                for fp, fq in ((False, False), (True, False), (False, True)):
+                    try:
+                        got.append(sess.run(out, {p: fp, q: fq}).tolist())
+                    except tf.errors.OpError as e:
+                        got.append(type(e).__name__)
+        return got
+
+
+def test_nested_cond_fails_only_if_the_reading_branch_runs_as_tf1():
+    # fuzz seed 100919 (through tf.case): the outer cond failed when its branch holding the
+    # inner cond ran, whatever the inner predicate
+    expected = [[0.0, 0.0], [5.0, 5.0], "FailedPreconditionError",
+                [0.0, 0.0], [1.0, 1.0], "FailedPreconditionError"]
+    assert _nested_cond_reading_an_uninitialized_variable(tf1) == expected
+    assert _nested_cond_reading_an_uninitialized_variable(tfj) == expected

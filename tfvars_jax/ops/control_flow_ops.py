@@ -86,20 +86,22 @@ class _Cond(OpKind):
         captured = builtins.tuple(ctx.env[t] for t in captures)  # a tuple: dict keys would be sorted
         touched = sorted(set(a["reads"]) | set(a["writes"]))
         seen = {n: ctx.vars[n] for n in touched if n in ctx.vars}
+        hidden = (set(), set())
         if len(seen) < len(touched):
-            stand_ins, failing = _stand_ins(op, [n for n in touched if n not in seen])
+            stand_ins, failing, hidden = _stand_ins(op, [n for n in touched if n not in seen])
             seen.update(stand_ins)
             for n, in_true, in_false in failing:  # TF1 fails only if the reading branch runs
                 taken = pred if in_true else jnp.logical_not(pred)
                 flag = True if in_true and in_false else taken
                 ctx.fail_if(jnp.asarray(flag), errors.FailedPreconditionError,
                             f"Attempting to use uninitialized value {n}")
-        def branch(ops, out_tensors, checks, pad):
+        def branch(ops, out_tensors, checks, pad, hide):
             """The branch as a function of (captured values, variables), also returning its
             check flags, padded to (flags before, flags after) False flags."""
             def fn(operand):
                 cap, vs = operand
-                sub = ctx.sub(dict(zip(captures, cap)), dict(vs))
+                sub = ctx.sub(dict(zip(captures, cap)),
+                              {n: x for n, x in vs.items() if n not in hide})
                 sub.execute(ops)
                 checks[:] = sub.checks
                 flags = [False] * pad[0] + [jnp.asarray(f, bool) for f in sub.flags] + \
@@ -112,13 +114,14 @@ class _Cond(OpKind):
         ctx.env[op] = seen  # the values the branches saw, for gradients that replay this op
         operand = (captured, seen)
         t_checks, f_checks = [], []
-        if a["has_checks"]:  # learn how many flags each branch has (an abstract trace)
-            for ops, outs, checks in ((a["true_ops"], a["true_outs"], t_checks),
-                                      (a["false_ops"], a["false_outs"], f_checks)):
-                jax.eval_shape(branch(ops, outs, checks, (0, 0)), operand)
+        if a["has_checks"] or hidden[0] or hidden[1]:  # how many flags each branch has
+            for ops, outs, checks, hide in ((a["true_ops"], a["true_outs"], t_checks, hidden[0]),
+                                            (a["false_ops"], a["false_outs"], f_checks,
+                                             hidden[1])):
+                jax.eval_shape(branch(ops, outs, checks, (0, 0), hide), operand)
         n_true, n_false = len(t_checks), len(f_checks)
-        true_fn = branch(a["true_ops"], a["true_outs"], t_checks, (0, n_false))
-        false_fn = branch(a["false_ops"], a["false_outs"], f_checks, (n_true, 0))
+        true_fn = branch(a["true_ops"], a["true_outs"], t_checks, (0, n_false), hidden[0])
+        false_fn = branch(a["false_ops"], a["false_outs"], f_checks, (n_true, 0), hidden[1])
         if not isinstance(pred, jax.core.Tracer):
             outs, new_vars, flags = (true_fn if bool(np.asarray(pred)) else false_fn)(operand)
         else:
@@ -130,13 +133,14 @@ class _Cond(OpKind):
             ctx.env[t] = v
 
 
-def _first_access(ops, name):
-    """"read", "write" or None: how a branch's program first touches variable `name`."""
-    for o in ops:
-        if name in o.kind.var_reads(o):
-            return "read"
-        if name in o.kind.var_writes(o):
-            return "write"
+def _first_access(ops, name, nested=False):
+    """"read", "write" or None: how a branch's program first touches variable `name`; with
+    `nested`, "nested" when only conds nested in the branch touch it."""
+    touching = [o for o in ops if name in o.kind.var_reads(o) or name in o.kind.var_writes(o)]
+    if nested and touching and all(o.kind is COND for o in touching):
+        return "nested"
+    for o in touching:
+        return "read" if name in o.kind.var_reads(o) else "write"
     return None
 
 
@@ -149,13 +153,22 @@ def _stand_ins(op, names):
     and the other does not touch raises NotImplementedError: TF1 would leave it initialized
     or not depending on the branch, a status we do not track within a run.
 
+    A variable no branch writes and only nested conds of a branch read is left out of that
+    branch's variables (`hidden`): the nested conds then check it as this one does, failing
+    only if their reading branch runs (TF1).
+
     Returns:
-      ({name: zeros of the variable's shape}, [(name, fails in true, fails in false)]).
+      ({name: zeros of the variable's shape}, [(name, fails in true, fails in false)],
+       (names hidden from the true branch, names hidden from the false branch)).
     """
     graph_vars = op.graph.variables_by_name
-    values, failing = {}, []
+    values, failing, hidden = {}, [], (set(), set())
     for n in names:
-        access = [_first_access(op.attrs[k], n) for k in ("true_ops", "false_ops")]
+        nested = n not in op.attrs["writes"]
+        access = [_first_access(op.attrs[k], n, nested) for k in ("true_ops", "false_ops")]
+        for k in (0, 1):
+            if access[k] == "nested":
+                hidden[k].add(n)
         var = graph_vars.get(n)
         if (n in op.attrs["writes"] and None in access) or var is None or \
                 not var.shape.is_fully_defined():
@@ -166,7 +179,7 @@ def _stand_ins(op, names):
         values[n] = jnp.zeros(var.shape.as_list(), var.dtype.base_dtype.as_numpy_dtype)
         if "read" in access:
             failing.append((n, access[0] == "read", access[1] == "read"))
-    return values, failing
+    return values, failing, hidden
 
 
 NOOP = _NoOp()
