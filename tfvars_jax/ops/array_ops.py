@@ -405,10 +405,25 @@ def _tile_kernel(x, multiples):
 
 def tile(input, multiples, name=None):  # noqa: A002
     x = convert_to_tensor(input)
-    static, _ = _static_shape_arg(multiples, "tile")
-    if static is None:
-        raise NotImplementedError("tile: `multiples` must be known at graph time.")
+    static, dyn = _static_shape_arg(multiples, "tile")
+    if static is None:  # known when the run is traced (e.g. from tf.shape of a fed tensor)
+        return op_output("Tile", _tile_traced_kernel, [x, _int32(dyn)], name=name or "Tile",
+                         out_specs=[(x.dtype.base_dtype, _unknown_dims(x))])
     return op_output("Tile", _tile_kernel, [x], name=name or "Tile", attrs={"multiples": static})
+
+
+def _tile_traced_kernel(x, multiples):
+    return jnp.tile(x, concrete_dims(multiples, "tile"))
+
+
+def _int32(t):
+    t = convert_to_tensor(t)
+    return t if t.dtype.base_dtype == dtypes.int32 else math_ops.cast(t, dtypes.int32)
+
+
+def _unknown_dims(x):
+    """The static shape of a result of `x`'s rank whose dims are known only when traced."""
+    return TensorShape(None if x.shape.ndims is None else [None] * x.shape.ndims)
 
 
 def _pad_kernel(x, paddings, mode, constant_values):
@@ -417,13 +432,24 @@ def _pad_kernel(x, paddings, mode, constant_values):
     return jnp.pad(x, paddings, mode={"REFLECT": "reflect", "SYMMETRIC": "symmetric"}[mode])
 
 
+def _has_tensor(v):
+    if isinstance(v, (list, tuple)):
+        return any(_has_tensor(e) for e in v)
+    return isinstance(v, ops_lib.Tensor) or hasattr(v, "_as_tensor")
+
+
+def _pad_traced_kernel(x, paddings, mode, constant_values):
+    flat = concrete_dims(paddings, "pad")
+    pairs = tuple(zip(flat[0::2], flat[1::2]))
+    return _pad_kernel(x, pairs, mode, constant_values)
+
+
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
     """TF1's `tf.pad`: a "Pad" op, "PadV2" with non-zero `constant_values`, "MirrorPad" for
     REFLECT/SYMMETRIC (named after the op type, as TF1)."""
     x = convert_to_tensor(tensor)
-    p = paddings._static_value if isinstance(paddings, ops_lib.Tensor) else np.asarray(paddings)
-    if p is None:
-        raise NotImplementedError("pad: `paddings` must be known at graph time.")
+    p = paddings._static_value if isinstance(paddings, ops_lib.Tensor) else \
+        None if _has_tensor(paddings) else np.asarray(paddings)
     mode = mode.upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
         raise ValueError(f"Unknown padding mode: {mode}")
@@ -431,6 +457,10 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
         op_type = "MirrorPad"
     else:
         op_type = "Pad" if np.all(np.asarray(constant_values) == 0) else "PadV2"
+    if p is None:  # known when the run is traced (e.g. from tf.shape of a fed tensor)
+        return op_output(op_type, _pad_traced_kernel, [x, _int32(paddings)], name=name or op_type,
+                         attrs={"mode": mode, "constant_values": constant_values},
+                         out_specs=[(x.dtype.base_dtype, _unknown_dims(x))])
     return op_output(op_type, _pad_kernel, [x], name=name or op_type,
                      attrs={"paddings": tuple(map(tuple, np.asarray(p).tolist())), "mode": mode,
                             "constant_values": constant_values})
@@ -471,12 +501,23 @@ def _slice_kernel(x, begin, size):
 
 def slice(input_, begin, size, name=None):  # noqa: A001
     x = convert_to_tensor(input_)
-    b, _ = _static_shape_arg(begin, "slice")
-    s, _ = _static_shape_arg(size, "slice")
-    if b is None or s is None:
-        raise NotImplementedError("slice: `begin` and `size` must be known at graph time.")
+    b, b_dyn = _static_shape_arg(begin, "slice")
+    s, s_dyn = _static_shape_arg(size, "slice")
+    if b is None or s is None:  # known when the run is traced
+        b_t = _int32(b_dyn if b is None else b)
+        s_t = _int32(s_dyn if s is None else s)
+        if s is not None:
+            out = TensorShape([None if d == -1 else d for d in s])
+        else:
+            out = _dynamic_shape_spec(s_t)
+        return op_output("Slice", _slice_traced_kernel, [x, b_t, s_t], name=name or "Slice",
+                         out_specs=[(x.dtype.base_dtype, out)])
     return op_output("Slice", _slice_kernel, [x], name=name or "Slice",
                      attrs={"begin": b, "size": s})
+
+
+def _slice_traced_kernel(x, begin, size):
+    return _slice_kernel(x, concrete_dims(begin, "slice"), concrete_dims(size, "slice"))
 
 
 def _one_hot_kernel(indices, depth, on_value, off_value, axis, dtype):
@@ -487,11 +528,25 @@ def _one_hot_kernel(indices, depth, on_value, off_value, axis, dtype):
 def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
     i = convert_to_tensor(indices)
     dt = dtypes.as_dtype(dtype or dtypes.float32)
+    attrs = {"on_value": 1 if on_value is None else on_value,
+             "off_value": 0 if off_value is None else off_value,
+             "axis": -1 if axis is None else axis, "dtype": np.dtype(dt.as_numpy_dtype)}
+    if isinstance(depth, ops_lib.Tensor) and depth._static_value is None:
+        # Known when the run is traced (e.g. tf.shape(x)[0] of a fed x).
+        rank = i.shape.ndims
+        out = TensorShape(None if rank is None else [None] * (rank + 1))
+        if rank is not None:
+            dims = i.shape.as_list()
+            dims.insert(rank if attrs["axis"] == -1 else attrs["axis"], None)
+            out = TensorShape(dims)
+        return op_output("OneHot", _one_hot_traced_kernel, [i, _int32(depth)],
+                         name=name or "one_hot", attrs=attrs, out_specs=[(dt, out)])
     return op_output("OneHot", _one_hot_kernel, [i], name=name or "one_hot",
-                     attrs={"depth": _int(depth), "on_value": 1 if on_value is None else on_value,
-                            "off_value": 0 if off_value is None else off_value,
-                            "axis": -1 if axis is None else axis,
-                            "dtype": np.dtype(dt.as_numpy_dtype)})
+                     attrs=dict(attrs, depth=_int(depth)))
+
+
+def _one_hot_traced_kernel(indices, depth, **attrs):
+    return _one_hot_kernel(indices, depth=concrete_dims(depth, "one_hot depth")[0], **attrs)
 
 
 def _where_kernel(c, x, y):

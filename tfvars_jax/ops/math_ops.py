@@ -12,6 +12,7 @@ import numpy as np
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
 from tfvars_jax.ops import array_ops
 
@@ -560,15 +561,25 @@ def _range_kernel(start, limit, delta, dtype):
 
 
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
-    """TF1's `tf.range`; the bounds must be known at graph time (static output shape)."""
+    """TF1's `tf.range`. Bounds computed in the graph must be known when the run is traced
+    (e.g. `tf.shape(x)[0]` of a fed x); then the static shape is unknown (`(?,)`), as TF1's."""
     if limit is None:
         start, limit = 0, start
+    computed = [v for v in (start, limit, delta)
+                if isinstance(v, ops_lib.Tensor) and v._static_value is None]
+    if computed:
+        tensors = [convert_to_tensor(v) for v in (start, limit, delta)]
+        if dtype is None:
+            dtype = tensors[0].dtype.base_dtype if all(
+                t.dtype == tensors[0].dtype for t in tensors) else dtypes.int32
+        dtype = dtypes.as_dtype(dtype).base_dtype
+        with ops_lib.name_scope(name, "range", tensors) as scope:
+            return op_output("Range", _range_traced_kernel, tensors, name=scope,
+                             attrs={"dtype": np.dtype(dtype.as_numpy_dtype)},
+                             out_specs=[(dtype, TensorShape([None]))])
     vals = []
     for v in (start, limit, delta):
         if isinstance(v, ops_lib.Tensor):
-            if v._static_value is None:
-                raise NotImplementedError(f"tf.range with a computed bound ({v.name}) is not supported: "
-                                          "JAX needs static shapes; pass Python numbers.")
             v = v._static_value.item()
         vals.append(v)
     if dtype is None:
@@ -576,6 +587,16 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
     dtype = dtypes.as_dtype(dtype)
     value = np.arange(*vals, dtype=dtype.as_numpy_dtype)
     return constant(value, dtype=dtype, name=name)
+
+
+def _range_traced_kernel(start, limit, delta, dtype):
+    try:
+        bounds = [np.asarray(v).item() for v in (start, limit, delta)]
+    except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError):
+        raise NotImplementedError(
+            "tf.range: its bounds depend on values computed in the run, not only on the shapes "
+            "of fed tensors; its length must be known when the run is compiled.") from None
+    return jnp.arange(*bounds, dtype=dtype)
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
