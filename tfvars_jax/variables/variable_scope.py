@@ -39,34 +39,25 @@ class VariableStore:
         self.partitioned_vars = {}  # full name -> PartitionedVariable
         self.current_scope = VariableScope(False)
         self.scope_counts = {}
-        self.children = {}  # scope name -> names of the scopes directly below it
+        # scope name -> the scopes below it whose count may be non-zero (opened since it was
+        # last reset): resetting touches only those, so re-entering a scope costs what it
+        # reset, not a walk over every scope ever opened below it.
+        self.opened_below = {}
 
     def open_scope(self, name):
-        if name not in self.scope_counts:
-            # Link the name under each prefix, opened or not: TF1 resets by prefix, so
-            # re-entering `t` resets `t/a/Adam` (a slot's scope) even if `t/a` never opened.
-            child = name
-            while child:
-                parent = child.rsplit("/", 1)[0] if "/" in child else ""
-                kids = self.children.setdefault(parent, set())
-                if child in kids:
-                    break
-                kids.add(child)
-                child = parent
-        self.scope_counts[name] = self.scope_counts.get(name, 0) + 1
+        count = self.scope_counts.get(name, 0)
+        self.scope_counts[name] = count + 1
+        if count == 0:  # record it under every prefix, opened or not: TF1 resets by prefix,
+            parent = name  # so re-entering `t` resets `t/a/Adam` though `t/a` never opened
+            while parent:
+                parent = parent.rsplit("/", 1)[0] if "/" in parent else ""
+                self.opened_below.setdefault(parent, set()).add(name)
 
     def close_subscopes(self, name):
-        """Resets the counts of every scope below `name` (all scopes for None), as TF1 — walking
-        only that subtree, so closing a scope does not cost a pass over every scope name."""
-        stack = list(self.children.get("" if name is None else name, ()))
-        if name is None:
-            stack += [n for n in self.children if n]
+        """Resets the counts of every scope below `name` (all scopes for None), as TF1."""
         counts = self.scope_counts
-        while stack:
-            child = stack.pop()
-            if child in counts:
-                counts[child] = 0
-            stack.extend(self.children.get(child, ()))
+        for child in self.opened_below.pop("" if name is None else name, ()):
+            counts[child] = 0
 
 
 _VARSTORE_KEY = ("__variable_store",)
