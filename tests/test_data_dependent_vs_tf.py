@@ -57,3 +57,22 @@ def test_data_dependent_ops_match_tf_over_changing_sizes():
         for j, (p, q) in enumerate(zip(la, lb)):
             assert p.dtype == q.dtype and p.shape == q.shape, (k, j, p, q)
             np.testing.assert_allclose(q, p, rtol=1e-5, atol=1e-6, err_msg=f"run {k} leaf {j}")
+
+
+def _range_of_fed_size(tf):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None], name="x")
+        try:
+            out = tf.range(tf.size(x))
+        except NotImplementedError:
+            return "NotImplementedError"
+        with tf.Session() as sess:
+            return [sess.run(out, {x: np.zeros([n], np.float32)}).tolist() for n in (3, 0)]
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="tf.range with a bound computed from a fed tensor's shape raises "
+                          "NotImplementedError (the positions idiom of dynamic_stitch; fuzz)")
+def test_range_of_a_fed_tensors_size_as_tf1():
+    assert _range_of_fed_size(tf1) == [[0, 1, 2], []]
+    assert _range_of_fed_size(tfj) == [[0, 1, 2], []]

@@ -2,8 +2,9 @@
 
 Random TF1 programs (tests/fuzz/programs.py: variables, scopes, reads, writes, scatter,
 count_up_to, control dependencies, group, cond, placeholders and feeds, stateless math,
-gradients, every TF1 optimizer, EMA, Saver, initializers, several sessions, make_callable and
-random nested fetch structures) run on TensorFlow and on tfvars_jax; every record (fetched
+gradients, every TF1 optimizer, EMA, Saver, initializers, several sessions, make_callable,
+random nested fetch structures, while loops, TensorArrays, scan/map_fn/foldl/foldr, tf.case and
+data-dependent shapes over feeds of changing sizes) run on TensorFlow and on tfvars_jax; every record (fetched
 values, exception classes, variables after each run, collections) must agree. A mismatching
 program is shrunk (tests/fuzz/shrink.py) and the failure message holds a standalone script.
 
@@ -87,7 +88,9 @@ def test_generator_covers_the_features():
                  "read_value", "initialized_value", "group", "cond", "placeholder", "gradients",
                  "compute_gradients", "apply_gradients", "minimize", "global_step", "ema_apply",
                  "ema_average", "saver", "save", "restore", "report_run", "init_vars", "init_local",
-                 "make_callable", "call", "session"):
+                 "make_callable", "call", "session", "while", "ta_loop", "functional", "case",
+                 "boolean_mask", "where", "unique", "dynamic_partition", "dynamic_stitch",
+                 "dd_reduce"):
         assert kind in kinds, kind
 
 

@@ -39,6 +39,12 @@ def _norm(x):
     return ("array", a.dtype.name, list(a.shape), a.tolist())
 
 
+def _shp(t):
+    """A tensor's static shape as a list (None for an unknown rank)."""
+    s = t.get_shape()
+    return None if s.ndims is None else s.as_list()
+
+
 def _chk(sess, variables, optimizers):
     """The values of `variables` and of the optimizers' variables, by name, in one run."""
     vs = list(variables) + [v for o in optimizers for v in o.variables()]

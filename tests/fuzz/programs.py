@@ -9,7 +9,13 @@ rather than reordering, so that a seed reported by CI still means the same progr
 Steps build a graph (variables of float32/float64/int32/int64 and scalar/vector/matrix shapes,
 variable_scope reuse, reads, writes, scatter, count_up_to, control dependencies, tf.group,
 tf.cond, placeholders, stateless math, tf.gradients, every TF1 optimizer, the global step,
-ExponentialMovingAverage, Saver, initializers, report_uninitialized_variables) and run it in
+ExponentialMovingAverage, Saver, initializers, report_uninitialized_variables; and, drawn from a
+second random stream (see generate), tf.while_loop with a counter and an accumulator whose body
+reads variables and may assign_add one, TensorArray writes in a loop then stack/read/gather,
+tf.scan/map_fn/foldl/foldr over constants or fed tensors of varying length, tf.case with and
+without default/exclusive, and boolean_mask / where(cond) / unique / dynamic_partition /
+dynamic_stitch over fed tensors whose lengths change between runs or variables whose values do,
+with their static shapes recorded) and run it in
 one or more Sessions (`sess.run` with random nested fetch structures and feeds, and
 `make_callable`). After every run the interpreter fetches, in a separate run, the values of the
 variables the generator knows to be initialized in that session.
@@ -67,6 +73,20 @@ the edges above it), and rejects the run unless:
    taken; we raise NotImplementedError when only one branch assigns it (both branches
    assigning it before reading works, but the failure model above rejects it anyway).
 
+9. loops (tf.while_loop bodies, the functions of scan/map_fn/foldl/foldr): a body's variable
+   reads and writes are nodes of their own, ordered after the loop's inputs only when the body
+   creates them under `control_dependencies([loop variable])` (TF1's body ops whose inputs are
+   loop invariants wait only for the loop's pivot, not for the other loop variables' inputs);
+   the loop's outputs come after them. A body that writes runs with parallel_iterations=1
+   (TF1 overlaps iterations otherwise), reads a variable it writes under a control dependency
+   on the write, and reads it through `read_value()` (a snapshot `v` would be an alias read
+   when each iteration runs). A loop input never aliases a variable (the iterations read the
+   buffer later). A variable a body reads by ref (RefEnter) is not fed in the run (TF rejects
+   it, as RefSwitch in cond). The loop counter is not fetched (TF prunes the accumulator's
+   ops when only the counter's Exit is needed; we run the whole loop).
+10. a tf.case that may fail its checks (no default, or exclusive with several pairs) is a
+   failing op for rule 4; its branches count as cond branches (rule 8).
+
 Also, a loss that is differentiated has no write among its ancestors (TF may prune the forward
 ops, with their control inputs, when the gradient only needs static shapes), and a gradient or
 a composite update (optimizer step, EMA) is never run where it might meet an uninitialized
@@ -118,6 +138,18 @@ class _Node:
         self.is_ph = is_ph
 
 
+def _nonzero(value):
+    """`value` with its first entry 1 if all its entries are 0 (no random draw)."""
+    flat = value if isinstance(value, list) else [value]
+    if any(x for row in flat for x in (row if isinstance(row, list) else [row])):
+        return value
+    if not isinstance(value, list):
+        return 1
+    if isinstance(value[0], list):
+        return [[1] + value[0][1:]] + value[1:]
+    return [1] + value[1:]
+
+
 def _rand_value(rng, dtype, shape):
     def one():
         if dtype in FLOATS:
@@ -133,6 +165,7 @@ def _rand_value(rng, dtype, shape):
 class _Gen:
     def __init__(self, seed):
         self.rng = random.Random(seed)
+        self.rng2 = random.Random(seed + 7_919_000_001)  # the ext actions' stream (generate)
         self.seed = seed
         self.steps = []
         self.nodes = {}
@@ -534,7 +567,8 @@ class _Gen:
         reads = self.grad_reads(y)
         for g, x in zip(gids, xs):
             xn = self.nodes[x]
-            self.add(_Node(g, "tensor", xn.dtype, xn.shape, parents=[y], reads=reads, has_grad=True, dc=None))
+            cls = "dyn" if xn.cls == "dyn" else "tensor"  # w.r.t. a tensor of varying length
+            self.add(_Node(g, cls, xn.dtype, xn.shape, parents=[y], reads=reads, has_grad=True, dc=None))
 
     def act_global_step(self):
         if self.gs is None:
@@ -799,11 +833,16 @@ class _Gen:
         n = self.nodes[nid]
         if n.dtype == "bool":
             return self.rng.random() < 0.5
+        if n.shape and n.shape[0] is None:
+            # a tensor of varying length (0 to 4 rows; at least 1 with a row shape, since an
+            # empty nested list has no row shape)
+            length = self.rng.randint(len(n.shape) - 1, 4)
+            return _rand_value(self.rng, n.dtype, [length] + n.shape[1:])
         return _rand_value(self.rng, n.dtype, n.shape)
 
     def choose_fetch(self, sid, read_only=False):
         rng = self.rng
-        pool = [i for i in self.order if self.nodes[i].cls in ("var", "tensor", "op", "gvs")
+        pool = [i for i in self.order if self.nodes[i].cls in ("var", "tensor", "op", "gvs", "dyn")
                 and not self.nodes[i].is_ph]
         if read_only:
             pool = [i for i in pool if not any(self.nodes[a].writes for a in self.closure([i]))]
@@ -910,6 +949,277 @@ class _Gen:
         self.steps.append(("report_run", sid, nid))
         self.runs += 1
 
+    # --- loops, functional ops, tf.case, data-dependent shapes (the "ext" actions; drawn from
+    # their own random stream, see generate)
+    def _acc_source(self, dtype, shape):
+        """A loop input of `dtype`/`shape`: a literal or a value node that aliases no variable
+        (an aliasing tensor entering a loop is read by the iterations, later than the loop's
+        inputs: TF would see writes made inside the loop)."""
+        same = [i for i in self.value_nodes(lambda n: n.cls == "tensor" and n.alias is None
+                                            and not n.writes)
+                if self.nodes[i].dtype == dtype and self.nodes[i].shape == shape]
+        if same and self.rng.random() < 0.5:
+            return self.pick(same)
+        return self.lit(dtype, shape)
+
+    def _body_read(self, nid, v, mode, anchor_parents, after=()):
+        """The model of a variable read inside a loop body (`mode` 'read_value'), a separate
+        node: without an anchor (a control dependency on a loop variable) TF runs it as soon as
+        the loop's pivot allows, not after the loop's inputs."""
+        if v is None or mode != "read_value":
+            return []
+        # ref_users: TF reads it through a RefEnter, which rejects a fed variable
+        # (InvalidArgumentError "expected float_ref", seeds 100169, 100645; as RefSwitch in cond)
+        node = self.add(_Node(f"{nid}_r", "tensor", parents=list(anchor_parents) + list(after),
+                              reads={v}, ref_users={v}), fetchable=False)
+        return [node.id]
+
+    def act_while(self):
+        """tf.while_loop over (counter, accumulator): the body reads a variable (read_value or
+        its snapshot) and may assign_add a variable under a control dependency. A body that
+        writes runs with parallel_iterations=1 (else TF1 overlaps iterations: racy)."""
+        rng = self.rng
+        v = self.pick(self.model_vars(lambda i: i["kind"] == "model"))
+        if v is None:
+            return
+        info = self.vars[v]
+        dtype, shape = info["dtype"], info["shape"]
+        acc0 = self._acc_source(dtype, shape)
+        n = rng.randint(1, 4)
+        max_iter = rng.choice((None, None, rng.randint(1, 4)))
+        w = delta = None
+        if rng.random() < 0.4:
+            w = self.pick(self.model_vars(lambda i: i["kind"] == "model"))
+            winfo = self.vars[w]
+            delta = _rand_value(rng, winfo["dtype"], winfo["shape"])
+            delta = _nonzero(delta)  # no AssignAdd of zeros (grappler may drop it)
+        mode = "snapshot" if (w != v and rng.random() < 0.3) else "read_value"
+        anchor = rng.random() < 0.5
+        par = 1 if w is not None else rng.choice((1, 10, None))
+        c = rng.choice((0.5, 1.0, -1.0)) if dtype in FLOATS else rng.choice((1, 2, -1))
+        nid, cid = self.new_id(), self.new_id()
+        self.steps.append(("while", nid, cid, acc0, v, mode, w, delta, n, max_iter, par, anchor, c,
+                           dtype, self.vars[w]["dtype"] if w else None))
+        in_parents, in_reads, in_dc = self.consume([acc0] + ([v] if mode == "snapshot" else []))
+        anchor_par = [p for p in self.consume([acc0])[0]] if anchor else []
+        inner = []
+        if w is not None:
+            self.add(_Node(f"{nid}_w", "tensor", parents=anchor_par, reads={w}, writes={w}, rmw={w},
+                           ref_users={w}), fetchable=False)
+            inner.append(f"{nid}_w")
+        inner += self._body_read(nid, v, mode, anchor_par, after=inner)
+        dc = None
+        if max_iter is not None and dtype in FLOATS and in_dc is not None:
+            dc = set(in_dc) | {v}
+        self.add(_Node(nid, "tensor", dtype, shape, parents=in_parents + inner, reads=in_reads, dc=dc))
+        # The counter is never fetched: its Exit depends only on the counter's chain, so TF
+        # prunes the accumulator's ops (the body's reads and writes with them) when the counter
+        # is fetched without the accumulator; we run the whole loop (seed 25, reported).
+        self.add(_Node(cid, "tensor", "int32", [], dc=None), fetchable=False)
+
+    def act_ta_loop(self):
+        """A TensorArray written in a while loop (element i = i * c + a variable read), then
+        stacked, read or gathered."""
+        rng = self.rng
+        v = self.pick(self.model_vars(lambda i: i["kind"] == "model"))
+        if v is None:
+            return
+        info = self.vars[v]
+        dtype, shape = info["dtype"], info["shape"]
+        n = rng.randint(1, 4)
+        max_iter = rng.choice((None, None, rng.randint(1, 4)))
+        mode = rng.choice(("read_value", "read_value", "snapshot"))
+        par = rng.choice((1, 10, None))
+        c = rng.choice((0.5, 1.0, -1.0)) if dtype in FLOATS else rng.choice((1, 2, -1))
+        out = rng.choice(("stack", "stack", "read", "gather"))
+        iters = n if max_iter is None else min(n, max_iter)
+        if out == "read":
+            k = rng.randrange(n)
+            arg, out_shape = k, shape
+        elif out == "gather":
+            # distinct indices: TF1's TensorArray (clear_after_read) rejects reading an element
+            # twice, which we do not enforce (a documented difference; seed 100024)
+            arg = rng.sample(range(n), rng.randint(1, n))
+            out_shape = [len(arg)] + shape
+        else:
+            arg, out_shape = None, [n] + shape
+        nid = self.new_id()
+        self.steps.append(("ta_loop", nid, v, mode, n, max_iter, par, c, dtype, out, arg, shape))
+        in_parents, in_reads, in_dc = self.consume([v] if mode == "snapshot" else [])
+        inner = self._body_read(nid, v, mode, [])
+        unwritten = iters < n
+        dc = None
+        if max_iter is not None and dtype in FLOATS:
+            dc = set(in_dc or ()) | {v}
+        # rank 3 (a stack of matrices): fetched only, not an operand (_rand_value makes no
+        # rank-3 literals; seed 200324)
+        cls = "dyn" if len(out_shape) > 2 else "tensor"
+        self.add(_Node(nid, cls, dtype, out_shape, parents=in_parents + inner, reads=in_reads,
+                       dc=dc, fail="InvalidArgumentError" if unwritten else None))
+
+    def dyn_placeholder(self, dtype, tail):
+        nid = self.new_id("p")
+        self.steps.append(("placeholder", nid, dtype, [None] + list(tail)))
+        self.add(_Node(nid, "dyn", dtype, [None] + list(tail), dc=set(), is_ph=True))
+        return nid
+
+    def act_functional(self):
+        """tf.scan / map_fn / foldl / foldr over a small constant or a fed tensor of varying
+        length; the function may read a variable (only reads: these loops run with TF's
+        default parallel_iterations)."""
+        rng = self.rng
+        kind = rng.choice(("scan", "map_fn", "foldl", "foldr"))
+        dtype = rng.choice(("float32", "float32", "float64", "int32"))
+        tail = rng.choice(([], [], [2]))
+        fed = rng.random() < 0.4
+        if fed:
+            elems = self.dyn_placeholder(dtype, tail)
+        else:
+            elems = self.lit(dtype, [rng.randint(1, 4)] + tail)
+        init = None
+        if kind != "map_fn" and rng.random() < 0.7:
+            init = self._acc_source(dtype, tail)
+        vs = self.model_vars(lambda i: i["kind"] == "model" and i["dtype"] == dtype
+                             and i["shape"] in ([], tail))
+        v = self.pick(vs) if vs and rng.random() < 0.7 else None
+        mode = rng.choice(("read_value", "read_value", "snapshot")) if v else None
+        anchor = rng.random() < 0.5
+        c = rng.choice((0.5, 1.0, -1.0)) if dtype in FLOATS else rng.choice((1, 2, -1))
+        nid = self.new_id()
+        self.steps.append(("functional", nid, kind, elems, init, v, mode, anchor, c, dtype))
+        ins = [elems] + ([init] if init is not None else []) + ([v] if mode == "snapshot" else [])
+        parents, reads, in_dc = self.consume(ins)
+        anchor_par = self.consume([elems])[0] if anchor else []
+        inner = self._body_read(nid, v, mode, anchor_par)
+        dc = None
+        if not fed and dtype in FLOATS and in_dc is not None:
+            dc = set(in_dc) | ({v} if v else set())
+        if kind in ("scan", "map_fn"):
+            n = None if fed else len(elems[1])
+            out_shape, cls = [n] + tail, "dyn" if fed else "tensor"
+        else:
+            out_shape, cls = tail, "tensor"
+        # scan/foldl/foldr without an initializer read element 0: fail on an empty fed tensor
+        fail = "InvalidArgumentError" if fed and init is None and kind != "map_fn" else None
+        self.add(_Node(nid, cls, dtype, out_shape, parents=parents + inner, reads=reads, dc=dc,
+                       fail=fail))
+
+    def act_case(self):
+        """tf.case over bool placeholders, with or without default / exclusive; branches read,
+        assign, assign_add or return a constant (as act_cond)."""
+        rng = self.rng
+        vs = self.model_vars(lambda i: i["kind"] == "model")
+        v = self.pick(vs)
+        if v is None:
+            return
+        info = self.vars[v]
+        dtype, shape = info["dtype"], info["shape"]
+        others = [w for w in vs if self.vars[w]["dtype"] == dtype and self.vars[w]["shape"] == shape]
+        npairs = rng.randint(1, 3)
+        while len(self.cond_preds) < npairs or rng.random() < 0.2:
+            self.cond_preds.append(self.placeholder("bool", []))
+        preds = rng.sample(self.cond_preds, npairs)
+        has_default = rng.random() < 0.7
+        exclusive = rng.random() < 0.3
+        nid = self.new_id()
+        specs, branch_ids = [], []
+        for j in range(npairs + (1 if has_default else 0)):
+            kind = rng.choice(("read", "read", "const", "const", "assign_add", "assign"))
+            w = rng.choice(others)
+            bid = f"{nid}_b{j}"
+            parents = preds[:j + 1]
+            if kind == "read":
+                spec = ("read", w, _rand_value(rng, dtype, shape))
+                node = _Node(bid, "tensor", parents=parents, reads={w}, in_cond=True)
+            elif kind == "assign_add":
+                spec = ("assign_add", w, _rand_value(rng, dtype, shape))
+                node = _Node(bid, "tensor", parents=parents, reads={w}, writes={w}, rmw={w},
+                             in_cond=True)
+            elif kind == "assign":
+                spec = ("assign", w, _rand_value(rng, dtype, shape))
+                node = _Node(bid, "tensor", parents=parents, reads={w}, writes={w}, inits={w},
+                             in_cond=True)
+            else:
+                spec = ("const", _rand_value(rng, dtype, shape))
+                node = _Node(bid, "tensor", parents=parents, in_cond=True)
+            self.add(node, fetchable=False)
+            specs.append(spec)
+            branch_ids.append(bid)
+        pairs = list(zip(preds, specs[:npairs]))
+        default = specs[npairs] if has_default else None
+        self.steps.append(("case", nid, pairs, default, exclusive, dtype))
+        may_fail = not has_default or (exclusive and npairs > 1)
+        self.add(_Node(nid, "tensor", dtype, shape, parents=list(preds) + branch_ids, dc=None,
+                       fail="InvalidArgumentError" if may_fail else None))
+
+    def act_data_dependent(self):
+        """boolean_mask / where(cond) / unique / dynamic_partition / dynamic_stitch over a fed
+        tensor of varying length or a static tensor whose values change; sometimes reduced to
+        a static-shaped scalar that later actions use."""
+        rng = self.rng
+        pool = [i for i in self.value_nodes(lambda n: len(n.shape or []) >= 1 and n.dtype != "string")]
+        if pool and rng.random() < 0.4:
+            x = self.pick(pool)
+        else:
+            x = self.dyn_placeholder(rng.choice(("float32", "float32", "float64", "int32")),
+                                     rng.choice(([], [], [2])))
+        xn = self.nodes[x]
+        dtype = xn.dtype
+        c = _rand_value(rng, dtype, [])
+        kind = rng.choice(("boolean_mask", "where", "unique", "dynamic_partition",
+                           "dynamic_stitch"))
+        parents, reads, in_dc = self.consume([x])
+        diff = in_dc if dtype in FLOATS else None
+        outs = []
+        if kind == "boolean_mask":
+            nid = self.new_id()
+            self.steps.append(("boolean_mask", nid, x, c, dtype))
+            outs.append((nid, dtype, [None], diff))
+        elif kind == "where":
+            nid = self.new_id()
+            self.steps.append(("where", nid, x, c, dtype))
+            outs.append((nid, "int64", [None, len(xn.shape)], None))
+        elif kind == "unique":
+            nid, idx = self.new_id(), self.new_id()
+            self.steps.append(("unique", nid, idx, x))
+            outs += [(nid, dtype, [None], None), (idx, "int32", [None], None)]
+        elif kind == "dynamic_partition":
+            ids = [self.new_id(), self.new_id()]
+            self.steps.append(("dynamic_partition", ids, x, c, dtype))
+            outs += [(i, dtype, [None], diff) for i in ids]
+        else:
+            nid = self.new_id()
+            d = rng.choice((2, -1))
+            self.steps.append(("dynamic_stitch", nid, x, c, d, dtype, xn.cls == "dyn"))
+            outs.append((nid, dtype, [None], diff))
+        for oid, odt, oshape, odc in outs:
+            self.add(_Node(oid, "dyn", odt, oshape, parents=parents, reads=reads,
+                           dc=None if odc is None else set(odc)))
+        if rng.random() < 0.7:
+            src, odt, _, odc = rng.choice(outs)
+            sid_ = self.new_id()
+            red = rng.choice(("reduce_sum", "reduce_sum", "size"))
+            if red == "size":
+                odt, odc = "int32", None
+            self.steps.append(("dd_reduce", sid_, red, src))
+            self.add(_Node(sid_, "tensor", odt, [], parents=[src],
+                           dc=None if odc is None or odt not in FLOATS else set(odc) | {src}))
+
+    def ext_step(self):
+        """One of the ext actions (and sometimes a run), all drawn from self.rng (the caller
+        has swapped in the ext stream)."""
+        rng = self.rng
+        acts = [(1.0, self.act_while), (0.6, self.act_ta_loop), (1.0, self.act_functional),
+                (0.8, self.act_case), (1.2, self.act_data_dependent)]
+        r = rng.uniform(0, sum(w for w, _ in acts))
+        for w, a in acts:
+            r -= w
+            if r <= 0:
+                break
+        a()
+        if rng.random() < 0.5:
+            self.run_step(rng.choice(sorted(self.sessions)))
+
     def generate(self):
         rng = self.rng
         for _ in range(rng.randint(2, 5)):
@@ -930,9 +1240,21 @@ class _Gen:
             (3.0, "run"), (0.5, "init"), (0.5, "saver"), (0.3, "report"), (0.3, "session"),
         ]
         total = sum(w for w, _ in actions)
+        # The ext actions (loops, TensorArray, scan/map_fn/foldl/foldr, tf.case, data-dependent
+        # shapes) come from a second random stream, so that a program in which none is drawn
+        # (about 35% of seeds) is the one the same seed gave before they were added; in the
+        # others the programs change from the first ext action on.
+        ext = self.rng2.random() < 0.7
         n_steps = 0
         while self.runs < self.max_runs and n_steps < 40:
             n_steps += 1
+            if ext and self.rng2.random() < 0.2:
+                main, self.rng = self.rng, self.rng2
+                try:
+                    self.ext_step()
+                finally:
+                    self.rng = main
+                continue
             r = rng.uniform(0, total)
             for w, a in actions:
                 r -= w
@@ -1017,9 +1339,113 @@ def _branch(spec, dtype):
     return f"tf.constant({_lit(spec[1], dtype)})"
 
 
+def _tensor_opnd(x):
+    """A loop input: a node, or a literal as tf.constant."""
+    return x if isinstance(x, str) else f"tf.constant({_opnd(x)})"
+
+
+def _kw_loop(par, max_iter):
+    kw = ""
+    if par is not None:
+        kw += f", parallel_iterations={par}"
+    if max_iter is not None:
+        kw += f", maximum_iterations={max_iter}"
+    return kw
+
+
+def _render_ext(i, step):
+    """Lines for the ext steps (loops, TensorArray, functional ops, case, data-dependent)."""
+    kind = step[0]
+    shape_rec = f"_rec('shape', {i}, _shp({step[1]}))"
+    if kind == "while":
+        _, nid, cid, acc0, v, mode, w, delta, n, max_iter, par, anchor, c, dtype, wdtype = step
+        lines, ind = [f"def _body_{nid}(i, acc):"], "    "
+        if anchor:
+            lines.append(f"{ind}with tf.control_dependencies([acc]):")
+            ind += "    "
+        if w is not None:
+            lines += [f"{ind}_a = tf.assign_add({w}, {_lit(delta, wdtype)})",
+                      f"{ind}with tf.control_dependencies([_a]):"]
+            ind += "    "
+        r = f"{v}.read_value()" if mode == "read_value" else v
+        # the body returns a list like loop_vars: with maximum_iterations TF1 rejects a tuple
+        # for a list (TypeError, "don't have the same nested structure"; without it TF1 takes
+        # it), a TF1 quirk we do not copy (seed 11)
+        lines += [f"{ind}_new = acc * {_lit(c, dtype)} + {r}", "    return [i + 1, _new]",
+                  f"{cid}, {nid} = tf.while_loop(lambda i, acc: i < {n}, _body_{nid}, "
+                  f"[tf.constant(0), {_tensor_opnd(acc0)}]{_kw_loop(par, max_iter)})", shape_rec]
+        return lines
+    if kind == "ta_loop":
+        _, nid, v, mode, n, max_iter, par, c, dtype, out, arg, shape = step
+        r = f"{v}.read_value()" if mode == "read_value" else v
+        res = {"stack": "_ta.stack()", "read": f"_ta.read({arg})", "gather": f"_ta.gather({arg})"}[out]
+        return [f"def _body_{nid}(i, ta):",
+                f"    return [i + 1, ta.write(i, tf.cast(i, tf.{dtype}) * {_lit(c, dtype)} + {r})]",
+                # element_shape: we need it for a TensorArray entering a loop before any write
+                # (NotImplementedError otherwise, seed 12)
+                f"_, _ta = tf.while_loop(lambda i, ta: i < {n}, _body_{nid}, "
+                f"[tf.constant(0), tf.TensorArray(tf.{dtype}, size={n}, element_shape={shape!r})]"
+                f"{_kw_loop(par, max_iter)})",
+                f"{nid} = {res}", shape_rec]
+    if kind == "functional":
+        _, nid, fkind, elems, init, v, mode, anchor, c, dtype = step
+        args = "x" if fkind == "map_fn" else "a, x"
+        lines, r = [f"def _fn_{nid}({args}):"], ""
+        if v is not None and mode == "read_value":
+            if anchor:
+                lines += ["    with tf.control_dependencies([x]):", f"        _r = {v}.read_value()"]
+            else:
+                lines.append(f"    _r = {v}.read_value()")
+            r = " + _r"
+        elif v is not None:
+            r = f" + {v}"
+        body = f"tf.square(x) * {_lit(c, dtype)}" if fkind == "map_fn" else f"a * {_lit(c, dtype)} + x"
+        lines.append(f"    return {body}{r}")
+        ini = "" if init is None else f", initializer={_tensor_opnd(init)}"
+        lines += [f"{nid} = tf.{fkind}(_fn_{nid}, {_tensor_opnd(elems)}{ini})", shape_rec]
+        return lines
+    if kind == "case":
+        _, nid, pairs, default, exclusive, dtype = step
+        items = ", ".join(f"({p}, lambda: {_branch(b, dtype)})" for p, b in pairs)
+        dflt = "None" if default is None else f"lambda: {_branch(default, dtype)}"
+        return [f"{nid} = tf.case([{items}], default={dflt}, exclusive={exclusive})", shape_rec]
+    if kind == "boolean_mask":
+        _, nid, x, c, dtype = step
+        return [f"{nid} = tf.boolean_mask({x}, tf.greater({x}, {_lit(c, dtype)}))", shape_rec]
+    if kind == "where":
+        _, nid, x, c, dtype = step
+        return [f"{nid} = tf.where(tf.greater({x}, {_lit(c, dtype)}))", shape_rec]
+    if kind == "unique":
+        _, nid, idx, x = step
+        return [f"{nid}, {idx} = tf.unique(tf.reshape({x}, [-1]))", shape_rec,
+                f"_rec('shape', {i}, _shp({idx}))"]
+    if kind == "dynamic_partition":
+        _, ids, x, c, dtype = step
+        return [f"{', '.join(ids)}, = tf.dynamic_partition({x}, "
+                f"tf.cast(tf.greater({x}, {_lit(c, dtype)}), tf.int32), 2)",
+                f"_rec('shape', {i}, [_shp(_t) for _t in ({', '.join(ids)},)])"]
+    if kind == "dynamic_stitch":
+        _, nid, x, c, d, dtype, dyn = step
+        # positions 0..size-1: tf.range(tf.size(x)) of a fed x is NotImplementedError here (a
+        # computed bound; reported), so a cumsum of ones for those
+        pos = (f"tf.cumsum(tf.reshape(tf.ones_like({x}, tf.int32), [-1])) - 1" if dyn
+               else f"tf.range(tf.size({x}))")
+        return [f"_parts = tf.cast(tf.greater({x}, {_lit(c, dtype)}), tf.int32)",
+                f"_idx = tf.dynamic_partition(tf.reshape({pos}, tf.shape({x})), _parts, 2)",
+                f"_dat = tf.dynamic_partition({x}, _parts, 2)",
+                f"{nid} = tf.dynamic_stitch(_idx, [_dat[0] * {_lit(d, dtype)}, _dat[1]])", shape_rec]
+    if kind == "dd_reduce":
+        _, nid, red, src = step
+        return [f"{nid} = tf.{red}({src})"]
+    return None
+
+
 def render_step(i, step):
     """Python lines for step `i` (inside `_program`); a step that may raise is wrapped by the caller."""
     kind = step[0]
+    ext = _render_ext(i, step)
+    if ext is not None:
+        return ext
     if kind == "Variable":
         _, vid, name, dtype, value, trainable, local = step
         extra = ", collections=[tf.GraphKeys.LOCAL_VARIABLES]" if local else ""
