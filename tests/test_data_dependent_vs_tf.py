@@ -70,9 +70,8 @@ def _range_of_fed_size(tf):
             return [sess.run(out, {x: np.zeros([n], np.float32)}).tolist() for n in (3, 0)]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="tf.range with a bound computed from a fed tensor's shape raises "
-                          "NotImplementedError (the positions idiom of dynamic_stitch; fuzz)")
 def test_range_of_a_fed_tensors_size_as_tf1():
+    """The positions idiom of dynamic_stitch (found by the fuzzer): tf.range's bound computed
+    from a fed tensor's shape is resolved when the run is traced."""
     assert _range_of_fed_size(tf1) == [[0, 1, 2], []]
     assert _range_of_fed_size(tfj) == [[0, 1, 2], []]

@@ -124,7 +124,7 @@ def test_more_exception_classes(exc, cls):
 
 @pytest.mark.parametrize("func, tout, message", [
     (lambda a: a.astype(np.float64), tf.float32,
-     r"0-th value returned by pyfunc_\d+ is double, but expects float$"),
+     r"^0-th value returned by pyfunc_\d+ is double, but expects float\n"),
     (lambda a: 3.5, tf.float32, r"0-th value returned by pyfunc_\d+ is double, but expects float"),
     (lambda a: 3, tf.int32, r"0-th value returned by pyfunc_\d+ is int64, but expects int32"),
     (lambda a: [1.0, 2.0], tf.float32,
