@@ -40,3 +40,19 @@ def test_regularization_loss_without_losses_is_zero_and_total_loss_needs_some():
     tf.losses.add_loss(tf.constant(2.0))
     with tf.Session() as sess:
         assert sess.run(tf.losses.get_total_loss()) == 2.0
+
+
+def test_losses_of_unknown_rank_with_scalar_weights_and_what_needs_a_rank():
+    labels, predictions = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
+    loss = tf.losses.mean_squared_error(labels, predictions, weights=2.0)
+    assert loss.name == "mean_squared_error/value:0"
+    assert tf.losses.get_losses() == [loss]
+    with tf.Session() as sess:
+        feed = {labels: [[1.0, 2.0]], predictions: [[2.0, 0.0]]}
+        assert sess.run(loss, feed) == np.float32(5.0)
+    with pytest.raises(NotImplementedError, match="values .* has an unknown rank"):
+        tf.losses.absolute_difference(labels, predictions, weights=tf.constant([1.0, 2.0]))
+    with pytest.raises(NotImplementedError, match="logits .* has an unknown rank"):
+        tf.losses.sparse_softmax_cross_entropy(tf.constant([1]), predictions)
+    with pytest.raises(NotImplementedError, match="predictions .* has an unknown rank"):
+        tf.losses.mean_pairwise_squared_error(labels, predictions)
