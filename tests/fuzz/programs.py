@@ -82,8 +82,9 @@ the edges above it), and rejects the run unless:
    on the write, and reads it through `read_value()` (a snapshot `v` would be an alias read
    when each iteration runs). A loop input never aliases a variable (the iterations read the
    buffer later). A variable a body reads by ref (RefEnter) is not fed in the run (TF rejects
-   it, as RefSwitch in cond). The loop counter is not fetched (TF prunes the accumulator's
-   ops when only the counter's Exit is needed; we run the whole loop).
+   it, as RefSwitch in cond). The loop counter is not fetched alone (TF prunes the
+   accumulator's ops when only the counter's Exit is needed; we do too since seed 25 was
+   fixed, tests/test_loops_vs_tf.py, but the generator's node model does not express it).
 10. a tf.case that may fail its checks (no default, or exclusive with several pairs) is a
    failing op for rule 4; its branches count as cond branches (rule 8).
 
@@ -1014,7 +1015,8 @@ class _Gen:
         self.add(_Node(nid, "tensor", dtype, shape, parents=in_parents + inner, reads=in_reads, dc=dc))
         # The counter is never fetched: its Exit depends only on the counter's chain, so TF
         # prunes the accumulator's ops (the body's reads and writes with them) when the counter
-        # is fetched without the accumulator; we run the whole loop (seed 25, reported).
+        # is fetched without the accumulator. We do too (seed 25, fixed), but the node model
+        # here would need the pruning to know which writes a run makes.
         self.add(_Node(cid, "tensor", "int32", [], dc=None), fetchable=False)
 
     def act_ta_loop(self):

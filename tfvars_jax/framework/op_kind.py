@@ -41,6 +41,8 @@ class RunContext(Protocol):
         saw), for gradients that replay the op.
       for_gradients: whether this is a gradient's replay (`jax.vjp` differentiates it, so
         loops must run in a reverse-differentiable form).
+      used: the tensors the planned run consumes or fetches (None in nested programs), so an
+        op with an inner program can run only the part its used outputs need.
     """
     env: dict
     vars: dict
@@ -49,6 +51,7 @@ class RunContext(Protocol):
     fed: frozenset
     mode: str
     for_gradients: bool
+    used: Optional[frozenset]
 
     def call(self, op, args, direct: bool = False) -> Any:
         """Calls `op.kernel(*args)` as the mode wants (constant-folded, cached jit, NumPy)."""

@@ -99,13 +99,17 @@ class _While(OpKind):
             f = jnp.stack([jnp.asarray(x, bool) for x in flags])
             return failed | jnp.any(f), jnp.where(failed, first, offset + jnp.argmax(f).astype(jnp.int32))
 
-        n_out = len(a["body_outs"])
+        live, body_ops = _live_body(op, ctx.used)
+        live_outs = [a["body_outs"][k] for k in live]
+        n_out = len(live)
 
         def step(carry):
             i, vals, vars_, _, failed, first, emitted = carry
-            outs, new_vars, body_flags = program(a["body_ops"], a["body_outs"] + a["emit"], vals,
+            outs, new_vars, body_flags = program(body_ops, live_outs + a["emit"], vals,
                                                  vars_, i, body_checks)
-            new_vals = outs[:n_out]
+            new_vals = list(vals)  # a loop variable nothing needs keeps its value (TF1 prunes)
+            for k, v in zip(live, outs[:n_out]):
+                new_vals[k] = v
             # (a buffer of length 0: maximum_iterations is 0, no iteration runs; JAX rejects
             # the update when tracing, e.g. tf.scan without initializer over one element)
             emitted = tuple(buf if buf.shape[0] == 0 else
@@ -161,6 +165,57 @@ class _While(OpKind):
             return kept, None
         carry, _ = jax.lax.scan(scan_step, carry, None, length=length)
         return carry
+
+
+def _reached(ops, roots):
+    """The ops of program `ops` that `roots` (tensors or ops) need, via inputs and control
+    inputs."""
+    inside, needed = set(ops), set()
+    stack = [r if isinstance(r, ops_lib.Operation) else r.op for r in roots]
+    while stack:
+        o = stack.pop()
+        if o in needed or o not in inside:
+            continue
+        needed.add(o)
+        stack.extend(t.op for t in o.inputs)
+        stack.extend(o.control_inputs)
+    return needed
+
+
+def _loop_deps(ops, roots, loop_in):
+    """Indices of the loop variables that `roots` depend on within program `ops`."""
+    index = {t: k for k, t in enumerate(loop_in)}
+    deps = {index[r] for r in roots if r in index}
+    for o in _reached(ops, roots):
+        deps.update(index[t] for t in o.inputs if t in index)
+    return frozenset(deps)
+
+
+def _live_body(op, used):
+    """(indices of the loop variables the run needs, the body ops that compute them).
+
+    TF1 runs only the part of a loop that the fetched outputs need: a body op (a write) that
+    feeds only a loop variable whose output nothing in the run uses does not run. `used` is
+    the set of tensors the run's plan consumes or fetches (None in a nested program: all)."""
+    a = op.attrs
+    n = len(a["loop_in"])
+    if used is None:
+        return tuple(range(n)), a["body_ops"]
+    live = {k for k in range(n) if op._outputs[k] in used} | a["always_live"]
+    stack = list(live)
+    while stack:
+        for d in a["out_deps"][stack.pop()]:
+            if d not in live:
+                live.add(d)
+                stack.append(d)
+    live = tuple(sorted(live))
+    if len(live) == n:
+        return live, a["body_ops"]
+    cache = a.setdefault("live_bodies", {})
+    if live not in cache:
+        needed = _reached(a["body_ops"], [a["body_outs"][k] for k in live] + a["emit"])
+        cache[live] = [o for o in a["body_ops"] if o in needed]
+    return live, cache[live]
 
 
 def _static_length(op, max_iter, what):
@@ -302,7 +357,12 @@ def build_loop(cond, body, loop_vars, shape_invariants=None, back_prop=True,
                             "has_max": max_t is not None, "reads": reads, "writes": writes,
                             "touched": _unique(reads + writes),
                             "has_random": cond_prog.has_random or body_prog.has_random,
-                            "has_checks": cond_prog.has_checks or body_prog.has_checks})
+                            "has_checks": cond_prog.has_checks or body_prog.has_checks,
+                            # for running only what the fetched outputs need (`_live_body`)
+                            "out_deps": [_loop_deps(body_prog.ops, [t], loop_in)
+                                         for t in body_outs],
+                            "always_live": set(_loop_deps(cond_prog.ops, [pred], loop_in) |
+                                               _loop_deps(body_prog.ops, emit, loop_in))})
     outs = [array_ops.identity(t, name="Exit") for t in op.outputs[:len(flat0)]]
     return (_pack_loop_vars(loop_vars, outs),
             nest.pack_sequence_as(emitted, op.outputs[len(flat0):]) if emit else emitted)

@@ -103,6 +103,8 @@ class Plan:
         host_ops = [op for op in ops if op.host]
         dev_ops = [op for op in ops if not op.host]
         self.host_ops, self.dev_ops = host_ops, dev_ops
+        # The tensors the run consumes or fetches: a loop runs only what these need.
+        self.used = frozenset(t for op in ops for t in op.inputs) | frozenset(fetch_tensors)
         fed = self.fed = frozenset(feeds)
         self.host_inputs, self.host_written = _var_io(host_ops, resolved, fed)
         dev_inputs, self.dev_written = _var_io(dev_ops, resolved, fed)
@@ -260,6 +262,7 @@ class Plan:
         vars_.update(donated)
         run = Interpreter(env, vars_, self.resolved, counter, mode, self.fed)
         run.sizes = sizes or {}
+        run.used = self.used
         run.execute(self.dev_ops)
         flags = run.flags
         self.checks = run.checks
@@ -354,6 +357,7 @@ class Interpreter:
         self.checks = []  # (error class, message) per flag
         self.seen = {}    # op -> {variable alias it consumed: the value it saw}
         self.for_gradients = False  # a gradient's replay: loops must be reverse-differentiable
+        self.used = None         # the tensors the plan consumes or fetches (None: all)
         self.sizes = {}          # data-dependent op -> the output sizes this trace assumes
         self.size_reports = []   # (data-dependent op, its actual sizes), in program order
 
