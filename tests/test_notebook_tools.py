@@ -273,7 +273,9 @@ def test_kernel_reruns_by_source_in_different_orders(kernel):
     out, err, value = kernel.run(MODEL_CELL)
     assert err is None and out.strip() == VARIABLES
     third = _losses(kernel.run(TRAIN_CELL)[0])[0]
-    assert third < second
+    # (the unseeded initial values sometimes let this tiny model reach a loss of exactly 0.0
+    # by the second round: training on from there keeps it at 0.0)
+    assert third < first and third <= second
 
 
 def test_kernel_other_cell_first_then_model_cell_clashes(kernel):
