@@ -48,7 +48,8 @@ def pack_sequence_as(structure, flat_sequence):
     count = len(flatten(structure))
     if count != len(flat_sequence):
         raise ValueError(f"Could not pack sequence. Structure had {count} elements, but "
-                         f"flat_sequence had {len(flat_sequence)} elements.")
+                         f"flat_sequence had {len(flat_sequence)} elements. Structure: "
+                         f"{structure}, flat_sequence: {flat_sequence}.")
     it = iter(flat_sequence)
 
     def build(s):
@@ -58,8 +59,14 @@ def pack_sequence_as(structure, flat_sequence):
     return build(structure)
 
 
-def assert_same_structure(a, b, what="structures"):
-    """Raises ValueError (naming both) unless `a` and `b` nest the same way."""
+def assert_same_structure(a, b, what="structures", check_types=False):
+    """Raises ValueError (naming both) unless `a` and `b` nest the same way; with
+    `check_types` (TF1's default in `tf.nest`), TypeError if a list meets a tuple or two
+    namedtuple types differ, and TF1's message for differing lengths."""
+    if check_types:
+        _assert_same_typed(a, b)
+        return
+
     def same(x, y):
         if is_nested(x) != is_nested(y):
             return False
@@ -75,9 +82,82 @@ def assert_same_structure(a, b, what="structures"):
                          f"First structure: {a}\n\nSecond structure: {b}")
 
 
-def map_structure(fn, *structures):
+def _assert_same_typed(a, b):
+    if is_nested(a) != is_nested(b):
+        raise ValueError("The two structures don't have the same nested structure.\n\n"
+                         f"First structure: {a}\n\nSecond structure: {b}")
+    if not is_nested(a):
+        return
+    if len(a) != len(b):
+        raise ValueError("The two structures don't have the same sequence length. Input "
+                         f"structure has length {len(a)}, while shallow structure has length "
+                         f"{len(b)}.")
+    if isinstance(a, tuple) != isinstance(b, tuple) or isinstance(a, dict) != \
+            isinstance(b, dict) or (hasattr(a, "_fields") and hasattr(b, "_fields") and
+                                     type(a) is not type(b)):
+        raise TypeError("The two structures don't have the same sequence type. First structure "
+                        f"has type {type(a)}, while second structure has type {type(b)}.")
+    if isinstance(a, dict) and sorted(a) != sorted(b):
+        raise ValueError(f"The two dictionaries don't have the same set of keys: {sorted(a)} "
+                         f"and {sorted(b)}.")
+    for x, y in zip(_children(a), _children(b)):
+        _assert_same_typed(x, y)
+
+
+def map_structure(fn, *structures, check_types=False):
     """`fn` applied leaf by leaf to structures of the same shape, in the first's shape."""
     for s in structures[1:]:
-        assert_same_structure(structures[0], s)
+        assert_same_structure(structures[0], s, check_types=check_types)
     flats = [flatten(s) for s in structures]
     return pack_sequence_as(structures[0], [fn(*leaves) for leaves in zip(*flats)])
+
+
+def flatten_up_to(shallow, x):
+    """The parts of `x` at the leaves of `shallow` (a prefix of `x`'s structure)."""
+    if not is_nested(shallow):
+        return [x]
+    if not is_nested(x) or len(x) != len(shallow):
+        raise ValueError(f"The structure {x} does not have the shallow structure {shallow}.")
+    return [part for s, item in zip(_children(shallow), _children(x))
+            for part in flatten_up_to(s, item)]
+
+
+def map_structure_up_to(shallow, fn, *structures):
+    """`fn` applied to the parts of `structures` at the leaves of `shallow`."""
+    flat = [flatten_up_to(shallow, s) for s in structures]
+    return pack_sequence_as(shallow, [fn(*parts) for parts in zip(*flat)])
+
+
+def get_traverse_shallow_structure(traverse_fn, structure):
+    """TF1's `nest.get_traverse_shallow_structure`: the prefix of `structure` that
+    `traverse_fn` (a bool, or a depth-1 structure of bools, per level) says to descend into.
+
+    Raises:
+      TypeError: `traverse_fn` returned something else than a bool where one is needed.
+    """
+    to_traverse = traverse_fn(structure)
+    if not is_nested(structure):
+        if not isinstance(to_traverse, bool):
+            raise TypeError("traverse_fn returned structure: %s for non-structure: %s"
+                            % (to_traverse, structure))
+        return to_traverse
+    branches = _children(structure)
+    if isinstance(to_traverse, bool):
+        if not to_traverse:
+            return False
+        level = [get_traverse_shallow_structure(traverse_fn, b) for b in branches]
+    elif not is_nested(to_traverse):
+        raise TypeError("traverse_fn returned a non-bool scalar: %s for input: %s"
+                        % (to_traverse, structure))
+    else:
+        flags = _children(to_traverse)
+        if len(flags) != len(branches):
+            raise ValueError(f"traverse_fn returned {to_traverse}, which does not match the "
+                             f"structure {structure}.")
+        level = []
+        for t, branch in zip(flags, branches):
+            if not isinstance(t, bool):
+                raise TypeError("traverse_fn didn't return a depth=1 structure of bools. saw: "
+                                f"{t} for structure: {to_traverse}")
+            level.append(get_traverse_shallow_structure(traverse_fn, branch) if t else False)
+    return _sequence_like(structure, level)

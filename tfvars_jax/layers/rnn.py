@@ -9,7 +9,7 @@ the final state is each row's state at its last step.
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.tensor_shape import TensorShape
-from tfvars_jax.layers import _nest as nest
+from tfvars_jax.framework import nest
 from tfvars_jax.layers.rnn_cell import _state_shape, assert_like_rnncell
 from tfvars_jax.ops import array_ops, control_flow_ops, math_ops
 from tfvars_jax.variables import variable_scope as vs
@@ -49,8 +49,8 @@ def _rnn_step(time, sequence_length, min_sequence_length, max_sequence_length, z
 
     def maybe_copy_some_through():
         new_output, new_state = call_cell()
-        nest.assert_same_structure(zero_output, new_output)
-        nest.assert_same_structure(state, new_state)
+        nest.assert_same_structure(zero_output, new_output, check_types=True)
+        nest.assert_same_structure(state, new_state, check_types=True)
         flat_new_state = nest.flatten(new_state)
         flat_new_output = nest.flatten(new_output)
         return control_flow_ops.cond(

@@ -15,7 +15,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor
 from tfvars_jax.framework.tensor_shape import TensorShape
-from tfvars_jax.layers import _nest as nest
+from tfvars_jax.framework import nest
 from tfvars_jax.layers.base import InputSpec, Layer, unsupported_argument
 from tfvars_jax.ops import array_ops, math_ops, nn_ops, random_ops
 from tfvars_jax.variables import initializers as init_ops
@@ -693,7 +693,7 @@ class ResidualWrapper(_RNNCellWrapper):
             inp.shape.assert_is_compatible_with(out.shape)
 
         def default_residual_fn(inputs, outputs):
-            nest.assert_same_structure(inputs, outputs)
+            nest.assert_same_structure(inputs, outputs, check_types=True)
             nest.map_structure(assert_shape_match, inputs, outputs)
             return nest.map_structure(lambda inp, out: inp + out, inputs, outputs)
         res_outputs = (self._residual_fn or default_residual_fn)(inputs, outputs)
