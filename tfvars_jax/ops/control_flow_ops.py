@@ -55,7 +55,7 @@ class _Cond(OpKind):
         return builtins.tuple(n for n, ok in resolved[op].items() if ok)
 
     def status_vars(self, op):
-        return _unique(op.attrs["reads"] + op.attrs["writes"])
+        return unique_in_order(op.attrs["reads"] + op.attrs["writes"])
 
     def has_checks(self, op, resolved=None):
         """Checks in the branches, and a branch reading a variable that is not initialized
@@ -258,11 +258,11 @@ class Program(NamedTuple):
     has_checks: bool
 
 
-def analyse_program(created, outs, bound=()):
-    """The `Program` of the ops `created` inside an inner program with outputs `outs` (Tensors
-    or Operations); `bound` are the tensors the enclosing op supplies (loop variables)."""
-    inside = set(created)
-    needed, stack = set(), [o if isinstance(o, ops_lib.Operation) else o.op for o in outs]
+def needed_ops(program, roots):
+    """The ops of `program` that `roots` (Tensors or Operations) need, following inputs and
+    control inputs inside it (TF1 runs only those of a branch or loop body)."""
+    inside, needed = set(program), set()
+    stack = [r if isinstance(r, ops_lib.Operation) else r.op for r in roots]
     while stack:
         o = stack.pop()
         if o in needed or o not in inside:
@@ -270,6 +270,13 @@ def analyse_program(created, outs, bound=()):
         needed.add(o)
         stack.extend(t.op for t in o.inputs)
         stack.extend(o.control_inputs)
+    return needed
+
+
+def analyse_program(created, outs, bound=()):
+    """The `Program` of the ops `created` inside an inner program with outputs `outs` (Tensors
+    or Operations); `bound` are the tensors the enclosing op supplies (loop variables)."""
+    needed = needed_ops(created, outs)
     ops = [o for o in created if o in needed]
     bound = set(bound)
     captures, control, reads, writes = [], [], [], []
@@ -293,7 +300,7 @@ def analyse_program(created, outs, bound=()):
         if isinstance(t, ops_lib.Tensor) and t.op not in needed and t not in bound and \
                 t not in captures:
             captures.append(t)
-    return Program(ops, captures, control, _unique(reads), _unique(writes), has_random, has_checks)
+    return Program(ops, captures, control, unique_in_order(reads), unique_in_order(writes), has_random, has_checks)
 
 
 def _capture_branch(graph, fn, label):
@@ -363,8 +370,8 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             op = make_op("Cond", None, [pred] + captures, name=scope, kind=COND, out_specs=specs,
                          attrs={"true_ops": t_prog.ops, "false_ops": f_prog.ops,
                                 "true_outs": t_keep,
-                                "false_outs": f_keep, "reads": _unique(reads),
-                                "writes": _unique(writes), "has_random": has_random,
+                                "false_outs": f_keep, "reads": unique_in_order(reads),
+                                "writes": unique_in_order(writes), "has_random": has_random,
                                 "has_checks": has_checks})
         # TF1's outputs are the Merge ops of the branches: `cond/Merge:0`, `cond/Merge_1:0`.
         merged = [array_ops.identity(t, name="Merge") for t in op.outputs]
@@ -384,12 +391,9 @@ def _rebuild(structure, it):
     return next(it)
 
 
-def _unique(names):
-    out = []
-    for n in names:
-        if n not in out:
-            out.append(n)
-    return builtins.tuple(out)
+def unique_in_order(names):
+    """`names` without repeats, in first-seen order, as a tuple."""
+    return builtins.tuple(dict.fromkeys(names))
 
 
 # ----- printing -------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import array_ops
-from tfvars_jax.ops.control_flow_ops import analyse_program
+from tfvars_jax.ops.control_flow_ops import analyse_program, needed_ops, unique_in_order
 from tfvars_jax.ops.tensor_array_ops import TensorArray
 
 
@@ -167,26 +167,11 @@ class _While(OpKind):
         return carry
 
 
-def _reached(ops, roots):
-    """The ops of program `ops` that `roots` (tensors or ops) need, via inputs and control
-    inputs."""
-    inside, needed = set(ops), set()
-    stack = [r if isinstance(r, ops_lib.Operation) else r.op for r in roots]
-    while stack:
-        o = stack.pop()
-        if o in needed or o not in inside:
-            continue
-        needed.add(o)
-        stack.extend(t.op for t in o.inputs)
-        stack.extend(o.control_inputs)
-    return needed
-
-
 def _loop_deps(ops, roots, loop_in):
     """Indices of the loop variables that `roots` depend on within program `ops`."""
     index = {t: k for k, t in enumerate(loop_in)}
     deps = {index[r] for r in roots if r in index}
-    for o in _reached(ops, roots):
+    for o in needed_ops(ops, roots):
         deps.update(index[t] for t in o.inputs if t in index)
     return frozenset(deps)
 
@@ -213,7 +198,7 @@ def _live_body(op, used):
         return live, a["body_ops"]
     cache = a.setdefault("live_bodies", {})
     if live not in cache:
-        needed = _reached(a["body_ops"], [a["body_outs"][k] for k in live] + a["emit"])
+        needed = needed_ops(a["body_ops"], [a["body_outs"][k] for k in live] + a["emit"])
         cache[live] = [o for o in a["body_ops"] if o in needed]
     return live, cache[live]
 
@@ -343,8 +328,8 @@ def build_loop(cond, body, loop_vars, shape_invariants=None, back_prop=True,
     body_prog = analyse_program(body_created, body_outs + emit, loop_in)
     captures = cond_prog.captures + [t for t in body_prog.captures if t not in cond_prog.captures]
     control = cond_prog.control + [c for c in body_prog.control if c not in cond_prog.control]
-    reads = _unique(cond_prog.reads + body_prog.reads)
-    writes = _unique(cond_prog.writes + body_prog.writes)
+    reads = unique_in_order(cond_prog.reads + body_prog.reads)
+    writes = unique_in_order(cond_prog.writes + body_prog.writes)
     inputs = flat0 + ([max_t] if max_t is not None else []) + captures
     length = None if max_t is None or max_t._static_value is None else int(max_t._static_value)
     specs = [(t.dtype.base_dtype, sh) for t, sh in zip(flat0, invariants)]
@@ -355,7 +340,7 @@ def build_loop(cond, body, loop_vars, shape_invariants=None, back_prop=True,
                      attrs={"loop_in": loop_in, "cond_ops": cond_prog.ops, "cond_out": pred,
                             "body_ops": body_prog.ops, "body_outs": body_outs, "emit": emit,
                             "has_max": max_t is not None, "reads": reads, "writes": writes,
-                            "touched": _unique(reads + writes),
+                            "touched": unique_in_order(reads + writes),
                             "has_random": cond_prog.has_random or body_prog.has_random,
                             "has_checks": cond_prog.has_checks or body_prog.has_checks,
                             # for running only what the fetched outputs need (`_live_body`)
@@ -418,6 +403,3 @@ def _less_specific(inv, shape):
         return False
     return all(d is None or d == e for d, e in zip(inv.as_list(), shape.as_list()))
 
-
-def _unique(names):
-    return tuple(dict.fromkeys(names))
