@@ -92,11 +92,17 @@ class OpKind:
       random: whether ops of this kind draw random numbers (they then get seeds on creation).
       data_dependent: whether the output shapes depend on input values (the run assumes sizes
         and checks them: `RunContext.assumed_sizes`, `check_sizes`).
+      before_run: whether the op's values are obtained on the host before the compiled step
+        and enter it as feeds (tf.data's get_next; the kind provides `pull`).
+      after_run: whether a fetched output is finished on the host after the compiled step
+        from its inputs' values (tf.summary; the kind provides `finish`).
     """
     name = "pure"
     differentiable = True
     random = False
     data_dependent = False
+    before_run = False
+    after_run = False
 
     def value_inputs(self, op):
         """The inputs that carry values into the op (a variable's ref input does not)."""

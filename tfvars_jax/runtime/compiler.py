@@ -84,7 +84,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
         ops = sorted(_prune(targets, fed, resolved), key=lambda o: o._id)
     # Host-side inputs (a kind with `before_run`: tf.data's get_next): the outputs not fed by
     # the caller are pulled on the host before the step and enter it as feeds (`Plan.pull`).
-    pulls = [op for op in ops if getattr(op.kind, "before_run", False)]
+    pulls = [op for op in ops if op.kind.before_run]
     pulled = [t for op in pulls for t in op.outputs if t not in fed]
     for op in ops:
         op.kind.check_plan(op, fed.union(pulled))

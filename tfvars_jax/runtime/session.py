@@ -26,7 +26,12 @@ from tfvars_jax.runtime.state import State
 class _PlanCache(dict):
     """The compiled plans of one graph, keyed by (fetches, feeds). Plans hold no values, so the
     Sessions of a graph share them; the cache lives as long as one of those Sessions does
-    (the Graph keeps only graph facts)."""
+    (the Graph keeps only graph facts). `finishing` keeps `_after_run`'s answer per key, so a
+    run does not re-examine its fetches."""
+
+    def __init__(self):
+        super().__init__()
+        self.finishing = {}
 
 
 _plan_caches = weakref.WeakValueDictionary()  # graph -> its _PlanCache, while a Session holds it
@@ -265,8 +270,11 @@ class Session:
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
         plan_key = (mapper.key, tuple(feed_tensors))
-        after = _after_run(mapper.tensors, mapper.ops, feed_tensors)
-        if after is not None:  # host-side finishing (summaries): their inputs join this run
+        after = self._plans.finishing.get(plan_key)
+        if after is None:
+            after = self._plans.finishing[plan_key] = _after_run(mapper.tensors, mapper.ops,
+                                                                 feed_tensors) or ()
+        if after:  # host-side finishing (summaries): their inputs join this run
             run_tensors, run_ops, finish = after
             return mapper.build(finish(self._run(plan_key, run_tensors, run_ops, feed_tensors,
                                                  feed_values)))
@@ -452,10 +460,10 @@ def _after_run(tensors, ops, feed_tensors):
     Returns None when no fetch needs this (the common case), else (tensors to run, ops to
     run, finish(values) -> the values of `tensors`).
     """
-    if not any(getattr(t.op.kind, "after_run", False) for t in tensors):
+    if not any(t.op.kind.after_run for t in tensors):
         return None
     fed = set(feed_tensors)
-    if all(t in fed for t in tensors if getattr(t.op.kind, "after_run", False)):
+    if all(t in fed for t in tensors if t.op.kind.after_run):
         return None
     run_tensors, index, run_ops, recipes = [], {}, list(ops), {}
 
@@ -463,7 +471,7 @@ def _after_run(tensors, ops, feed_tensors):
         recipe = recipes.get(t)
         if recipe is None:
             op = t.op
-            if getattr(op.kind, "after_run", False) and t not in fed:
+            if op.kind.after_run and t not in fed:
                 run_ops.extend(c for c in op._control_inputs if c not in run_ops)
                 recipe = ("finish", t, [expand(i) for i in op._inputs])
             else:
