@@ -24,6 +24,8 @@ import numpy as np
 
 import tfvars_jax as tf
 
+import _timing  # benchmarks/_timing.py (the script's folder is on sys.path)
+
 QUICK = "--quick" in sys.argv
 REPEATS = 3 if QUICK else 7
 CALLS = 200 if QUICK else 1000
@@ -31,14 +33,7 @@ N = 1024
 
 
 def per_call_us(fn, calls=CALLS, repeats=REPEATS):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - t0) / calls * 1e6)
-    return statistics.median(samples)
+    return _timing.per_call_us(fn, calls, repeats)
 
 
 def masked_values(seed, positives):

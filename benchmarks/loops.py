@@ -8,9 +8,7 @@ with optax.sgd). Prints medians over repeats (µs per step) and ratios.
 Run: python benchmarks/loops.py [--quick]
 """
 import functools
-import statistics
 import sys
-import time
 
 import jax
 import jax.numpy as jnp
@@ -19,6 +17,8 @@ import optax
 
 import tfvars_jax as tf
 
+import _timing  # benchmarks/_timing.py (the script's folder is on sys.path)
+
 QUICK = "--quick" in sys.argv
 REPEATS = 3 if QUICK else 7
 CALLS = 20 if QUICK else 100
@@ -26,14 +26,7 @@ STEPS, BATCH, WIDTH = 100, 32, 128
 
 
 def per_call_us(fn, calls=CALLS, repeats=REPEATS):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - t0) / calls * 1e6)
-    return statistics.median(samples)
+    return _timing.per_call_us(fn, calls, repeats)
 
 
 def ours(x_np):

@@ -7,7 +7,6 @@ Prints medians over several repeats (µs per call):
   * global_variables_initializer time per variable for 5,000 variables of mixed shapes.
 Run: python benchmarks/run_overhead.py [--quick]
 """
-import statistics
 import sys
 import time
 
@@ -17,20 +16,15 @@ import numpy as np
 
 import tfvars_jax as tf
 
+import _timing  # benchmarks/_timing.py (the script's folder is on sys.path)
+
 QUICK = "--quick" in sys.argv
 REPEATS = 3 if QUICK else 7
 CALLS = 300 if QUICK else 2000
 
 
 def per_call_us(fn, calls=CALLS, repeats=REPEATS):
-    fn()
-    samples = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        samples.append((time.perf_counter() - t0) / calls * 1e6)
-    return statistics.median(samples)
+    return _timing.per_call_us(fn, calls, repeats)
 
 
 def floor_us():
