@@ -131,7 +131,9 @@ def _filled(value, shape, dtype, name, op_type):
 
 
 def zeros(shape, dtype=dtypes.float32, name=None):
-    """TF1's `tf.zeros`; a static shape gives a Const op, as TF1's constant folding would."""
+    """TF1's `tf.zeros`. A static shape gives a Const op (lazy, a `FilledArray`, when large);
+    TF1 makes a Const below 1,000 elements and a Fill op above: names, shapes, dtypes and
+    values agree (tests/test_constants_vs_tf.py), the op type of large ones does not."""
     dtype = dtypes.as_dtype(dtype).base_dtype
     return _filled(0, shape, dtype, name or "zeros", "zeros")
 
