@@ -193,6 +193,7 @@ print(sorted(v.op.name for v in tf.global_variables()))"""
 OTHER_CELL = """\
 with tf.variable_scope("head"):
     w2 = tf.get_variable("w", [4, 1])"""
+SHOW_W_CELL = 'print(sess.run(w).ravel().tolist())'
 TRAIN_CELL = """\
 if "sess" not in globals():
     sess = tf.InteractiveSession()
@@ -260,11 +261,15 @@ def test_kernel_reruns_by_source_in_different_orders(kernel):
     out, err, _ = kernel.run(MODEL_CELL)
     assert err is None and out.strip() == VARIABLES
     first = _losses(kernel.run(TRAIN_CELL)[0])[0]
+    trained = kernel.run(SHOW_W_CELL)[0]
     out, err, value = kernel.run(MODEL_CELL)
     assert err is None, value
     assert out.strip() == VARIABLES
+    assert kernel.run(SHOW_W_CELL)[0] == trained  # the re-run kept the trained value
     second = _losses(kernel.run(TRAIN_CELL)[0])[0]
-    assert second < first  # training went on from the trained values
+    # training went on from the trained values (this tiny model may converge to float noise,
+    # ~1e-14, within a round: a restart from fresh values would be far above that)
+    assert second < first or second < 1e-9
     # another cell asking for head/w is a genuine clash, with where it was first made
     out, err, value = kernel.run(OTHER_CELL)
     assert err == "ValueError" and "Variable head/w already exists" in value
@@ -273,9 +278,7 @@ def test_kernel_reruns_by_source_in_different_orders(kernel):
     out, err, value = kernel.run(MODEL_CELL)
     assert err is None and out.strip() == VARIABLES
     third = _losses(kernel.run(TRAIN_CELL)[0])[0]
-    # (the unseeded initial values sometimes let this tiny model reach a loss of exactly 0.0
-    # by the second round: training on from there keeps it at 0.0)
-    assert third < first and third <= second
+    assert (third < first and third <= second) or third < 1e-9
 
 
 def test_kernel_other_cell_first_then_model_cell_clashes(kernel):
