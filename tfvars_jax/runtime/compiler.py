@@ -21,6 +21,7 @@ import numpy as np
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.framework.precision import tf_precision
+from tfvars_jax.runtime import placement
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 _WIDE_DTYPES = frozenset(("int64", "uint64", "float64", "complex128"))
@@ -53,7 +54,7 @@ def _prune(targets, fed, resolved):
     return needed
 
 
-def compile_plan(fetch_tensors, target_ops, feeds, initialized):
+def compile_plan(fetch_tensors, target_ops, feeds, initialized, placer=None):
     """Builds the Plan for fetching `fetch_tensors` and running `target_ops` with `feeds`.
 
     Args:
@@ -61,6 +62,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
       target_ops: Operations to run (fetched ops).
       feeds: Tensors whose values the caller supplies.
       initialized: container of the variable names initialized before the run.
+      placer: the Session's `placement.Placer` (None: everything on JAX's default device).
     Returns:
       (Plan, init_dependent_vars): the names whose initialization status the plan baked in.
     Raises:
@@ -90,6 +92,8 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
         op.kind.check_plan(op, fed.union(pulled))
     plan = Plan(ops, fetch_tensors, list(feeds) + pulled, resolved)
     plan.pulls, plan.pulled, plan.n_user_feeds = pulls, frozenset(pulled), len(feeds)
+    if placer is not None:
+        placement.place(plan, placer)
     return plan, tuple(sorted(init_dependent))
 
 
@@ -135,6 +139,10 @@ class Plan:
         self.wide_feeds = [j for j, i in enumerate(self.dev_feed)
                            if self.feeds[i].dtype.base_dtype.name in _WIDE_DTYPES]
         self.trace_count = 0
+        # Devices (set by `placement.place`): the plan's one device and its sharding when not
+        # JAX's default device, or its segments when the run spans devices; the input
+        # variables to move to the plan's device and the written ones to send back home.
+        self.device, self.sharding, self.segments, self.moved, self.homes = None, None, (), (), {}
 
     # ----- execution ---------------------------------------------------------------------
     pulls = ()  # ops whose kind has `before_run` (set by compile_plan)
@@ -161,6 +169,8 @@ class Plan:
           (fetch values, updates dict). Raises `CheckFailed` (carrying the OpError and the
           donated variables' old values) when a run-time check fails; nothing is updated then.
         """
+        if self.moved:  # variables living on another device than this plan's
+            values = placement.moved(values, self.moved, self.device)
         if self.simple:  # the hot path: one compiled call, nothing host-side
             feeds = tuple(feed_values)
             if self.wide_feeds:
@@ -168,9 +178,12 @@ class Plan:
             outs, new_vars, _, _ = self._call(donate, ({n: values[n] for n in self.donated},
                                                     {n: values[n] for n in self.readonly},
                                                     feeds, rng if self.has_random else None))
-            return outs, new_vars
-        with tf_precision():
-            return self._run_in_steps(values, feed_values, rng, donate)
+        else:
+            with tf_precision():
+                outs, new_vars = self._run_in_steps(values, feed_values, rng, donate)
+        if self.homes:
+            new_vars = placement.sent_home(new_vars, self.homes)
+        return outs, new_vars
 
     def _call(self, donate, args):
         """Calls the step compiled ahead of time for these arguments' shapes and dtypes.
@@ -206,7 +219,18 @@ class Plan:
             for i in self.host_fetch:
                 fetched[i] = env[self.fetches[i]]
             updates.update({n: hvars[n] for n in self.host_written})
-        if self.dev_ops or self.dev_fetch:
+        if self.segments:  # a run spanning devices: one program per segment
+            dev_feeds = tuple(feed_values[i] for i in self.dev_feed)
+            outs, new_vars, flagged = placement.run_segments(self, values, dev_feeds, rng)
+            for flags, checks in flagged:
+                flags = np.asarray(flags)
+                if flags.any():  # nothing was donated: the old values are still the Session's
+                    cls, msg = checks[int(np.argmax(flags))]
+                    raise CheckFailed(cls(None, None, msg), {})
+            for i, v in zip(self.dev_fetch, outs):
+                fetched[i] = v
+            updates.update(new_vars)
+        elif self.dev_ops or self.dev_fetch:
             dev_feeds = tuple(feed_values[i] for i in self.dev_feed)
             donated = {n: values[n] for n in self.donated}
             readonly = {n: values[n] for n in self.readonly}
@@ -248,9 +272,11 @@ class Plan:
         fn = self._jitted.get((donate, sizes_key))
         if fn is None:
             sizes = {op: s for op, s in zip(self.data_dependent, sizes_key) if s is not None}
+            on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
+                                                          "out_shardings": self.sharding}
             fn = self._jitted[(donate, sizes_key)] = jax.jit(
                 functools.partial(self.step, mode="trace", sizes=sizes),
-                donate_argnums=(0,) if donate and self.donated else ())
+                donate_argnums=(0,) if donate and self.donated else (), **on_device)
         return fn
 
     def step(self, donated, readonly, dev_feeds, counter, mode, sizes=None):
