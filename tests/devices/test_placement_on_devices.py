@@ -1,0 +1,193 @@
+"""Placement that runs, on 8 JAX CPU devices: variables live on their device, runs spanning
+devices give the single-device answers, ConfigProto's placement options, multi-tower training
+as TF1 wrote it (cifar10_multi_gpu_train)."""
+import jax
+import numpy as np
+import pytest
+
+import tfvars_jax as tf
+
+CPU = jax.devices("cpu")
+
+
+def _device_of(sess, name):
+    (device,) = sess.state[name].devices()
+    return device
+
+
+def test_variables_live_on_their_device_through_init_runs_and_restore(tmp_path):
+    with tf.device("/cpu:3"):
+        v = tf.Variable([1.0, 2.0], name="v")
+    with tf.device("/device:CPU:5"):
+        w = tf.get_variable("w", initializer=tf.constant([3.0]))
+    u = tf.Variable(7.0, name="u")  # no device: the default device
+    step = v.assign_add([1.0, 1.0])
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert [_device_of(sess, n) for n in ("v", "w", "u")] == [CPU[3], CPU[5], CPU[0]]
+        sess.run(step)
+        assert _device_of(sess, "v") == CPU[3]
+        path = saver.save(sess, str(tmp_path / "model"), write_meta_graph=False)
+    with tf.Session() as sess:
+        saver.restore(sess, path)
+        assert [_device_of(sess, n) for n in ("v", "w", "u")] == [CPU[3], CPU[5], CPU[0]]
+        np.testing.assert_array_equal(sess.run(v), [2.0, 3.0])
+        v.load([9.0, 9.0], sess)
+        assert _device_of(sess, "v") == CPU[3]
+        state = sess.state
+    with tf.Session() as sess:
+        sess.state = state.replace({"v": jax.device_put(np.array([4.0, 4.0], np.float32), CPU[6])})
+        assert _device_of(sess, "v") == CPU[3]
+        np.testing.assert_array_equal(sess.run(v), [4.0, 4.0])
+
+
+def test_run_spanning_devices_equals_one_device_and_logs_placement(capsys):
+    def build():
+        x = tf.placeholder(tf.float32, [4], name="x")
+        with tf.device("/cpu:1"):
+            v = tf.Variable([1.0, 2.0, 3.0, 4.0], name="v")
+        with tf.device("/cpu:2"):
+            y = tf.multiply(v, x, name="y")
+        with tf.device("/cpu:4"):
+            z = tf.reduce_sum(tf.square(y), name="z")
+        with tf.control_dependencies([z]):
+            upd = v.assign_sub(y * 0.1)
+        return x, z, upd
+    results = []
+    for spread in (True, False):
+        g = tf.Graph()
+        with g.as_default():
+            if spread:
+                x, z, upd = build()
+            else:
+                with tf.device("/cpu:0"):
+                    x, z, upd = build()
+            config = tf.ConfigProto(log_device_placement=spread)
+            with tf.Session(config=config) as sess:
+                sess.run(tf.global_variables_initializer())
+                out = [sess.run([z, upd], {x: [1.0, 0.5, 2.0, -1.0]}) for _ in range(3)]
+                results.append((out, sess.run("v:0")))
+        if spread:
+            log = capsys.readouterr().out
+            assert "y: (Mul): /job:localhost/replica:0/task:0/device:CPU:2" in log
+            assert "z: (Sum): /job:localhost/replica:0/task:0/device:CPU:4" in log
+            assert "v/read: (Identity): /job:localhost/replica:0/task:0/device:CPU:1" in log
+    (spread_out, spread_v), (one_out, one_v) = results
+    for (z1, u1), (z2, u2) in zip(spread_out, one_out):
+        assert z1 == z2
+        np.testing.assert_array_equal(u1, u2)
+    np.testing.assert_array_equal(spread_v, one_v)
+
+
+def test_failed_check_in_a_spanning_run_changes_nothing():
+    with tf.device("/cpu:1"):
+        v = tf.Variable(0, name="v")
+    with tf.device("/cpu:2"):
+        w = tf.Variable(10.0, name="w")
+    with tf.device("/cpu:3"):
+        bumped = tf.count_up_to(v, 2)
+    with tf.control_dependencies([bumped]):
+        with tf.device("/cpu:2"):
+            train = w.assign_add(1.0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        sess.run(train)
+        with pytest.raises(tf.errors.OutOfRangeError):
+            sess.run(train)
+        assert sess.run([v, w]) == [2, 12.0]
+
+
+def test_device_count_limits_and_soft_placement_falls_back():
+    with tf.device("/cpu:5"):
+        v = tf.Variable(1.0, name="v")
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 4})) as sess:
+        assert len(sess.list_devices()) == 4
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=r"Cannot assign a device for operation v: \{\{node v\}\} was "
+                                 r"explicitly assigned to /device:CPU:5 but available devices are "
+                                 r"\[ /job:localhost/replica:0/task:0/device:CPU:0, .*CPU:3 \]"):
+            sess.run(v.initializer)
+    soft = tf.ConfigProto(device_count={"CPU": 4}, allow_soft_placement=True)
+    with tf.Session(config=soft) as sess:
+        sess.run(v.initializer)
+        assert _device_of(sess, "v") == CPU[0]
+    with tf.Session() as sess:  # all 8 CPU devices by default
+        sess.run(v.initializer)
+        assert _device_of(sess, "v") == CPU[5]
+
+
+# ----- multi-tower data parallelism (TF1's cifar10_multi_gpu_train pattern) -----------------
+def _tower_loss(images, labels, reuse):
+    with tf.variable_scope("model", reuse=reuse):
+        w1 = tf.get_variable("w1", [8, 16], initializer=tf.truncated_normal_initializer(
+            stddev=0.3, seed=1))
+        b1 = tf.get_variable("b1", [16], initializer=tf.constant_initializer(0.1))
+        w2 = tf.get_variable("w2", [16, 3], initializer=tf.truncated_normal_initializer(
+            stddev=0.3, seed=2))
+        hidden = tf.nn.relu(tf.matmul(images, w1) + b1)
+        logits = tf.matmul(hidden, w2)
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                                         logits=logits))
+
+
+def _average_gradients(tower_grads):
+    average = []
+    for grad_and_vars in zip(*tower_grads):
+        grads = [tf.expand_dims(g, 0) for g, _ in grad_and_vars]
+        grad = tf.reduce_mean(tf.concat(axis=0, values=grads), 0)
+        average.append((grad, grad_and_vars[0][1]))
+    return average
+
+
+def _train(n_towers, device_format, steps=4, soft=False, optimizer=tf.train.MomentumOptimizer):
+    g = tf.Graph()
+    with g.as_default(), tf.device("/cpu:0"):
+        images = tf.placeholder(tf.float32, [32, 8])
+        labels = tf.placeholder(tf.int32, [32])
+        opt = optimizer(0.1, 0.9)
+        image_splits = tf.split(images, n_towers)
+        label_splits = tf.split(labels, n_towers)
+        tower_grads = []
+        with tf.variable_scope(tf.get_variable_scope()):
+            for i in range(n_towers):
+                with tf.device(device_format % i), tf.name_scope("tower_%d" % i):
+                    loss = _tower_loss(image_splits[i], label_splits[i], reuse=None)
+                    tf.get_variable_scope().reuse_variables()
+                    tower_grads.append(opt.compute_gradients(loss))
+        train_op = opt.apply_gradients(_average_gradients(tower_grads))
+        init = tf.global_variables_initializer()
+    rng = np.random.RandomState(0)
+    batches = [(rng.randn(32, 8).astype(np.float32), rng.randint(0, 3, 32)) for _ in range(steps)]
+    with tf.Session(graph=g, config=tf.ConfigProto(allow_soft_placement=soft)) as sess:
+        sess.run(init)
+        for x, y in batches:
+            sess.run(train_op, {images: x, labels: y})
+        names = ["model/w1", "model/b1", "model/w2", "model/w1/Momentum"]
+        values = {n: sess.run(n + ":0") for n in names}
+        devices = {n: _device_of(sess, n) for n in names}
+    return values, devices, g
+
+
+@pytest.mark.parametrize("n_towers", [2, 4])
+def test_towers_train_to_the_single_device_full_batch_parameters(n_towers):
+    single, _, _ = _train(1, "/cpu:%d")
+    towers, devices, g = _train(n_towers, "/cpu:%d")
+    for name in single:
+        np.testing.assert_allclose(towers[name], single[name], rtol=2e-5, atol=2e-6)
+    # Variables were made under /cpu:0 (their home); tower ops ran on their towers' devices.
+    assert set(devices.values()) == {CPU[0]}
+    grad_ops = [op for op in g.get_operations() if op.type == "Gradients" or
+                op.name.startswith("tower_1/") and op.type == "MatMul"]
+    assert grad_ops and all(op.device == "/device:CPU:1" for op in grad_ops
+                            if op.name.startswith("tower_1/"))
+
+
+def test_towers_on_missing_gpus_train_with_soft_placement():
+    single, _, _ = _train(1, "/cpu:%d")
+    towers, devices, _ = _train(4, "/gpu:%d", soft=True)
+    for name in single:
+        np.testing.assert_allclose(towers[name], single[name], rtol=2e-5, atol=2e-6)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="explicitly assigned to /device:GPU:0"):
+        _train(2, "/gpu:%d", soft=False)
