@@ -40,6 +40,9 @@ class Entered:
 
 GRAPHS = ContextStack()
 SESSIONS = ContextStack()
+# `tfvars_jax.sharding.shard_variables`: a function (variable name, shape) -> a JAX Sharding or
+# None, applied to the variables created inside.
+VARIABLE_SHARDINGS = ContextStack()
 
 
 def default_session():

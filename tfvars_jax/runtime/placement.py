@@ -27,7 +27,7 @@ import sys
 
 import jax
 import jax.numpy as jnp
-from jax.sharding import SingleDeviceSharding
+from jax.sharding import NamedSharding, PartitionSpec, SingleDeviceSharding
 
 from tfvars_jax.framework import device as device_lib
 from tfvars_jax.framework import errors
@@ -116,10 +116,18 @@ class Placer:
         return self.device(op.device, op)
 
     def home(self, name):
-        """The device variable `name` lives on."""
+        """Where variable `name` lives: its JAX device, or its `NamedSharding` for a variable
+        sharded over a Mesh (`tfvars_jax.sharding.shard_variables`)."""
         var = self.graph.variables_by_name.get(name)
         if var is None:
             return self.default
+        sharding = getattr(var, "_sharding", None)
+        if sharding is not None:
+            if var.device:
+                raise NotImplementedError(
+                    f"Variable '{name}' has both a device ({var.device}) and a sharding over a "
+                    "Mesh; create it outside the tf.device scope (the Mesh places it).")
+            return sharding
         return self.device(var.device, var.op)
 
 
@@ -158,6 +166,19 @@ def place(plan, placer):
                 f"data-dependent shapes ({plan.data_dependent[0].name}): run it on one device.")
         plan.segments = _segments(plan.dev_ops, op_devices)
         plan.simple = False
+    meshes = {h.mesh for h in homes.values() if isinstance(h, NamedSharding)}
+    if meshes:  # sharded variables: one SPMD program over their mesh
+        if len(meshes) > 1 or plan.segments:
+            raise NotImplementedError(
+                "A run touching variables sharded over a Mesh must not also span several meshes "
+                f"or tf.device devices ({len(meshes)} meshes, devices "
+                f"{sorted(tf_name(d) for d in distinct)}).")
+        plan.device = NamedSharding(meshes.pop(), PartitionSpec())
+        plan.simple = plan.simple and not plan.eager
+        plan.moved = tuple(n for n in plan.donated + plan.readonly if homes[n] != plan.device and
+                           not isinstance(homes[n], NamedSharding))
+        plan.homes = {n: homes[n] for n in plan.dev_written}
+        return
     plan.moved = tuple(n for n in plan.donated + plan.readonly if homes[n] != plan.device)
     plan.homes = {n: homes[n] for n in plan.dev_written
                   if plan.segments or plan.eager or homes[n] != plan.device}
@@ -196,9 +217,19 @@ def moved(values, names, device):
     return values
 
 
+def at_home(value, home):
+    """`value` on `home` (a device or a sharding); itself when already there."""
+    if isinstance(home, NamedSharding):
+        if getattr(value, "sharding", None) == home:
+            return value
+    elif getattr(value, "devices", None) is not None and value.devices() == {home}:
+        return value
+    return jax.device_put(value, home)
+
+
 def sent_home(updates, homes):
-    """The written values, each on its variable's device."""
-    return {n: (jax.device_put(v, homes[n]) if n in homes else v) for n, v in updates.items()}
+    """The written values, each on its variable's device (or sharding)."""
+    return {n: (at_home(v, homes[n]) if n in homes else v) for n, v in updates.items()}
 
 
 class _SeenKey(tuple):

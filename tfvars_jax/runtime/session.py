@@ -134,8 +134,7 @@ class Session:
     def _at_home(self, name, value):
         """`value` on variable `name`'s device (strings stay on the host)."""
         if isinstance(value, jax.Array):
-            home = self._placer.home(name)
-            return value if value.devices() == {home} else jax.device_put(value, home)
+            return placement.at_home(value, self._placer.home(name))
         return value
 
     def _check_value(self, name, value):
