@@ -25,7 +25,7 @@ from tfvars_jax.framework import context
 from tfvars_jax.runtime.state import State
 
 __all__ = ["Mesh", "NamedSharding", "PartitionSpec", "replicated", "batch_sharded",
-           "data_parallel", "shard_variables", "variable_shardings"]
+           "data_parallel", "shard_variables", "variable_shardings", "local_cluster"]
 
 
 def replicated(mesh):
@@ -119,3 +119,39 @@ def data_parallel(step, mesh, axis=None, graph=None, donate=True):
                                          donate_argnums=(0,) if donate else ())
         return fn(state, *feeds)
     return run
+
+
+@contextlib.contextmanager
+def local_cluster(cluster, devices=None):
+    """Sessions made inside run a cluster's jobs on this process's devices.
+
+    TF1 ran `/job:ps/task:0` in another process (a `tf.train.Server`); a local Session rejects
+    such devices (TF1's "Cannot assign a device"). Inside this context each task of `cluster`
+    is one JAX device of this process, so a graph placed by `tf.train.replica_device_setter`
+    runs here with its variables (and a partitioned variable's parts) on the ps tasks' devices.
+
+    Args:
+      cluster: a `tf.train.ClusterSpec` or its dict (`{"ps": [...], "worker": [...]}`).
+      devices: {job: [JAX devices, one per task]}; default: the tasks of the jobs in the
+        ClusterSpec's order take `jax.devices()` in turn (round robin when there are fewer).
+
+    A task's device field may name only that one device (`/job:ps/task:0/device:CPU:0`);
+    others raise unless `allow_soft_placement`.
+    """
+    from tfvars_jax.train.cluster import ClusterSpec
+    spec = cluster if isinstance(cluster, ClusterSpec) else ClusterSpec(cluster)
+    local = list(jax.devices())
+    tasks, i = {}, 0
+    for job in spec.jobs:
+        given = None if devices is None else devices.get(job)
+        for n, task in enumerate(spec.task_indices(job)):
+            if given is not None:
+                if n >= len(given):
+                    raise ValueError(f"local_cluster: job '{job}' has {spec.num_tasks(job)} "
+                                     f"tasks but {len(given)} devices were given for it.")
+                tasks[(job, task)] = given[n]
+            else:
+                tasks[(job, task)] = local[i % len(local)]
+                i += 1
+    with context.Entered(tasks, context.LOCAL_CLUSTERS):
+        yield tasks

@@ -29,6 +29,7 @@ import jax
 import jax.numpy as jnp
 from jax.sharding import NamedSharding, PartitionSpec, SingleDeviceSharding
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import device as device_lib
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.precision import tf_precision
@@ -75,11 +76,15 @@ class Placer:
             raise errors.InvalidArgumentError(None, None, f"ConfigProto device_count={counts} "
                                               "leaves no device to run on.")
         self.default = default[0]
-        self.key = (self.soft, self.log, tuple((k, len(v)) for k, v in self.devices.items()))
+        self.tasks = dict(context.LOCAL_CLUSTERS.current() or {})  # (job, task) -> device
+        self.key = (self.soft, self.log, tuple((k, len(v)) for k, v in self.devices.items()),
+                    tuple(sorted((k, d.id) for k, d in self.tasks.items())))
         self._cache = {}
 
     def available(self):
-        return [tf_name(d) for kind in _PLATFORMS for d in self.devices[kind]]
+        local = [tf_name(d) for kind in _PLATFORMS for d in self.devices[kind]]
+        return local + [f"/job:{job}/replica:0/task:{task}/device:{d.platform.upper()}:0"
+                        for (job, task), d in self.tasks.items()]
 
     def device(self, spec, op=None):
         """The JAX device for device string `spec` (of `op`, named in errors)."""
@@ -99,6 +104,14 @@ class Placer:
                 f"explicitly assigned to {shown} but available devices are [ "
                 f"{', '.join(self.available())} ]. Make sure the device specification refers to "
                 "a valid device.")
+        if job not in (None, "localhost") and (job, task or 0) in self.tasks and \
+                replica in (None, 0):  # a task of a local cluster (sharding.local_cluster)
+            mapped = self.tasks[(job, task or 0)]
+            if kind is None or (kind == mapped.platform.upper() and index in (None, 0)):
+                return mapped
+            if not self.soft:
+                fail()
+            return mapped
         if job not in (None, "localhost") or replica not in (None, 0) or task not in (None, 0):
             fail()  # another process (TF1's soft placement does not relax jobs either)
         if kind is None:

@@ -131,6 +131,11 @@ class Session:
             self._shared = set(self._values)
             self._init_version += 1
 
+    def home_of(self, name):
+        """Where variable `name`'s value lives in this Session: a JAX device (from its device
+        string) or a `NamedSharding` (a variable sharded over a Mesh). Not in TF1."""
+        return self._placer.home(name)
+
     def _at_home(self, name, value):
         """`value` on variable `name`'s device (strings stay on the host)."""
         if isinstance(value, jax.Array):
