@@ -161,7 +161,7 @@ def place(plan, placer):
     if placer.log:
         log_placement(plan.host_ops + plan.dev_ops, placer)
     op_devices = [placer.op_device(op) for op in plan.dev_ops]
-    # Constants and no-ops compute nothing on a device: they join the segment they are in.
+    # Constants, no-ops and reads compute nothing on a device: they join a neighbour's segment.
     neutral = [op.kind.name in _NEUTRAL for op in plan.dev_ops]
     distinct = {d for d, n in zip(op_devices, neutral) if not n}
     if not distinct:
@@ -199,16 +199,23 @@ def place(plan, placer):
         plan.sharding = SingleDeviceSharding(plan.device)
 
 
-_NEUTRAL = frozenset(("const", "noop"))
+_NEUTRAL = frozenset(("const", "noop", "read"))
 
 
 def _neutral_joined(op_devices, neutral, first):
-    """Each neutral op on the device of the op before it (the first non-neutral one's at the
-    start)."""
-    out, current = [], first
-    for dev, is_neutral in zip(op_devices, neutral):
-        current = current if is_neutral else dev
-        out.append(current)
+    """Each neutral op (a constant, a no-op, a variable's read: nothing computed on a device)
+    on the device of the next op that computes, or the previous one's at the end, so that a
+    constant made for its consumer is not transferred to it."""
+    out, following = [None] * len(op_devices), None
+    for i in range(len(op_devices) - 1, -1, -1):
+        if not neutral[i]:
+            following = op_devices[i]
+        out[i] = following
+    previous = first
+    for i, dev in enumerate(out):
+        if dev is None:
+            out[i] = previous
+        previous = out[i]
     return out
 
 
