@@ -23,6 +23,7 @@ each called on its device with its inputs transferred there, dispatched asynchro
 that segments on different devices (towers) overlap. Variables live on their own device
 (`Placer.home`); a run moves a value it needs elsewhere and puts written values back home.
 """
+import functools
 import sys
 
 import jax
@@ -37,9 +38,10 @@ from tfvars_jax.framework.precision import tf_precision
 _PLATFORMS = {"CPU": "cpu", "GPU": "gpu", "TPU": "tpu"}
 
 
+@functools.lru_cache(maxsize=None)
 def _platform_devices(platform):
     try:
-        return list(jax.devices(platform))
+        return tuple(jax.devices(platform))
     except RuntimeError:  # no such backend in this process
         return []
 
@@ -65,7 +67,7 @@ class Placer:
                                       f"{sorted(_PLATFORMS)} map to JAX platforms.")
         self.devices = {}
         for kind, platform in _PLATFORMS.items():
-            found = _platform_devices(platform)
+            found = list(_platform_devices(platform))
             if kind in counts:
                 found = found[:max(int(counts[kind]), 0)]
             self.devices[kind] = found
@@ -274,13 +276,16 @@ class Segment:
         self.checks = []
         self.fn = None
 
-    def trace_fn(self, plan, env_keys, var_names, absent, out_keys):
+    def trace_fn(self, plan, env_keys, var_names, absent, out_keys, statics):
         """The segment as a function (env values, var values, feeds, rng) -> (env outputs, var
-        outputs, produced keys, flags). `out_keys` None: every value it produces."""
+        outputs, produced keys, flags). `out_keys` None: every value it produces that is not
+        known when traced (those are recorded in `self.new_statics`). `statics`: values of
+        earlier segments known when traced (constants), given as constants, not inputs: a
+        loop's `maximum_iterations` must stay known to the gradient that replays it."""
         from tfvars_jax.runtime.compiler import Interpreter  # the runtime's own interpreter
 
         def fn(env_vals, var_vals, rng):
-            env, seen = {}, {}
+            env, seen = dict(statics), {}
             for k, v in zip(env_keys, env_vals):
                 if isinstance(k, _SeenKey):
                     seen.setdefault(k[0], {})[k[1]] = v
@@ -307,7 +312,12 @@ class Segment:
                 for t, v in d.items():
                     if (op, t) not in seen_before:
                         produced[_SeenKey((op, t))] = v
-            keys = list(produced) if out_keys is None else out_keys
+            if out_keys is None:
+                self.new_statics = {k: v for k, v in produced.items() if not any(
+                    isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(v))}
+                keys = [k for k in produced if k not in self.new_statics]
+            else:
+                keys = out_keys
             written = [n for op in self.ops for n in op.kind.var_writes(op)]
             new_vars = {n: vars_[n] for n in dict.fromkeys(written)}
             flags = jnp.stack(run.flags) if run.flags else None
@@ -330,9 +340,11 @@ def prepare_segments(plan, feed_avals, var_avals, rng_aval):
     avail = dict(feed_avals)   # env key -> aval (pytree of ShapeDtypeStruct)
     var_avail = dict(var_avals)
     traced = []
+    statics = {}  # values known when traced (constants), given to later segments as such
     for seg in plan.segments:
         env_keys, var_names = list(avail), list(var_avail)
-        fn = seg.trace_fn(plan, env_keys, var_names, {}, None)
+        seg.statics = dict(statics)
+        fn = seg.trace_fn(plan, env_keys, var_names, {}, None, seg.statics)
         box = {}
 
         def flat_fn(env_vals, var_vals, rng, fn=fn, box=box):
@@ -361,13 +373,15 @@ def prepare_segments(plan, feed_avals, var_avals, rng_aval):
             avail[k] = aval
         var_avail.update(new_var_avals)
         seg.vars_out = list(new_var_avals)
+        statics.update(seg.new_statics)
         traced.append(produced_keys)
+    plan.segment_statics = statics
     needed = set(plan.fetches[i] for i in plan.dev_fetch)
     for seg, produced_keys in zip(reversed(plan.segments), reversed(traced)):
         seg.env_out = [k for k in produced_keys if k in needed]
         needed.update(seg.env_in)
     for seg in plan.segments:
-        fn = seg.trace_fn(plan, seg.env_in, seg.vars_in, seg.absent, seg.env_out)
+        fn = seg.trace_fn(plan, seg.env_in, seg.vars_in, seg.absent, seg.env_out, seg.statics)
 
         def compiled(env_vals, var_vals, rng, fn=fn):
             outs, new_vars, flags, _ = fn(env_vals, var_vals, rng)
@@ -387,6 +401,7 @@ def run_segments(plan, values, dev_feeds, rng):
             feed_avals = {k: aval(jnp.asarray(v)) for k, v in env.items()}
         prepare_segments(plan, feed_avals, {n: aval(v) for n, v in vars_.items()},
                          None if rng is None else aval(rng))
+    env.update(plan.segment_statics)
     written = {}
     results = []
     for seg in plan.segments:
