@@ -469,18 +469,64 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
 
 
 def _gather_kernel(params, indices, axis, batch_dims):
-    if batch_dims:
-        raise NotImplementedError("gather with batch_dims is not supported.")
-    return jnp.take(params, indices, axis=axis, mode="clip")
+    take = functools.partial(jnp.take, axis=axis - batch_dims, mode="clip")
+    for _ in range(batch_dims):  # TF1's batch_dims: the leading dims index params and indices alike
+        take = jax.vmap(take)
+    return take(params, indices)
+
+
+def _gather_out_of_range(params, indices, axis, batch_dims):
+    del batch_dims
+    return jnp.any((indices < 0) | (indices >= params.shape[axis]))
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
-    """TF1's `tf.gather`. Out-of-range indices are clamped (JAX) where TF1's CPU kernel raises."""
+    """TF1's `tf.gather` (a "GatherV2" op), with `axis` and `batch_dims`.
+
+    As TF1's CPU kernel, an index outside `[0, params.shape[axis])` (negative ones too) fails
+    the run with InvalidArgumentError naming the op, and the run changes no variable. (JAX
+    alone would clamp it, a silently wrong value.) `validate_indices` is ignored, as in TF1.
+    """
+    del validate_indices  # deprecated in TF1; its CPU kernel always validates
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)
-    return op_output("GatherV2", _gather_kernel, [p, i], name=name or "GatherV2",
-                     attrs={"axis": 0 if axis is None else _int(axis),
-                            "batch_dims": int(batch_dims)})
+    if i.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"tf.gather: indices '{i.name}' must be int32 or int64, got "
+                        f"{i.dtype.base_dtype.name}.")
+    rank = p.shape.ndims
+    axis = _int(0 if axis is None else axis)
+    batch_dims = _int(batch_dims)
+    if rank is not None:
+        if not -rank <= axis < rank:
+            raise ValueError(f"tf.gather: axis {axis} is out of range for params '{p.name}' of "
+                             f"rank {rank}.")
+        axis %= rank
+    elif axis < 0:
+        raise ValueError(f"tf.gather: a negative axis ({axis}) needs params of known rank; "
+                         f"'{p.name}' has unknown rank.")
+    if batch_dims < 0 and i.shape.ndims is not None:
+        batch_dims += i.shape.ndims
+    if not 0 <= batch_dims <= axis:
+        raise ValueError(f"tf.gather: batch_dims ({batch_dims}) must be in [0, axis ({axis})].")
+    name = name or "GatherV2"
+    attrs = {"axis": axis, "batch_dims": batch_dims}
+    msg = (f"indices out of range in GatherV2 op '{_next_op_name(name)}': every index of "
+           f"'{i.name}' must be in [0, params.shape[{axis}]) of '{p.name}' ({_dim_text(p, axis)})")
+    return op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
+                     check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
+                                    errors.InvalidArgumentError, msg))
+
+
+def _next_op_name(name):
+    """The name the next op made with `name` gets (for messages written before it exists)."""
+    if name.endswith("/"):
+        return name[:-1]
+    return ops_lib.get_default_graph().unique_name(name, mark_as_used=False)
+
+
+def _dim_text(t, axis):
+    dims = t.shape.as_tuple() if t.shape.ndims is not None else None
+    return f"size {dims[axis]}" if dims and dims[axis] is not None else "size known at run time"
 
 
 def _gather_nd_kernel(params, indices):
@@ -488,12 +534,24 @@ def _gather_nd_kernel(params, indices):
     return jnp.asarray(params)[idx]  # a NumPy `params` (a constant) cannot be indexed by traced indices
 
 
+def _gather_nd_out_of_range(params, indices):
+    k = indices.shape[-1]
+    bounds = jnp.asarray(params.shape[:k], indices.dtype)
+    return jnp.any((indices < 0) | (indices >= bounds))
+
+
 def gather_nd(params, indices, name=None, batch_dims=0):
+    """TF1's `tf.gather_nd`. An index outside `params`' shape fails the run with
+    InvalidArgumentError naming the op (TF1's CPU kernel); `batch_dims` is not supported."""
     if batch_dims:
         raise NotImplementedError("gather_nd argument batch_dims is not supported.")
-    return op_output("GatherNd", _gather_nd_kernel,
-                     [convert_to_tensor(params), convert_to_tensor(indices)],
-                     name=name or "GatherNd")
+    p = convert_to_tensor(params)
+    i = convert_to_tensor(indices)
+    name = name or "GatherNd"
+    msg = (f"indices out of range in GatherNd op '{_next_op_name(name)}': every index of "
+           f"'{i.name}' must lie inside the shape {p.shape} of '{p.name}'")
+    return op_output("GatherNd", _gather_nd_kernel, [p, i], name=name, kind=CHECKED,
+                     check=RunCheck(_gather_nd_out_of_range, errors.InvalidArgumentError, msg))
 
 
 def _slice_kernel(x, begin, size):
