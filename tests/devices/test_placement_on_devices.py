@@ -141,7 +141,8 @@ def _average_gradients(tower_grads):
     return average
 
 
-def _train(n_towers, device_format, steps=4, soft=False, optimizer=tf.train.MomentumOptimizer):
+def _train(n_towers, device_format, steps=4, soft=False, optimizer=tf.train.MomentumOptimizer,
+           log=False):
     g = tf.Graph()
     with g.as_default(), tf.device("/cpu:0"):
         images = tf.placeholder(tf.float32, [32, 8])
@@ -160,7 +161,8 @@ def _train(n_towers, device_format, steps=4, soft=False, optimizer=tf.train.Mome
         init = tf.global_variables_initializer()
     rng = np.random.RandomState(0)
     batches = [(rng.randn(32, 8).astype(np.float32), rng.randint(0, 3, 32)) for _ in range(steps)]
-    with tf.Session(graph=g, config=tf.ConfigProto(allow_soft_placement=soft)) as sess:
+    config = tf.ConfigProto(allow_soft_placement=soft, log_device_placement=log)
+    with tf.Session(graph=g, config=config) as sess:
         sess.run(init)
         for x, y in batches:
             sess.run(train_op, {images: x, labels: y})
@@ -171,9 +173,16 @@ def _train(n_towers, device_format, steps=4, soft=False, optimizer=tf.train.Mome
 
 
 @pytest.mark.parametrize("n_towers", [2, 4])
-def test_towers_train_to_the_single_device_full_batch_parameters(n_towers):
+def test_towers_train_to_the_single_device_full_batch_parameters(n_towers, capsys):
     single, _, _ = _train(1, "/cpu:%d")
-    towers, devices, g = _train(n_towers, "/cpu:%d")
+    capsys.readouterr()
+    towers, devices, g = _train(n_towers, "/cpu:%d", log=True)
+    log = capsys.readouterr().out
+    for i in range(n_towers):  # each tower's forward and gradient ran on its own device
+        assert f"tower_{i}/model/MatMul: (MatMul): /job:localhost/replica:0/task:0/device:CPU:{i}" \
+            in log
+        assert f"tower_{i}/gradients: (Gradients): /job:localhost/replica:0/task:0/device:CPU:{i}" \
+            in log
     for name in single:
         np.testing.assert_allclose(towers[name], single[name], rtol=2e-5, atol=2e-6)
     # Variables were made under /cpu:0 (their home); tower ops ran on their towers' devices.
