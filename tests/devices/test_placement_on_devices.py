@@ -250,3 +250,20 @@ def test_every_op_kind_across_segments_gives_the_one_device_answer(name, build):
     assert len(flat[0]) == len(flat[1])
     for a, b in zip(*flat):  # separate programs fuse differently: float32 rounding may differ
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_independent_ops_on_one_device_share_a_program():
+    # Variables alternating over two devices: their initial values (no device: the default
+    # one) and assigns make 3 programs, not one per variable (each would compile).
+    variables = []
+    for i in range(12):
+        with tf.device("/cpu:%d" % (i % 2 + 1)):
+            variables.append(tf.get_variable("v%d" % i, [3], initializer=tf.constant_initializer(i)))
+    init = tf.global_variables_initializer()
+    with tf.Session() as sess:
+        sess.run(init)
+        (plan, _, _), = sess._plans.values()
+        assert [seg.device for seg in plan.segments] == [CPU[0], CPU[1], CPU[2]]
+        for i, v in enumerate(variables):
+            assert _device_of(sess, v.op.name) == CPU[i % 2 + 1]
+            np.testing.assert_array_equal(sess.run(v), [i] * 3)

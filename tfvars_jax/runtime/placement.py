@@ -179,7 +179,7 @@ def place(plan, placer):
             raise NotImplementedError(
                 f"A run spanning devices {sorted(tf_name(d) for d in distinct)} computes "
                 f"data-dependent shapes ({plan.data_dependent[0].name}): run it on one device.")
-        plan.segments = _segments(plan.dev_ops, op_devices)
+        plan.segments = _segments(plan.dev_ops, op_devices, plan)
         plan.simple = False
     meshes = {h.mesh for h in homes.values() if isinstance(h, NamedSharding)}
     if meshes:  # sharded variables: one SPMD program over their mesh
@@ -221,13 +221,41 @@ def _neutral_joined(op_devices, neutral, first):
     return out
 
 
-def _segments(ops, op_devices):
-    segments = []
+def _segments(ops, op_devices, plan):
+    """The ops grouped into segments, each op in the earliest segment on its device that
+    comes after everything it depends on: its inputs' and control inputs' producers, the last
+    write of each variable it reads (directly or through a ref alias), and every earlier use
+    of each variable it writes. Ops in one segment keep program order. So independent ops on
+    one device share a segment (an initializer writing variables on two devices is 3
+    programs, not one per variable), and towers stay one segment each."""
+    segments, seg_of, last_write, last_touch = [], {}, {}, {}
     for op, dev in zip(ops, op_devices):
-        if segments and segments[-1].device == dev:
-            segments[-1].ops.append(op)
-        else:
-            segments.append(Segment(dev, [op]))
+        bound = 0
+        for t in op._inputs:
+            bound = max(bound, seg_of.get(t.op, 0))
+        for c in op._control_inputs:
+            bound = max(bound, seg_of.get(c, 0))
+        reads = set(op.kind.var_reads(op, plan.resolved, plan.fed))
+        for t in op.kind.value_inputs(op):
+            src = t.op
+            if src.kind.aliases_variable(src):
+                reads.add(src.var)
+        writes = set(op.kind.var_writes(op))
+        for n in reads | writes:
+            bound = max(bound, last_write.get(n, 0))
+        for n in writes:
+            bound = max(bound, last_touch.get(n, 0))
+        index = next((i for i in range(bound, len(segments)) if segments[i].device == dev),
+                     None)
+        if index is None:
+            index = len(segments)
+            segments.append(Segment(dev, []))
+        segments[index].ops.append(op)
+        seg_of[op] = index
+        for n in reads | writes:
+            last_touch[n] = max(last_touch.get(n, 0), index)
+        for n in writes:
+            last_write[n] = index
     return segments
 
 
