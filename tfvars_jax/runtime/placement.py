@@ -18,9 +18,9 @@ placer does for a local Session (target ''):
 
 `place(plan, placer)` then decides how the Plan runs (see ARCHITECTURE.md, Devices): a run
 whose device ops all map to one device is one jitted program on that device; a run spanning
-devices is one jitted program per *segment* (consecutive ops in program order on one device),
-each called on its device with its inputs transferred there, dispatched asynchronously so
-that segments on different devices (towers) overlap. Variables live on their own device
+devices is one jitted program per *segment* (ops of one device, ordered after what they
+depend on), each called on its device with its inputs transferred there, dispatched
+asynchronously so that segments on different devices (towers) overlap. Variables live on their own device
 (`Placer.home`); a run moves a value it needs elsewhere and puts written values back home.
 """
 import functools
@@ -155,9 +155,10 @@ def log_placement(ops, placer, file=None):
 
 # ----- how a plan runs on its devices -------------------------------------------------------
 def place(plan, placer):
-    """Sets the Plan's devices: `plan.device` (its one device) or `plan.segments` (one per run
-    of consecutive ops on one device), the inputs to move (`plan.moved`) and the written
-    variables whose home is elsewhere (`plan.homes`)."""
+    """Sets the Plan's devices: `plan.device` (its one device, or the replicated sharding of
+    the mesh its sharded variables live on) or `plan.segments` (see `_segments`), the input
+    variables to move to `plan.device` (`plan.moved`) and the written ones to send home
+    (`plan.homes`)."""
     # Variables first: TF1's error for a bad device names the variable.
     homes = {n: placer.home(n) for n in list(plan.inputs) + list(plan.dev_written)}
     if placer.log:
@@ -189,7 +190,6 @@ def place(plan, placer):
                 f"or tf.device devices ({len(meshes)} meshes, devices "
                 f"{sorted(tf_name(d) for d in distinct)}).")
         plan.device = NamedSharding(meshes.pop(), PartitionSpec())
-        plan.simple = plan.simple and not plan.eager
         plan.moved = tuple(n for n in plan.donated + plan.readonly if homes[n] != plan.device and
                            not isinstance(homes[n], NamedSharding))
         plan.homes = {n: homes[n] for n in plan.dev_written}
