@@ -44,6 +44,13 @@ def test_data_parallel_step_equals_the_one_device_step():
         assert s2[name].sharding == NamedSharding(mesh, P()), name
     with pytest.raises(ValueError):  # 30 rows do not split over 8 devices
         split(s2, np.zeros((30, 8), np.float32), np.zeros(30, np.int32))
+    # A JAX user's own placement works with plain jax.jit too (XLA propagates the shardings).
+    s3 = jax.device_put(init(seed=0), NamedSharding(mesh, P()))
+    for xs, ys in _batches():
+        rows = NamedSharding(mesh, P("data"))
+        (_, l3), s3 = plain(s3, jax.device_put(xs, rows), jax.device_put(ys, rows))
+    for name in s1:
+        np.testing.assert_allclose(s3[name], s1[name], rtol=1e-5, atol=1e-6)
 
 
 def _embedding_model(shard_mesh=None):
