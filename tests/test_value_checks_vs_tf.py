@@ -3,7 +3,9 @@
 Integer division and modulo by zero, integers to negative powers, sparse softmax cross-entropy
 labels outside the classes, tf.range bounds that run the wrong way, and tf.split sizes that do
 not add up (at graph time, and at run time when the dimension is unknown until then). NaNs in
-maximum/minimum/clip (propagated) and argmax/argmin (skipped), as TF's kernels. Also that
+maximum/minimum/clip (propagated), argmax/argmin (skipped) and clip_by_global_norm (all NaN),
+as TF's kernels; sigmoid cross-entropy's gradient at logits == 0 (a zero-initialised logits
+layer's first step) is sigmoid(0) - labels. Also that
 splitting a dimension unknown at graph time gives every part (it used to give one).
 """
 import os
@@ -58,6 +60,11 @@ CASES = {
                                    tf.clip_by_value(x, 0.5, 1.5),
                                    *tf.gradients(tf.reduce_sum(tf.maximum(x, x[::-1])), x)],
                     [[np.nan, 1.0, 2.0, -0.0], [3.0, np.nan, np.nan, -1.0]]),
+    "sigmoid_xent_grad_at_zero": (lambda tf, x: tf.gradients(tf.reduce_sum(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant([0.0, 1.0, 0.3]), logits=x)),
+        x), [[0.0, 0.0, 0.0], [0.0, -2.0, 3.0]]),
+    "clip_global_norm_nonfinite": (lambda tf, x: tf.clip_by_global_norm(
+        [x, tf.constant([3.0, 4.0])], 1.0)[0], [[np.inf, 1.0], [np.nan, 1.0], [1.0, 1.0]]),
     "argmax_nan": (lambda tf, x: [tf.argmax(x), tf.argmin(x)],
                    [[np.nan, 1.0, 3.0, 0.5], [2.0, np.nan, -1.0, np.nan]]),
 }

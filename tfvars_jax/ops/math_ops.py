@@ -562,7 +562,7 @@ def _clip_norm_kernel(t, clip_norm, axes):
     pred = l2sum > 0
     l2sum_safe = jnp.where(pred, l2sum, jnp.ones_like(l2sum))
     l2norm = jnp.where(pred, jnp.sqrt(l2sum_safe), l2sum)
-    return (t * clip_norm / jnp.maximum(l2norm, clip_norm)).astype(t.dtype)
+    return (t * clip_norm / _maximum_kernel(l2norm, clip_norm)).astype(t.dtype)
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
@@ -588,7 +588,8 @@ def global_norm(t_list, name=None):
 
 
 def _clip_global_kernel(clip_norm, norm, *ts):
-    scale = clip_norm * jnp.minimum(1.0 / norm, 1.0 / clip_norm)
+    scale = clip_norm * _minimum_kernel(1.0 / norm, 1.0 / clip_norm)
+    scale = scale + (norm - norm)  # an infinite or NaN norm makes every entry NaN, as TF1
     return tuple((t * scale).astype(t.dtype) for t in ts)
 
 
