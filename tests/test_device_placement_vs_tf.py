@@ -256,3 +256,14 @@ def test_run_placement_outcome_matches_tf(device, soft):
     if len(jax.devices("cpu")) > 1:
         pytest.skip("TF1 makes one CPU device; this process has more")
     assert _run_outcome(tfj, device, soft) == _run_outcome(tf1, device, soft)
+
+
+def test_list_devices_names_equal_tf():
+    import jax
+    if len(jax.devices("cpu")) > 1:
+        pytest.skip("TF1 makes one CPU device; this process has more")
+
+    def names(tf):
+        with tf.Graph().as_default(), tf.Session() as sess:
+            return [(d.name, d.device_type) for d in sess.list_devices()]
+    assert names(tfj) == names(tf1)

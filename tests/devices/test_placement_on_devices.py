@@ -103,7 +103,8 @@ def test_device_count_limits_and_soft_placement_falls_back():
     with tf.device("/cpu:5"):
         v = tf.Variable(1.0, name="v")
     with tf.Session(config=tf.ConfigProto(device_count={"CPU": 4})) as sess:
-        assert len(sess.list_devices()) == 4
+        assert [d.name for d in sess.list_devices()] == [
+            f"/job:localhost/replica:0/task:0/device:CPU:{i}" for i in range(4)]
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match=r"Cannot assign a device for operation v: \{\{node v\}\} was "
                                  r"explicitly assigned to /device:CPU:5 but available devices are "

@@ -53,6 +53,22 @@ def tf_name(jax_device):
     return f"/job:localhost/replica:0/task:0/device:{kind}:{index}"
 
 
+class DeviceAttributes:
+    """What TF1's `Session.list_devices()` gives for one device (see `Session.list_devices`)."""
+
+    def __init__(self, jax_device):
+        self.jax_device = jax_device
+        self.name = tf_name(jax_device)
+        self.device_type = jax_device.platform.upper()
+        stats = jax_device.memory_stats() if hasattr(jax_device, "memory_stats") else None
+        self.memory_limit_bytes = int((stats or {}).get("bytes_limit", 0))
+        self.incarnation = jax_device.id
+
+    def __repr__(self):
+        return (f"_DeviceAttributes({self.name}, {self.device_type}, "
+                f"{self.memory_limit_bytes}, {self.incarnation})")
+
+
 class Placer:
     """Maps device strings to JAX devices under a Session's ConfigProto (see the module doc)."""
 

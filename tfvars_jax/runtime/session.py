@@ -108,8 +108,12 @@ class Session:
         return ""
 
     def list_devices(self):
-        """The JAX devices this Session may place ops on (after `device_count`)."""
-        return [d for devices in self._placer.devices.values() for d in devices]
+        """TF1's `Session.list_devices()`: the devices this Session may place ops on (JAX's,
+        after `device_count`), each with `name` ("/job:localhost/replica:0/task:0/device:CPU:0"),
+        `device_type`, `memory_limit_bytes` (JAX's `bytes_limit` where the backend reports
+        one, else 0) and `incarnation`; `jax_device` is the JAX device."""
+        return [placement.DeviceAttributes(d) for devices in self._placer.devices.values()
+                for d in devices]
 
     # ----- state ---------------------------------------------------------------------------
     @property
