@@ -103,7 +103,8 @@ class Optimizer:
     _default_name = None
     # An IndexedSlices gradient (from tf.gather / embedding_lookup) updates only its rows, as
     # TF1's sparse kernels do (`_apply_sparse`): the other rows keep their values and slots.
-    # Adam's TF1 sparse path decays every row's moments and moves every row: dense.
+    # Adam's TF1 sparse path decays every row's moments and moves every row: dense. (Gradient
+    # descent moves no row without a gradient, so it skips the masking.)
     _sparse_rows_only = True
 
     def __init__(self, use_locking, name):
@@ -497,7 +498,7 @@ GradientDescentOptimizer = _tf1(tf1_optax.gradient_descent, "GradientDescent", "
       ...         _ = sess.run(train_op)
       ...         print(sess.run(w))
       [0.5 1.5]
-    """)
+    """, sparse_rows_only=False)  # a row without gradient does not move anyway
 MomentumOptimizer = _tf1(tf1_optax.momentum, "Momentum", """Gradient descent with momentum.
 
     TF1's `tf.train.MomentumOptimizer` (its `ApplyMomentum` kernel, `tf1_optax.momentum`):
