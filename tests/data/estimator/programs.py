@@ -189,3 +189,42 @@ def run_linear(tf, root):
 
 
 PROGRAMS = {"mlp": run_mlp, "linear": run_linear}
+
+
+def _read_all(tf, input_fn):
+    """The static shapes and the batches an input_fn gives, read in a MonitoredSession (which
+    starts TF's queue runners) until the input ends."""
+    with tf.Graph().as_default():
+        out = input_fn()
+        flat = list(out) if isinstance(out, tuple) else [out]
+        leaves = []
+        for part in flat:
+            leaves += [part[k] for k in sorted(part)] if isinstance(part, dict) else [part]
+        shapes = [[d if d is None else int(d) for d in t.shape.as_list()] for t in leaves]
+        dtypes = [t.dtype.name for t in leaves]
+        batches = []
+        with tf.train.MonitoredSession() as sess:
+            while not sess.should_stop() and len(batches) < 6:
+                batches.append([np.asarray(v).tolist() for v in sess.run(leaves)])
+    return {"structure": [sorted(p) if isinstance(p, dict) else "tensor" for p in flat],
+            "shapes": shapes, "dtypes": dtypes, "batches": batches}
+
+
+def run_inputs(tf, root):
+    """numpy_input_fn's batches for array and dict x and y, with and without num_epochs."""
+    del root
+    x = np.arange(10, dtype=np.float64).reshape(5, 2)
+    y = np.arange(5, dtype=np.int64)
+    fn = tf.estimator.inputs.numpy_input_fn
+    return {
+        "array_two_epochs": _read_all(tf, fn(x, y, batch_size=3, num_epochs=2, shuffle=False)),
+        "dict_forever": _read_all(tf, fn({"b": x, "a": y}, batch_size=2, num_epochs=None,
+                                         shuffle=False)),
+        "dict_y": _read_all(tf, fn({"x": x}, {"t2": y, "t1": y * 2}, batch_size=4,
+                                   shuffle=False)),
+        "target_key_taken": _read_all(tf, fn({"target": y}, y + 1, batch_size=5,
+                                             shuffle=False)),
+    }
+
+
+PROGRAMS["inputs"] = run_inputs
