@@ -156,3 +156,11 @@ def test_tensorflow_reads_our_model_dir(mlp):
     for name in shapes:
         np.testing.assert_array_equal(reader.get_tensor(name), ours.get_tensor(name))
         assert reader.get_tensor(name).dtype == ours.get_tensor(name).dtype
+
+
+def test_warm_start_listeners_and_evaluating_an_untrained_model(tmp_path):
+    ours = programs.run_warm_start(tf, str(tmp_path))
+    theirs = REFERENCE["warm_start"]
+    # The batch-mean loss differs from the per-example mse over batches of 8, 8 and 4 rows.
+    assert ours["eval_untrained"]["loss"] != pytest.approx(ours["eval_untrained"]["mse"])
+    assert_same(ours, theirs)

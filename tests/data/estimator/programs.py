@@ -227,4 +227,72 @@ def run_inputs(tf, root):
     }
 
 
+def run_warm_start(tf, root):
+    """Warm-starting a new model_dir from another's checkpoint (a regex over the trainable
+    variables, a list over the global ones, a renamed variable); saving listeners; evaluating
+    a model_dir with no checkpoint (the model is initialized)."""
+    linear = linear_model_fn(tf)
+
+    def train_input_fn():
+        return tf.data.Dataset.from_tensor_slices((X, Y)).repeat().batch(5)
+
+    source = os.path.join(root, "ws_source")
+    tf.estimator.Estimator(linear, model_dir=source).train(train_input_fn, steps=3)
+    r = {}
+    settings = {
+        "all_trainable": tf.estimator.WarmStartSettings(source),
+        "list_w": tf.estimator.WarmStartSettings(source, vars_to_warm_start=["w"]),
+        "string_dir": source,
+    }
+    for name, warm_start_from in settings.items():
+        model_dir = os.path.join(root, "ws_" + name)
+        est = tf.estimator.Estimator(linear, model_dir=model_dir,
+                                     warm_start_from=warm_start_from)
+        est.train(train_input_fn, steps=1)
+        r[name] = checkpoint_contents(tf, os.path.join(model_dir, "model.ckpt-0"))
+
+    def renamed_model_fn(features, labels, mode):
+        w = tf.get_variable("weights", [2, 1], initializer=tf.zeros_initializer())
+        loss = tf.reduce_mean(tf.square(tf.matmul(features, w) - labels))
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(
+            loss, global_step=tf.train.get_global_step())
+        return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)
+
+    model_dir = os.path.join(root, "ws_renamed")
+    est = tf.estimator.Estimator(renamed_model_fn, model_dir=model_dir,
+                                 warm_start_from=tf.estimator.WarmStartSettings(
+                                     source, var_name_to_prev_var_name={"weights": "w"}))
+    est.train(train_input_fn, steps=1)
+    r["renamed"] = checkpoint_contents(tf, os.path.join(model_dir, "model.ckpt-0"))
+
+    calls = []
+
+    class Listener(tf.estimator.CheckpointSaverListener):
+        def begin(self):
+            calls.append(["begin"])
+
+        def before_save(self, session, global_step_value):
+            calls.append(["before_save", int(global_step_value)])
+
+        def after_save(self, session, global_step_value):
+            calls.append(["after_save", int(global_step_value)])
+
+        def end(self, session, global_step_value):
+            calls.append(["end", int(global_step_value)])
+
+    config = tf.estimator.RunConfig(save_checkpoints_steps=3, save_checkpoints_secs=None)
+    est = tf.estimator.Estimator(linear, model_dir=os.path.join(root, "listened"),
+                                 config=config)
+    est.train(train_input_fn, steps=7, saving_listeners=[Listener()])
+    r["listener_calls"] = calls
+
+    untrained = tf.estimator.Estimator(linear, model_dir=os.path.join(root, "untrained"))
+    r["eval_untrained"] = _plain(untrained.evaluate(
+        lambda: tf.data.Dataset.from_tensor_slices((X, Y)).batch(8)))
+    r["eval_untrained_events"] = events(tf, os.path.join(root, "untrained", "eval"))
+    r["untrained_files"] = sorted(os.listdir(os.path.join(root, "untrained")))
+    return r
+
+
 PROGRAMS["inputs"] = run_inputs
+PROGRAMS["warm_start"] = run_warm_start
