@@ -148,18 +148,22 @@ class RunConfig:
 
     def replace(self, **kwargs):
         """A copy with the given properties replaced (TF's list of replaceable ones);
-        ValueError for another name, or when both checkpoint schedules end up set (as TF:
-        `RunConfig().replace(save_checkpoints_steps=5)` needs `save_checkpoints_secs=None`)."""
+        ValueError for another name. Replacing one checkpoint schedule (not None) clears the
+        other; replacing both with values raises ValueError (as TF)."""
         config = copy.deepcopy(self)
         for key in kwargs:
             if key not in _REPLACEABLE:
                 raise ValueError(f"Replacing {key} is not supported. Allowed properties are "
                                  f"{_REPLACEABLE}.")
         config._set(**kwargs)
-        if ({"save_checkpoints_steps", "save_checkpoints_secs"} & set(kwargs) and
-                config._save_checkpoints_steps is not None and
-                config._save_checkpoints_secs is not None):
-            raise ValueError(_SAVE_CKPT_ERR)
+        if "save_checkpoints_steps" in kwargs and "save_checkpoints_secs" in kwargs:
+            if (config._save_checkpoints_steps is not None and
+                    config._save_checkpoints_secs is not None):
+                raise ValueError(_SAVE_CKPT_ERR)
+        elif "save_checkpoints_steps" in kwargs and config._save_checkpoints_steps is not None:
+            config._save_checkpoints_secs = None
+        elif "save_checkpoints_secs" in kwargs and config._save_checkpoints_secs is not None:
+            config._save_checkpoints_steps = None
         _validate(config)
         return config
 
