@@ -156,6 +156,25 @@ def test_model_fn_signature_is_checked_as_tf(tmp_path):
         tf.estimator.Estimator(linear_model_fn, model_dir=str(tmp_path), warm_start_from=3)
 
 
+def test_subclasses_may_not_override_estimator_members(tmp_path):
+    class Wrapper(tf.estimator.Estimator):
+        def __init__(self, model_dir):
+            super().__init__(linear_model_fn, model_dir=model_dir, params={})
+
+        def latest_checkpoint(self):  # allowed, as TF
+            return super().latest_checkpoint()
+
+    assert Wrapper(str(tmp_path)).latest_checkpoint() is None
+
+    class Overrider(tf.estimator.Estimator):
+        def train(self, input_fn, hooks=None, steps=None, max_steps=None,
+                  saving_listeners=None):
+            return self
+
+    with pytest.raises(ValueError, match="cannot override members of Estimator.*'train'"):
+        Overrider(linear_model_fn, model_dir=str(tmp_path), params={})
+
+
 def test_a_model_dir_is_made_when_none_is_given(caplog):
     with caplog.at_level(logging.WARNING, logger="tfvars_jax.estimator"):
         est = tf.estimator.Estimator(linear_model_fn, params={})

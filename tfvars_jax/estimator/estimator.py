@@ -178,6 +178,7 @@ class Estimator:
 
     def __init__(self, model_fn, model_dir=None, config=None, params=None,
                  warm_start_from=None):
+        self._assert_members_are_not_overridden()
         self._config = _config_with_model_dir(config, model_dir)
         self._model_dir = self._config.model_dir
         self._session_config = self._config.session_config
@@ -189,6 +190,21 @@ class Estimator:
         self._model_fn = model_fn
         self._params = copy.deepcopy(params or {})
         self._warm_start_settings = _warm_start_settings(warm_start_from)
+
+    _ALLOWED_OVERRIDES = frozenset({"model_fn", "_create_and_assert_global_step",
+                                    "latest_checkpoint"})
+
+    def _assert_members_are_not_overridden(self):
+        """TF's rule: a subclass may wrap an Estimator (its own __init__ and new methods) but
+        not override Estimator's members other than model_fn, latest_checkpoint and
+        _create_and_assert_global_step."""
+        members = {m for m in dir(Estimator) if not m.startswith("__")}
+        common = (members & set(type(self).__dict__)) - self._ALLOWED_OVERRIDES
+        overridden = sorted(m for m in common
+                            if getattr(Estimator, m) != getattr(type(self), m))
+        if overridden:
+            raise ValueError("Subclasses of Estimator cannot override members of Estimator. "
+                             f"{type(self)} does override {overridden}")
 
     # ----- properties -------------------------------------------------------------------------
     @property
