@@ -6,8 +6,10 @@ TF 2.16+ no longer ships tf.estimator; run this under TF 2.15 (Python 3.11):
     cd tests/data/estimator && /work/tf215/bin/python make_reference.py
 
 It writes reference.json (the programs' results) and tf_model_dir/ (a model_dir that TF's
-Estimator trained 12 steps of the MLP program: its `checkpoint` file and model.ckpt-12), which
-tests/test_estimator_vs_tf.py resume training from. The tests need only these files.
+Estimator trained 12 steps of the MLP program: TF's model.ckpt-12 files and a `checkpoint`
+state file naming only it, as TF writes one with relative paths; TF's .meta, graph.pbtxt and
+events are left out to keep it small), which tests/test_estimator_vs_tf.py resume training
+from. The tests need only these files.
 """
 import json
 import os
