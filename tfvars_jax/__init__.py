@@ -16,6 +16,7 @@ from tfvars_jax import contrib
 from tfvars_jax import data
 from tfvars_jax import debugging
 from tfvars_jax import dtypes
+from tfvars_jax import estimator
 from tfvars_jax import functional
 from tfvars_jax import initializers
 from tfvars_jax import keras
@@ -310,7 +311,7 @@ from tfvars_jax.graph_picture import show_graph
 newaxis = None
 
 __all__ = [
-    "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
+    "contrib", "dtypes", "estimator", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
     "data",
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
