@@ -45,6 +45,8 @@ SESSIONS = ContextStack()
 VARIABLE_SHARDINGS = ContextStack()
 # `tfvars_jax.sharding.local_cluster`: {(job, task): JAX device} for the Sessions made inside.
 LOCAL_CLUSTERS = ContextStack()
+# A run traced in a cluster of processes (runtime/cluster.py): the mesh axis of its workers.
+REPLICA_AXES = ContextStack()
 
 
 def default_session():

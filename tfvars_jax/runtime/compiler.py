@@ -13,14 +13,17 @@ many variables (initializers) run op by op through a per-kernel jit cache instea
 one jit with thousands of outputs compiles slowly.
 """
 import functools
+import zlib
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.framework.precision import tf_precision
+from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import placement
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
@@ -143,6 +146,7 @@ class Plan:
         # JAX's default device, or its segments when the run spans devices; the input
         # variables to move to the plan's device and the written ones to send back home.
         self.device, self.sharding, self.segments, self.moved, self.homes = None, None, (), (), {}
+        self.cluster = None  # runtime/cluster.Cluster: the run is one program over its workers
 
     # ----- execution ---------------------------------------------------------------------
     pulls = ()  # ops whose kind has `before_run` (set by compile_plan)
@@ -234,6 +238,13 @@ class Plan:
             dev_feeds = tuple(feed_values[i] for i in self.dev_feed)
             donated = {n: values[n] for n in self.donated}
             readonly = {n: values[n] for n in self.readonly}
+            cluster = self.cluster
+            if cluster is not None:  # global arrays: variables replicated, feeds one row each
+                donated = {n: cluster.global_value(v) for n, v in donated.items()}
+                readonly = {n: cluster.global_value(v) for n, v in readonly.items()}
+                dev_feeds = tuple(cluster.stacked(v) for v in dev_feeds)
+                if rng is not None:
+                    rng = cluster.global_value(rng)
             # Data-dependent shapes: run with the sizes assumed (the last run's); each such
             # op checks its actual sizes, and on a mismatch the run changes nothing and runs
             # again with the actual sizes (at most once per data-dependent op).
@@ -246,8 +257,8 @@ class Plan:
                 else:
                     try:
                         # The counter is an argument only when random ops need it.
-                        outs, new_vars, flags, reports = self._jit(donate, key)(
-                            donated, readonly, dev_feeds, rng if self.has_random else None)
+                        outs, new_vars, flags, reports = self._call_jit(
+                            donate, key, donated, readonly, dev_feeds, rng)
                     except (errors.OpError, TypeError, ValueError):
                         # An op after a data-dependent one may not trace with the sizes
                         # assumed (`x * tf.range(5.0)` needs 5 rows): learn the actual sizes
@@ -277,6 +288,21 @@ class Plan:
             updates.update(new_vars)
         return fetched, updates
 
+    def _call_jit(self, donate, key, donated, readonly, dev_feeds, rng):
+        args = (donated, readonly, dev_feeds, rng if self.has_random else None)
+        if self.cluster is None:
+            return self._jit(donate, key)(*args)
+        try:
+            outs, new_vars, flags, reports = self._jit(donate, key)(*args)
+            outs = tuple(self.cluster.own_row(o) for o in outs)
+            if flags is not None:
+                flags = self.cluster.own_row(flags)
+        except (ValueError, RuntimeError) as e:
+            if "Gloo" in str(e) or "collective" in str(e).lower():
+                raise cluster_lib.failed_collective(self.cluster, e) from None
+            raise
+        return outs, new_vars, flags, reports
+
     def _learn_sizes(self, donated, readonly, dev_feeds, rng):
         """The data-dependent ops' actual output sizes for these inputs, from an op-by-op run
         whose results are dropped (the donated buffers are only read)."""
@@ -293,8 +319,11 @@ class Plan:
             sizes = {op: s for op, s in zip(self.data_dependent, sizes_key) if s is not None}
             on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
                                                           "out_shardings": self.sharding}
+            step = functools.partial(self.step, mode="trace", sizes=sizes)
+            if self.cluster is not None:
+                step = cluster_lib.cluster_step(self.cluster, step)
             fn = self._jitted[(donate, sizes_key)] = jax.jit(
-                functools.partial(self.step, mode="trace", sizes=sizes),
+                step,
                 donate_argnums=(0,) if donate and self.donated else (), **on_device)
         return fn
 
@@ -488,7 +517,12 @@ class Interpreter:
             raise errors.InvalidArgumentError(None, op, f"{op.type} op '{op.name}': {e}") from None
 
     def random_key(self, op):
-        graph_seed, op_seed = np.uint32(op.seed[0] & 0x7FFFFFFF), np.uint32(op.seed[1] & 0xFFFFFFFF)
+        seed0, seed1 = op.seed[0], op.seed[1]
+        if op.seed[2] and context.REPLICA_AXES.current() is not None:
+            # An unseeded op in a cluster run: its seeds were drawn in each process, so they
+            # come from its name (equal in every worker's graph) and the cluster's salt.
+            seed0, seed1 = zlib.crc32(op.name.encode()), 0
+        graph_seed, op_seed = np.uint32(seed0 & 0x7FFFFFFF), np.uint32(seed1 & 0xFFFFFFFF)
         key_fn = _jitted(_op_key, static_argnums=2) if self.mode == "eager" else _op_key
         return key_fn(graph_seed, op_seed, op.seed[2], self.rng)
 

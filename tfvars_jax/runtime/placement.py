@@ -28,6 +28,7 @@ import sys
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.sharding import NamedSharding, PartitionSpec, SingleDeviceSharding
 
 from tfvars_jax.framework import context
@@ -72,8 +73,9 @@ class DeviceAttributes:
 class Placer:
     """Maps device strings to JAX devices under a Session's ConfigProto (see the module doc)."""
 
-    def __init__(self, graph, config=None):
+    def __init__(self, graph, config=None, cluster=None):
         self.graph = graph
+        self.cluster = cluster  # runtime/cluster.Cluster of a Session in a cluster, or None
         self.soft = bool(getattr(config, "allow_soft_placement", False))
         self.log = bool(getattr(config, "log_device_placement", False))
         counts = dict(getattr(config, "device_count", None) or {})
@@ -96,7 +98,8 @@ class Placer:
         self.default = default[0]
         self.tasks = dict(context.LOCAL_CLUSTERS.current() or {})  # (job, task) -> device
         self.key = (self.soft, self.log, tuple((k, len(v)) for k, v in self.devices.items()),
-                    tuple(sorted((k, d.id) for k, d in self.tasks.items())))
+                    tuple(sorted((k, d.id) for k, d in self.tasks.items())),
+                    None if cluster is None else cluster.target)
         self._cache = {}
 
     def available(self):
@@ -113,6 +116,8 @@ class Placer:
 
     def _resolve(self, spec, op):
         job, replica, task, kind, index = device_lib.parse(spec)
+        if self.cluster is not None:
+            return self._in_cluster(spec, op, job, task)
 
         def fail():
             name = op.name if op is not None else "?"
@@ -143,6 +148,23 @@ class Placer:
             fail()
         return devices[0] if devices else self.default
 
+    def _in_cluster(self, spec, op, job, task):
+        """In a cluster every op of this worker's graph runs on this process's device: its
+        own task's, a ps task's (variables are replicated over the workers), or no job's. An
+        op on another worker's task cannot run here (JAX runs each process's own program)."""
+        cluster = self.cluster
+        own_job, own_task = cluster.tasks[cluster.rank]
+        if job is not None and (job, task or 0) in cluster.tasks and \
+                (job, task or 0) != (own_job, own_task):
+            name = op.name if op is not None else "?"
+            raise errors.InvalidArgumentError(
+                None, op, f"Operation {name} is placed on {device_lib.canonical(spec)}, another "
+                f"worker process of the cluster; this process is /job:{own_job}/task:{own_task}. "
+                "tfvars_jax runs each worker's graph in its own process (between-graph "
+                "replication): place the worker's ops on its own task (replica_device_setter("
+                "worker_device='/job:worker/task:%d' % task_index)).")
+        return cluster.local_device
+
     def op_device(self, op):
         return self.device(op.device, op)
 
@@ -153,6 +175,13 @@ class Placer:
         if var is None:
             return self.default
         sharding = getattr(var, "_sharding", None)
+        if self.cluster is not None:
+            if sharding is not None:
+                raise NotImplementedError(
+                    f"Variable '{name}' is sharded over a Mesh (sharding.shard_variables) in a "
+                    "Session of a cluster of processes: not supported; in a cluster every "
+                    "variable is replicated over the workers.")
+            return self.cluster.replicated
         if sharding is not None:
             if var.device:
                 raise NotImplementedError(
@@ -177,6 +206,8 @@ def place(plan, placer):
     (`plan.homes`)."""
     # Variables first: TF1's error for a bad device names the variable.
     homes = {n: placer.home(n) for n in list(plan.inputs) + list(plan.dev_written)}
+    if placer.cluster is not None:
+        return _place_in_cluster(plan, placer)
     if placer.log:
         log_placement(plan.host_ops + plan.dev_ops, placer)
     op_devices = [placer.op_device(op) for op in plan.dev_ops]
@@ -215,6 +246,23 @@ def place(plan, placer):
                   if plan.segments or plan.eager or homes[n] != plan.device}
     if plan.device != placer.default and not plan.segments:
         plan.sharding = SingleDeviceSharding(plan.device)
+
+
+def _place_in_cluster(plan, placer):
+    """A run in a cluster: one SPMD program over the workers (runtime/cluster.py)."""
+    for op in plan.host_ops + plan.dev_ops:
+        placer.op_device(op)  # an op on another worker's task raises
+    if placer.log:
+        log_placement(plan.host_ops + plan.dev_ops, placer)
+    if plan.data_dependent:
+        raise NotImplementedError(
+            f"A run in a cluster of processes computes data-dependent shapes "
+            f"({plan.data_dependent[0].name}): not supported there.")
+    plan.cluster = placer.cluster
+    plan.device = placer.cluster.replicated
+    plan.eager = False
+    plan.simple = False
+    plan.moved, plan.homes = (), {}
 
 
 _NEUTRAL = frozenset(("const", "noop", "read"))
@@ -288,6 +336,9 @@ def at_home(value, home):
     if isinstance(home, NamedSharding):
         if getattr(value, "sharding", None) == home:
             return value
+        if not home.is_fully_addressable:  # replicated over a cluster's processes
+            host = np.asarray(value)
+            return jax.make_array_from_callback(host.shape, home, lambda index: host[index])
     elif getattr(value, "devices", None) is not None and value.devices() == {home}:
         return value
     return jax.device_put(value, home)

@@ -19,6 +19,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.precision import with_tf_precision
+from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime import placement
 from tfvars_jax.runtime.fetches import FetchMapper
@@ -75,18 +76,18 @@ class Session:
     """
 
     def __init__(self, target="", graph=None, config=None):
-        if target:
-            raise NotImplementedError(f"Session target {target!r}: distributed TF runtimes are not "
-                                      "supported; use target='' (JAX places work on its own "
-                                      "devices).")
+        # A Server's target runs the Session in its cluster (runtime/cluster.py).
+        self._cluster = cluster_lib.for_target(target)
+        self._target = target
         self._graph = graph if graph is not None else ops_lib.get_default_graph()
         self._config = config
         self._values = {}
         self._counter = 0
         # Random ops without any seed fold this in: fresh values in every Session, as TF1.
-        self._salt = int.from_bytes(os.urandom(4), "little")
+        self._salt = int.from_bytes(os.urandom(4), "little") if self._cluster is None else \
+            self._cluster.next_salt()  # equal on every worker: unseeded initializers agree
         self._shared = set()
-        self._placer = placement.Placer(self._graph, config)
+        self._placer = placement.Placer(self._graph, config, self._cluster)
         self._plans = _plan_caches.setdefault((self._graph, self._placer.key), _PlanCache())
         self._verified = {}  # plan -> init version at which its inputs were last found initialized
         self._lock = threading.RLock()
@@ -105,7 +106,7 @@ class Session:
 
     @property
     def sess_str(self):
-        return ""
+        return self._target.decode() if isinstance(self._target, bytes) else self._target
 
     def list_devices(self):
         """TF1's `Session.list_devices()`: the devices this Session may place ops on (JAX's,

@@ -67,6 +67,9 @@ from tfvars_jax.train.monitored_session import SingularMonitoredSession
 from tfvars_jax.train.monitored_session import MonitoredTrainingSession
 from tfvars_jax.summary.summary_iterator import summary_iterator
 from tfvars_jax.train.cluster import ClusterSpec
+from tfvars_jax.train.server import Server
+from tfvars_jax.train.server import ServerDef
+from tfvars_jax.train.sync_replicas_optimizer import SyncReplicasOptimizer
 from tfvars_jax.train.device_setter import replica_device_setter
 from tfvars_jax.train.queue_runners import batch
 from tfvars_jax.train.queue_runners import shuffle_batch
@@ -95,7 +98,7 @@ __all__ = [
     "SummarySaverHook", "GlobalStepWaiterHook", "FinalOpsHook", "FeedFnHook", "ProgressBarHook",
     "Scaffold", "SessionCreator", "ChiefSessionCreator", "MonitoredSession",
     "SingularMonitoredSession", "MonitoredTrainingSession", "summary_iterator",
-    "ClusterSpec", "replica_device_setter",
+    "ClusterSpec", "replica_device_setter", "Server", "ServerDef", "SyncReplicasOptimizer",
     "batch", "shuffle_batch", "batch_join", "shuffle_batch_join", "string_input_producer",
     "input_producer", "slice_input_producer", "range_input_producer", "start_queue_runners",
 ]

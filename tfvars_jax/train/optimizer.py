@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -88,6 +89,14 @@ class _ApplyUpdates(OpKind):
         return op.attrs["vars"]
 
     def run(self, op, ctx):
+        if context.REPLICA_AXES.current() is not None and \
+                not getattr(op, "_synchronous", False):
+            raise NotImplementedError(
+                f"Optimizer update '{op.name}' runs in a cluster of processes without "
+                "tf.train.SyncReplicasOptimizer: TF1's asynchronous parameter-server updates "
+                "(each worker applying its own gradients) are not reproduced; tfvars_jax "
+                "trains a cluster synchronously. Wrap the optimizer: "
+                "tf.train.SyncReplicasOptimizer(opt, replicas_to_aggregate=<workers>).")
         args = [ctx.env[t] for t in op._inputs]
         ctx.vars.update(op.kernel({n: ctx.vars[n] for n in op.attrs["vars"]}, *args))
 

@@ -493,6 +493,11 @@ class Saver:
         self._check_session(sess)
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
+        cluster = getattr(sess, "_cluster", None)
+        if cluster is not None and cluster.rank != 0:
+            # In a cluster every worker holds the same (replicated) values: the chief (JAX
+            # process 0) alone writes the one checkpoint; the others return its prefix.
+            return None if self._is_empty else checkpoint_file
         if not self._is_empty:
             with sess.held_state() as values:
                 tensors, slices = self._collect(values)
