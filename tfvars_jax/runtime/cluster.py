@@ -152,7 +152,7 @@ def cluster_step(cluster, step):
     """`step(donated, readonly, feeds, counter)` (a Plan's, see compiler.Plan.step) as one SPMD
     program over the cluster's workers: variables and the counter replicated, each feed, fetch
     and flag one row per worker (`stacked`/`own_row`)."""
-    P = PartitionSpec
+    spec = PartitionSpec
 
     def body(donated, readonly, feeds, counter):
         feeds = tuple(f[0] for f in feeds)
@@ -176,8 +176,8 @@ def cluster_step(cluster, step):
     def fn(donated, readonly, feeds, counter):
         return jax.shard_map(
             body, mesh=cluster.mesh,
-            in_specs=(P(), P(), P(AXIS), P()),
-            out_specs=(P(AXIS), P(), P(AXIS), P()))(donated, readonly, feeds, counter)
+            in_specs=(spec(), spec(), spec(AXIS), spec()),
+            out_specs=(spec(AXIS), spec(), spec(AXIS), spec()))(donated, readonly, feeds, counter)
     return fn
 
 
