@@ -203,3 +203,19 @@ def test_sync_replicas_optimizer_api_in_one_process():
             with pytest.raises(tf.errors.InvalidArgumentError, match="runs on 1 worker"):
                 sess.run(train_op)
             assert sess.run(w) == 3.0
+
+
+@pytest.mark.slow
+def test_monitored_training_session_in_the_cluster(tmp_path):
+    """MonitoredTrainingSession(master=server.target, is_chief=task == 0): the chief's hooks
+    (step counter, checkpoints every 3 steps and at the end) add fetches to its steps only."""
+    results = run_cluster(tmp_path, mode="monitored")
+    for name, (code, output) in results.items():
+        assert code == 0, f"{name} failed:\n{output[-3000:]}"
+    r = {n: dict(np.load(tmp_path / f"{n}.npz")) for n in ("worker0", "worker1")}
+    np.testing.assert_array_equal(r["worker0"]["w"], r["worker1"]["w"])
+    w, b, step = single_process(r["worker0"]["w0"])
+    np.testing.assert_allclose(r["worker1"]["w"], w, rtol=1e-5, atol=1e-6)
+    assert r["worker0"]["step"] == r["worker1"]["step"] == 5
+    assert os.path.basename(str(r["worker0"]["path"])) == "model.ckpt-5"
+    assert {"model.ckpt-3.index", "model.ckpt-5.index"} <= set(os.listdir(tmp_path))

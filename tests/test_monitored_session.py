@@ -232,7 +232,7 @@ def test_progress_bar_extension():
 def test_unsupported_arguments_raise():
     model()
     with pytest.raises(NotImplementedError, match="master"):
-        tf.train.MonitoredTrainingSession(master="grpc://host:2222")
+        tf.train.MonitoredTrainingSession(master="grpc://host:2222")  # no such Server
     with pytest.raises(NotImplementedError, match="is_chief=False"):
         tf.train.MonitoredTrainingSession(is_chief=False)
     with pytest.raises(ValueError, match="Exactly one of scaffold or summary_op"):

@@ -4,7 +4,8 @@ and benchmarks/cluster.py: `python worker.py SPEC_JSON JOB TASK OUT_DIR [MODE]`.
 The ps task joins and exits; each worker trains a linear model with SyncReplicasOptimizer on
 its own half of the data and writes its results to OUT_DIR/<job><task>.npz; the chief also
 saves a checkpoint. MODE "die" makes worker 1 exit after its second step; "async" uses a
-plain optimizer (TF1's asynchronous updates); "bench" times steps.
+plain optimizer (TF1's asynchronous updates); "monitored" trains with MonitoredTrainingSession
+(the chief checkpoints); "bench" times steps.
 """
 import json
 import os
@@ -44,10 +45,29 @@ with tf.device(tf.train.replica_device_setter(
     train_op = opt.minimize(loss, global_step=global_step)
 saver = tf.train.Saver()
 
+losses, times = [], []
+if mode == "monitored":  # TF1's MonitoredTrainingSession loop; the chief saves at the end
+    is_chief = task == 0
+    hooks = [opt.make_session_run_hook(is_chief)]
+    with tf.train.MonitoredTrainingSession(master=server.target, is_chief=is_chief,
+                                           checkpoint_dir=out if is_chief else None,
+                                           hooks=hooks, save_checkpoint_steps=3,
+                                           log_step_count_steps=2) as sess:
+        w0 = sess.run(w)
+        for step in range(STEPS):
+            _, value = sess.run([train_op, loss], {x: xs[step, task], y: ys[step, task]})
+            losses.append(value)
+        w1, b1, gs = sess.run([w, b, global_step])
+    results = dict(w0=w0, w=w1, b=b1, step=gs, losses=np.array(losses))
+    if task == 0:
+        results["path"] = tf.train.latest_checkpoint(out)
+    np.savez(os.path.join(out, f"{job}{task}.npz"), **results)
+    print(f"{job}{task} done", flush=True)
+    sys.exit(0)
+
 sess = tf.Session(server.target)
 sess.run(tf.global_variables_initializer())
 w0 = sess.run(w)
-losses, times = [], []
 for step in range(STEPS):
     if mode == "die" and task == 1 and step == 2:
         os._exit(3)

@@ -11,8 +11,10 @@ the hooks' in one `Session.run` (one compiled run per step), then calls `after_r
 cleanly) calls the hooks' `end()` (the checkpoint saver writes its last checkpoint) and
 un-finalizes the graph if it was not finalized before.
 
-Where we differ: there is no distributed runtime, so `master` must be '' and `is_chief` True
-(workers that wait for a chief raise NotImplementedError); with no queue runners or
+Where we differ: `master` is '' or the target of a `tf.train.Server` of this process (the
+cluster's workers are JAX processes, runtime/cluster.py); a non-chief (`is_chief=False`, only in
+a cluster) does not wait for the chief but initializes or restores as the chief does (every
+worker computes every step, with equal values); with no queue runners or
 preemptible remote sessions, `stop_grace_period_secs` only bounds the coordinator's join and
 MonitoredSession does not re-create sessions after AbortedError (ours never raise it).
 """
@@ -22,6 +24,7 @@ import logging
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.ops import control_flow_ops
+from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime.session import Session
 from tfvars_jax.summary import summary_ops
 from tfvars_jax.train import basic_session_run_hooks as hooks_lib
@@ -191,6 +194,14 @@ def _not_ready(sess, op):
     return "Variables not initialized: " + names
 
 
+def _check_master(master, what):
+    """`master` must be '' or the target of a tf.train.Server of this process."""
+    try:
+        cluster_lib.for_target(master)
+    except NotImplementedError as e:
+        raise NotImplementedError(f"{what}(master={master!r}): {e}") from None
+
+
 class ChiefSessionCreator(SessionCreator):
     """TF1's `tf.train.ChiefSessionCreator(scaffold=None, master='', config=None,
     checkpoint_dir=None, checkpoint_filename_with_path=None)`: finalizes the scaffold, then
@@ -199,9 +210,8 @@ class ChiefSessionCreator(SessionCreator):
 
     def __init__(self, scaffold=None, master="", config=None, checkpoint_dir=None,
                  checkpoint_filename_with_path=None):
-        if master:
-            raise NotImplementedError(f"ChiefSessionCreator(master={master!r}): distributed TF "
-                                      "runtimes are not supported; use master=''.")
+        _check_master(master, "ChiefSessionCreator")
+        self._master = master
         self._scaffold = scaffold or Scaffold()
         self._config = config
         self._checkpoint_dir = checkpoint_dir
@@ -209,7 +219,7 @@ class ChiefSessionCreator(SessionCreator):
 
     def create_session(self):
         scaffold = self._scaffold.finalize()
-        sess = Session(graph=ops_lib.get_default_graph(), config=self._config)
+        sess = Session(self._master, graph=ops_lib.get_default_graph(), config=self._config)
         restored = False
         path = self._checkpoint_filename_with_path
         if path is None and self._checkpoint_dir:
@@ -445,19 +455,28 @@ def MonitoredTrainingSession(  # noqa: N802 - TF1's name
     steps/s, a dict {label: tensor} (or list of tensors) to show those values too, or a
     ProgressBarHook instance.
 
-    Not supported (NotImplementedError): `master` other than '', `is_chief=False` (a worker
-    waits for a chief's initialization of shared variables; there is no distributed runtime).
-    `max_wait_secs` concerns only such workers; `stop_grace_period_secs` bounds the
-    coordinator's join (we start no queue-runner threads).
+    In a cluster (`master` a `tf.train.Server`'s target), a worker with `is_chief=False` runs
+    only `hooks` and initializes (or restores `checkpoint_dir`'s latest checkpoint) as the
+    chief does instead of waiting for it (`max_wait_secs` is unused): every worker computes
+    every step. Not supported (NotImplementedError): another `master`, `is_chief=False`
+    outside a cluster. `stop_grace_period_secs` bounds the coordinator's join (we start no
+    queue-runner threads).
     """
-    if master:
-        raise NotImplementedError(f"MonitoredTrainingSession(master={master!r}): distributed TF "
-                                  "runtimes are not supported; use master=''.")
+    _check_master(master, "MonitoredTrainingSession")
+    if not is_chief and not master:
+        raise NotImplementedError("MonitoredTrainingSession(is_chief=False) without `master`: "
+                                  "non-chief workers exist only in a cluster; pass the "
+                                  "tf.train.Server's target as master.")
+    del max_wait_secs  # workers do not wait for the chief (see the docstring)
     if not is_chief:
-        raise NotImplementedError("MonitoredTrainingSession(is_chief=False): non-chief workers "
-                                  "wait for a chief to initialize shared variables, which needs "
-                                  "a distributed runtime tfvars_jax does not have.")
-    del max_wait_secs  # only non-chief workers wait (see the docstring)
+        # Every worker computes every step (runtime/cluster.py), initialization and restoring
+        # included: a non-chief initializes (or restores checkpoint_dir's latest checkpoint)
+        # as the chief does, with the same values, and runs only `hooks`, as in TF1.
+        creator = ChiefSessionCreator(scaffold=scaffold or Scaffold(),
+                                      checkpoint_dir=checkpoint_dir, master=master,
+                                      config=config)
+        return MonitoredSession(session_creator=creator, hooks=list(hooks or []),
+                                stop_grace_period_secs=stop_grace_period_secs)
     if save_summaries_steps is USE_DEFAULT and save_summaries_secs is USE_DEFAULT:
         save_summaries_steps, save_summaries_secs = 100, None
     elif save_summaries_secs is USE_DEFAULT:
