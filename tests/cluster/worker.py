@@ -25,7 +25,7 @@ if job == "ps":
     sys.exit(0)
 
 n_workers = cluster.num_tasks("worker")
-STEPS, BATCH, DIM = (20, 256, 512) if mode == "bench" else (5, 4, 3)
+STEPS, BATCH, DIM = (40, 256, 512) if mode == "bench" else (5, 4, 3)
 data = np.random.RandomState(0)
 xs = data.normal(size=(STEPS, n_workers, BATCH, DIM)).astype(np.float32)
 ys = data.normal(size=(STEPS, n_workers, BATCH, 1)).astype(np.float32)
@@ -36,7 +36,10 @@ with tf.device(tf.train.replica_device_setter(
     y = tf.placeholder(tf.float32, [BATCH, 1], name="y")
     w = tf.get_variable("w", [DIM, 1])  # unseeded: workers must agree on the initial value
     b = tf.get_variable("b", [1], initializer=tf.zeros_initializer())
-    loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
+    features = x
+    if mode == "bench":  # a hidden layer, so that a step computes and all-reduces 1 MiB
+        features = tf.tanh(tf.matmul(x, tf.get_variable("hidden", [DIM, DIM])))
+    loss = tf.reduce_mean(tf.square(tf.matmul(features, w) + b - y))
     global_step = tf.train.get_or_create_global_step()
     opt = tf.train.MomentumOptimizer(0.1, 0.9)
     if mode != "async":
