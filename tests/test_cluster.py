@@ -219,3 +219,19 @@ def test_monitored_training_session_in_the_cluster(tmp_path):
     assert r["worker0"]["step"] == r["worker1"]["step"] == 5
     assert os.path.basename(str(r["worker0"]["path"])) == "model.ckpt-5"
     assert {"model.ckpt-3.index", "model.ckpt-5.index"} <= set(os.listdir(tmp_path))
+
+
+@pytest.mark.slow
+def test_a_missing_worker_ends_the_other_after_the_init_timeout(tmp_path):
+    p0, p1 = _free_ports(2)
+    spec = json.dumps({"worker": [f"localhost:{p0}", f"localhost:{p1}"]})
+    env = dict(os.environ, PYTHONPATH=ROOT, TFVARS_JAX_CLUSTER_INIT_TIMEOUT="4",
+               JAX_PLATFORMS="cpu")
+    env.pop("XLA_FLAGS", None)
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, WORKER, spec, "worker", "0", str(tmp_path)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert time.monotonic() - start < 120
+    assert ("not every task of the cluster joined within 4 s (TFVARS_JAX_CLUSTER_INIT_TIMEOUT). "
+            "This is /job:worker/task:0 (JAX process 0)") in done.stderr, done.stderr[-3000:]

@@ -18,6 +18,8 @@ Server's (`grpc://host:port`) runs in the cluster:
 """
 import os
 import re
+import sys
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -90,9 +92,24 @@ def start(target, tasks, rank, coordinator, init_timeout, heartbeat_timeout):
                 "backends are already initialized, so this process cannot join a cluster): "
                 "create the Server first, before building Sessions or computing values.")
         jax.config.update("jax_cpu_collectives_implementation", "gloo")
-        jax.distributed.initialize(coordinator, num_processes=len(tasks), process_id=rank,
-                                   initialization_timeout=int(init_timeout),
-                                   heartbeat_timeout_seconds=int(heartbeat_timeout))
+        # JAX ends the process (a fatal log, no Python exception) when the others do not
+        # join in time: say first, in TF1's terms, who waited for whom.
+        names = [f"/job:{job}/task:{index} (JAX process {r})"
+                 for r, (job, index) in enumerate(tasks)]
+        message = (f"tf.train.Server: not every task of the cluster joined within "
+                   f"{init_timeout:g} s (TFVARS_JAX_CLUSTER_INIT_TIMEOUT). This is {names[rank]}; "
+                   f"the cluster's processes are {', '.join(names)}, coordinator {coordinator}. "
+                   "Start every worker task's process; JAX now ends this one.\n")
+        watchdog = threading.Timer(max(init_timeout - 1.0, init_timeout * 0.8),
+                                   lambda: (sys.stderr.write(message), sys.stderr.flush()))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            jax.distributed.initialize(coordinator, num_processes=len(tasks), process_id=rank,
+                                       initialization_timeout=int(init_timeout),
+                                       heartbeat_timeout_seconds=int(heartbeat_timeout))
+        finally:
+            watchdog.cancel()
     salt = _shared_salt(rank, len(tasks))
     cluster = _CLUSTERS[target] = Cluster(target, tasks, rank, salt)
     return cluster
