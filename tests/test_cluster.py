@@ -235,3 +235,24 @@ def test_a_missing_worker_ends_the_other_after_the_init_timeout(tmp_path):
     assert time.monotonic() - start < 120
     assert ("not every task of the cluster joined within 4 s (TFVARS_JAX_CLUSTER_INIT_TIMEOUT). "
             "This is /job:worker/task:0 (JAX process 0)") in done.stderr, done.stderr[-3000:]
+
+
+def test_in_a_cluster_writes_must_be_equal_on_every_worker():
+    """A one-task cluster traces runs as a cluster does: a variable written from a worker's
+    own feed raises (it would diverge between workers); a failed check changes nothing."""
+    server = tf.train.Server.create_local_server()
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [2])
+        v = tf.Variable([0.0, 0.0], name="v")
+        from_feed = tf.assign_add(v, x)
+        with tf.control_dependencies([tf.Assert(tf.reduce_all(x > 0), [x])]):
+            checked = tf.assign_add(v, tf.ones([2]))
+        with tf.Session(server.target) as sess:
+            sess.run(tf.global_variables_initializer())
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match="Variable 'v' would get a different value on each worker"):
+                sess.run(from_feed, {x: [1.0, 2.0]})
+            np.testing.assert_array_equal(sess.run(checked, {x: [1.0, 2.0]}), [1.0, 1.0])
+            with pytest.raises(tf.errors.InvalidArgumentError, match="assertion failed"):
+                sess.run(checked, {x: [-1.0, 2.0]})
+            np.testing.assert_array_equal(sess.run(v), [1.0, 1.0])

@@ -155,8 +155,21 @@ def replica_mean(value):
 
 
 def varies(value):
-    """Whether `value` (traced in a cluster run) may differ between the workers."""
-    return AXIS in getattr(jax.typeof(value), "vma", ())
+    """Whether `value` (traced in a cluster run) may differ between the workers (JAX's
+    varying manual axes of its type: `manual_axis_type.varying`, `vma` before JAX 0.10)."""
+    aval = jax.typeof(value)
+    kind = getattr(aval, "manual_axis_type", None)
+    axes = kind.varying if kind is not None else getattr(aval, "vma", ())
+    return AXIS in axes
+
+
+def replica_any(flags):
+    """Check flags set on any worker, on every worker (so that all of them fail the run
+    together and keep equal variables); `flags` itself outside a cluster run."""
+    axis = context.REPLICA_AXES.current()
+    if axis is None or not varies(flags):
+        return flags
+    return jax.lax.pmax(flags.astype(jnp.int32), axis).astype(flags.dtype)
 
 
 def replica_count():
@@ -176,7 +189,7 @@ def cluster_step(cluster, step):
         with context.Entered(AXIS, context.REPLICA_AXES):
             outs, new_vars, flags, reports = step(donated, readonly, feeds, counter)
         for name, value in new_vars.items():
-            if AXIS in getattr(jax.typeof(value), "vma", ()):
+            if varies(value):
                 raise errors.InvalidArgumentError(
                     None, None,
                     f"Variable '{name}' would get a different value on each worker of the "
@@ -201,12 +214,9 @@ def cluster_step(cluster, step):
 def _varying(value):
     """`value` typed as varying over the workers (a fetch is each worker's own)."""
     value = jnp.asarray(value)
-    if AXIS in getattr(jax.typeof(value), "vma", ()):
+    if varies(value):
         return value
-    try:
-        return jax.lax.pcast(value, AXIS, to="varying")
-    except ValueError:  # already varying (a value JAX types so without saying it)
-        return value
+    return jax.lax.pcast(value, AXIS, to="varying")
 
 
 def failed_collective(cluster, error):

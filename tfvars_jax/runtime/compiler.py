@@ -348,11 +348,12 @@ class Plan:
         outs = tuple(env[self.fetches[i]] for i in self.dev_fetch)
         new_vars = {n: vars_[n] for n in self.dev_written}
         if flags:
-            any_err = jnp.any(jnp.stack(flags))
+            # In a cluster, a check failing on one worker fails the run on all of them.
+            flag_arr = cluster_lib.replica_any(jnp.stack(flags))
+            any_err = jnp.any(flag_arr)
             # On a failed check, give the donated variables their old values back.
             for n in self.donated:
                 new_vars[n] = jnp.where(any_err, donated[n], new_vars[n])
-            flag_arr = jnp.stack(flags)
         else:
             flag_arr = None
         return outs, new_vars, flag_arr, reports
