@@ -72,7 +72,10 @@ class Session:
     Each distinct (fetches, feeds) compiles once into a pure `jax.jit` function; later runs
     pass only the variables they touch and donate only those they write. Two sessions on one
     graph hold independent values, as in TF1. Runs from several threads are serialised around
-    dispatch, so no update is lost.
+    dispatch, so no update is lost. `target` is '' (this process) or the target of a
+    `tf.train.Server` of this process: the Session then runs in its cluster, every variable
+    replicated over the worker processes (see ARCHITECTURE.md, Clusters of processes); other
+    targets raise NotImplementedError.
     """
 
     def __init__(self, target="", graph=None, config=None):
