@@ -256,3 +256,14 @@ def test_in_a_cluster_writes_must_be_equal_on_every_worker():
             with pytest.raises(tf.errors.InvalidArgumentError, match="assertion failed"):
                 sess.run(checked, {x: [-1.0, 2.0]})
             np.testing.assert_array_equal(sess.run(v), [1.0, 1.0])
+
+
+def test_a_servers_config_is_its_sessions_default(capsys):
+    server = tf.train.Server.create_local_server(
+        config=tf.ConfigProto(log_device_placement=True))
+    with tf.Graph().as_default():
+        v = tf.Variable(1.0, name="logged_v")
+        with tf.Session(server.target) as sess:
+            sess.run(v.initializer)
+    assert "logged_v/Assign: (Assign): /job:localhost/replica:0/task:0/device:CPU:0" in \
+        capsys.readouterr().out

@@ -36,8 +36,9 @@ _CLUSTERS = {}  # target -> Cluster started in this process
 class Cluster:
     """This process's place in a started cluster (see the module doc)."""
 
-    def __init__(self, target, tasks, rank, salt):
+    def __init__(self, target, tasks, rank, salt, config=None):
         self.target = target
+        self.config = config  # the Server's default session config
         self.tasks = tuple(tasks)  # (job, task index) of JAX process 0, 1, ...
         self.rank = rank
         self.num_processes = len(self.tasks)
@@ -82,7 +83,7 @@ class Cluster:
         return value.addressable_shards[0].data[0]
 
 
-def start(target, tasks, rank, coordinator, init_timeout, heartbeat_timeout):
+def start(target, tasks, rank, coordinator, init_timeout, heartbeat_timeout, config=None):
     """Joins the JAX distributed system as process `rank` of `tasks` (see the module doc)."""
     from jax._src import xla_bridge
     if len(tasks) > 1:
@@ -111,7 +112,7 @@ def start(target, tasks, rank, coordinator, init_timeout, heartbeat_timeout):
         finally:
             watchdog.cancel()
     salt = _shared_salt(rank, len(tasks))
-    cluster = _CLUSTERS[target] = Cluster(target, tasks, rank, salt)
+    cluster = _CLUSTERS[target] = Cluster(target, tasks, rank, salt, config)
     return cluster
 
 

@@ -82,6 +82,8 @@ class Session:
         # A Server's target runs the Session in its cluster (runtime/cluster.py).
         self._cluster = cluster_lib.for_target(target)
         self._target = target
+        if config is None and self._cluster is not None:
+            config = self._cluster.config  # TF1: the Server's config is its sessions' default
         self._graph = graph if graph is not None else ops_lib.get_default_graph()
         self._config = config
         self._values = {}

@@ -131,7 +131,7 @@ class Server:
         job0, task0 = self._tasks[0]
         coordinator = d.cluster.task_address(job0, task0)
         self._cluster = cluster_lib.start(self._target, self._tasks, rank, coordinator,
-                                          INIT_TIMEOUT, HEARTBEAT_TIMEOUT)
+                                          INIT_TIMEOUT, HEARTBEAT_TIMEOUT, d.default_session_config)
 
     def join(self):
         """TF1 blocks forever serving this task. A "ps" task has nothing to serve here
