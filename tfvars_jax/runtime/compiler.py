@@ -121,9 +121,11 @@ class Plan:
         self.dev_fetch = [i for i, t in enumerate(self.fetches) if i not in set(self.host_fetch)]
         self.host_feed = [i for i, t in enumerate(self.feeds) if t.dtype.base_dtype.name == "string"]
         self.dev_feed = [i for i, t in enumerate(self.feeds) if t.dtype.base_dtype.name != "string"]
-        # Initializer-like plans (many plain assigns, nothing else stateful) run op by op.
-        self.eager = len(self.dev_written) > EAGER_WRITE_THRESHOLD and not self.feeds and all(
+        # Initializer-like plans (plain assigns, nothing else stateful) usually run once: they
+        # compile at a low XLA optimization level, and with very many writes run op by op.
+        self.one_shot = bool(self.dev_written) and not self.feeds and all(
             op.kind.op_by_op(op) for op in dev_ops)
+        self.eager = self.one_shot and len(self.dev_written) > EAGER_WRITE_THRESHOLD
         self.checks = []  # (error class, message) per check flag, in order
         # Data-dependent shapes (see `_run_in_steps`): the sizes assumed for each such op,
         # from the previous run; each distinct assumption compiles once.
@@ -246,8 +248,9 @@ class Plan:
             nd = len(self.donated)
             with tf_precision():
                 compiled = jax.jit(self._flat_step,
-                                   donate_argnums=tuple(range(nd)) if donate else ()
-                                   ).lower(*args).compile()
+                                   donate_argnums=tuple(range(nd)) if donate else (),
+                                   compiler_options=_ONE_SHOT_COMPILER_OPTIONS if self.one_shot
+                                   else None).lower(*args).compile()
             out = compiled(*args)
             # After its first call a Compiled holds its C++ dispatcher.
             exe = self._executables[key] = getattr(compiled, "_call", None) or compiled
@@ -565,8 +568,9 @@ def _function_key(fn):
     return (fn,)
 
 
-# Op-by-op kernels (initializers) run once: compile them fast rather than optimize them.
-_EAGER_COMPILER_OPTIONS = {"xla_backend_optimization_level": 0}
+# Op-by-op kernels and one-shot plans (initializers) run once: compile them fast rather than
+# optimize them.
+_EAGER_COMPILER_OPTIONS = _ONE_SHOT_COMPILER_OPTIONS = {"xla_backend_optimization_level": 0}
 
 
 def _jitted(fn, static_argnums=()):
