@@ -91,8 +91,8 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
         op.kind.check_plan(op, fed.union(pulled))
     plan = Plan(ops, fetch_tensors, list(feeds) + pulled, resolved)
     plan.pulls, plan.pulled, plan.n_user_feeds = pulls, frozenset(pulled), len(feeds)
-    # What a Session may run on its hot path: one flat call, nothing to read or pull.
-    plan.hot = plan.flat and not plan.has_checks and not pulls
+    # What a Session may run on its hot path: one flat call, nothing to pull.
+    plan.hot = plan.flat and not pulls
     return plan, tuple(sorted(init_dependent))
 
 

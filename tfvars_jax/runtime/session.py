@@ -376,20 +376,16 @@ class Session:
                 hot = not (self._shared or self._pending or self._closed) and \
                     self._verified.get(plan) == self._init_version
                 if hot:
-                    values = self._values
                     rng = compiler.rng_input(self._counter, salt) if plan.has_random else None
-                    out = plan.dispatch(values, vals, rng, True)
-                    n_values, nf = len(values), plan.n_fetch
-                    for name, value in zip(plan.dev_written, out[nf:]):
-                        values[name] = value
-                    if len(values) != n_values:
-                        self._init_version += 1
+                    out = plan.dispatch(self._values, vals, rng, True)
+                    self._take_flat(plan, out)
                     if rng is not None:
                         self._counter += 1
             finally:
                 release()
             if not hot:
                 return run_(plan_key, tensors, ops, feed_tensors, vals, cached)
+            nf = plan.n_fetch
             return [_to_numpy(v) for v in out[:nf]] if nf else []
         if not checkers:
             return lambda: build(run(()))
@@ -443,34 +439,48 @@ class Session:
                     self._check_alive(plan.inputs)
             rng = compiler.rng_input(self._counter, self._salt) if plan.has_random else None
             if plan.flat:
-                fetched, new, flags = plan.run_flat(values, feed_values, rng, donate)
-                if flags is not None:
-                    if plan.deferrable:  # fetches nothing: return now, read the flags later
-                        self._defer(plan, flags, values)
-                    else:
-                        try:
-                            plan.raise_failed(flags, new)
-                        except compiler.CheckFailed as failed:
-                            values.update(failed.restore)
-                            raise failed.error from None
-                updates = zip(plan.dev_written, new)
+                out = plan.dispatch(values, feed_values, rng, donate)
+                self._take_flat(plan, out)
+                if plan.has_random:
+                    self._counter += 1
+                if self._shared:
+                    self._shared.difference_update(plan.dev_written)
+                fetched = out[:plan.n_fetch]
             else:
                 try:
                     fetched, updates = plan.run(values, feed_values, rng, donate)
                 except compiler.CheckFailed as failed:
                     values.update(failed.restore)
                     raise failed.error from None
-                updates = updates.items()
-            n_values = len(values)
-            values.update(updates)
-            if len(values) != n_values:
-                self._init_version += 1
-            if self._shared:
-                self._shared.difference_update(plan.dev_written)
-                self._shared.difference_update(plan.host_written)
-            if plan.has_random:
-                self._counter += 1
+                n_values = len(values)
+                values.update(updates)
+                if len(values) != n_values:
+                    self._init_version += 1
+                if self._shared:
+                    self._shared.difference_update(updates)
+                if plan.has_random:
+                    self._counter += 1
         return [_to_numpy(v) for v in fetched] if fetched else []
+
+    def _take_flat(self, plan, out):
+        """Takes a flat plan's results `out` (fetches..., written..., [flags]) into the values:
+        its check flags are read now (raising, with the donated variables' old values put
+        back) or, for a run that fetches nothing, kept pending (`_defer`)."""
+        values, nf = self._values, plan.n_fetch
+        new = out[nf:nf + plan.n_written]
+        if plan.has_checks:
+            if plan.deferrable:  # fetches nothing: return now, read the flags later
+                self._defer(plan, out[-1], values)
+            else:
+                error = plan.failure(out[-1])
+                if error is not None:  # the donated inputs' outputs are their old values
+                    written = dict(zip(plan.dev_written, new))
+                    values.update((n, written[n]) for n in plan.donated)
+                    raise error
+        n_values = len(values)
+        values.update(zip(plan.dev_written, new))
+        if len(values) != n_values:
+            self._init_version += 1
 
     def _verify(self, plan):
         """Raises FailedPreconditionError if a variable `plan` reads is not initialized."""
