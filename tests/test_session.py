@@ -6,7 +6,9 @@ User-visible expectations are TF1's (checked against `tensorflow.compat.v1`); th
 state checks look at our runtime (`sess._plans`, `Plan.donated`/`readonly`, `sess.state`).
 """
 import collections
+import gc
 import threading
+import weakref
 
 import jax
 import numpy as np
@@ -613,3 +615,17 @@ def test_run_caches_fetch_structures_by_type():
             assert sess.run(p * 2.0, {p: 3.0}) == 6.0
             assert sess.run(p * 2.0, {p: 4.0}) == 8.0
             assert sess.run(p.name, {p.name: 5.0}) == 5.0
+
+
+def test_a_session_left_open_is_freed_by_reference_counting_after_runs():
+    v = tf.Variable(1.0)
+    sess = tf.Session()
+    sess.run(v.initializer)
+    assert sess.run(v) == 1.0 and sess.run([v]) == [1.0]  # Session.run keeps these analyses
+    ref = weakref.ref(sess)
+    gc.disable()  # so no collector pass frees a cycle meanwhile: no cycle may hold its values
+    try:
+        del sess
+        assert ref() is None
+    finally:
+        gc.enable()

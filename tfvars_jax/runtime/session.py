@@ -288,7 +288,7 @@ class Session:
             if call is None:
                 self._check_open()
                 call = self._runners[key] = self._runner(fetches, list(feed_dict or ()))
-            return call(*feed_dict.values()) if feed_dict else call()
+            return self._call_runner(call, feed_dict.values() if feed_dict else ())
         self._check_open()
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
@@ -340,59 +340,59 @@ class Session:
           6.0 20.0
         """
         self._check_open()
-        call = self._runner(fetches, feed_list or [])
+        runner = self._runner(fetches, feed_list or [])
         n_feeds = len(feed_list or ())
+        call_runner = self._call_runner
 
         def checked_call(*feed_args, **kwargs):
             if kwargs and set(kwargs) - {"options", "run_metadata"}:
                 raise TypeError(f"Unexpected keyword arguments {sorted(kwargs)}")
             if len(feed_args) != n_feeds:
                 raise ValueError(f"Expected {n_feeds} feed values, got {len(feed_args)}")
-            return call(*feed_args)
+            return call_runner(runner, feed_args)
         return checked_call
 
     def _runner(self, fetches, feed_list):
-        """`f(*feed_values)` running `fetches` with `feed_list` fed: the fetches and feeds are
-        analysed here, once (make_callable, and Session.run for flat fetch structures)."""
+        """The analysis of running `fetches` with `feed_list` fed, done once (make_callable,
+        and Session.run for flat fetch structures); `_call_runner` runs it. It holds no
+        reference to the Session (Session.run keeps it: no cycle keeps values alive)."""
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors = [_feed_tensor(self._graph, f) for f in feed_list]
-        plan_key = (mapper.key, tuple(feed_tensors))
-        checkers = [_feed_converter(t) for t in feed_tensors]
-        run_ = self._run
         tensors, ops, build = mapper.tensors, mapper.ops, mapper.build
         after = _after_run(tensors, ops, feed_tensors)
         if after is not None:  # host-side finishing (summaries), see `run`
             tensors, ops, finish = after
             build = lambda values: mapper.build(finish(values))  # noqa: E731
-        cached = []  # the plan, once known (when it does not depend on initialization status)
-        acquire, release, salt = self._lock.acquire, self._lock.release, self._salt
+        return _Runner((mapper.key, tuple(feed_tensors)), tensors, ops, feed_tensors,
+                       [_feed_converter(t) for t in feed_tensors], build)
 
-        def run(vals):
-            plan = cached[0] if cached else None
-            if plan is None or not plan.hot:
-                return run_(plan_key, tensors, ops, feed_tensors, vals, cached)
-            acquire()  # the hot path: `_run` for a plan and session that need nothing else
+    def _call_runner(self, runner, feed_args):
+        """Runs a `_Runner` with positional feed values. A plan that is `hot` (one flat call,
+        nothing to pull), in a Session with no exported State and no pending checks, runs
+        here directly; anything else goes through `_run`."""
+        vals = [c(v) for c, v in zip(runner.checkers, feed_args)] if runner.checkers else ()
+        plan = runner.cached[0] if runner.cached else None
+        hot = False
+        if plan is not None and plan.hot:
+            lock = self._lock
+            lock.acquire()
             try:
                 hot = not (self._shared or self._pending or self._closed) and \
                     self._verified.get(plan) == self._init_version
                 if hot:
-                    rng = compiler.rng_input(self._counter, salt) if plan.has_random else None
+                    rng = compiler.rng_input(self._counter, self._salt) if plan.has_random \
+                        else None
                     out = plan.dispatch(self._values, vals, rng, True)
                     self._take_flat(plan, out)
                     if rng is not None:
                         self._counter += 1
             finally:
-                release()
-            if not hot:
-                return run_(plan_key, tensors, ops, feed_tensors, vals, cached)
-            nf = plan.n_fetch
-            return [_to_numpy(v) for v in out[:nf]] if nf else []
-        if not checkers:
-            return lambda: build(run(()))
-
-        def call(*feed_args):
-            return build(run([c(v) for c, v in zip(checkers, feed_args)]))
-        return call
+                lock.release()
+        if not hot:
+            return runner.build(self._run(runner.plan_key, runner.tensors, runner.ops,
+                                          runner.feed_tensors, vals, runner.cached))
+        nf = plan.n_fetch
+        return runner.build([_to_numpy(v) for v in out[:nf]] if nf else [])
 
     def _plan(self, key, tensors, ops, feed_tensors):
         entry = self._plans.get(key)
@@ -659,6 +659,18 @@ def _after_run(tensors, ops, feed_tensors):
 
 
 # ----- feeds and fetched values ---------------------------------------------------------
+class _Runner:
+    """A fetch structure and feed list analysed once (see `Session._runner`); `cached` holds
+    the plan once known (when it does not depend on initialization status)."""
+
+    __slots__ = ("plan_key", "tensors", "ops", "feed_tensors", "checkers", "build", "cached")
+
+    def __init__(self, plan_key, tensors, ops, feed_tensors, checkers, build):
+        self.plan_key, self.tensors, self.ops = plan_key, tensors, ops
+        self.feed_tensors, self.checkers, self.build = feed_tensors, checkers, build
+        self.cached = []
+
+
 _CONTAINERS = (list, tuple, dict)
 
 
