@@ -629,3 +629,20 @@ def test_a_session_left_open_is_freed_by_reference_counting_after_runs():
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_checks_on_the_hot_path_raise_in_the_run_and_change_nothing():
+    v, w, step = _counted_step(3)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fetching = sess.make_callable([step, w])
+        silent = sess.make_callable(step)
+        # w fetched unordered with its write: its value at the start of the run
+        assert fetching() == [None, 0.0] and fetching() == [None, 1.0]  # the second: hot
+        silent()  # the 3rd count
+        silent()  # hot: the 4th fails; the run returns, its flags pending
+        with pytest.raises(errors.OutOfRangeError, match="earlier run"):
+            silent()  # reads the pending flags first, and does not run
+        with pytest.raises(errors.OutOfRangeError):
+            fetching()  # hot, fetching a value: raised by the run itself
+        assert sess.run([v, w]) == [3, 3.0]
