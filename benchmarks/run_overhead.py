@@ -6,7 +6,7 @@ Prints medians over several repeats (µs per call):
     in alternation (ratios are medians of per-round ratios);
   * run cost with 10 and with 10,000 variables in the graph when one is touched;
   * global_variables_initializer time per variable for 5,000 variables of mixed shapes.
-Run: python benchmarks/run_overhead.py [--quick]
+Run: python benchmarks/run_overhead.py [--quick] [--cpu]
 """
 import statistics
 import sys
@@ -21,6 +21,9 @@ import tfvars_jax as tf
 import _timing  # benchmarks/_timing.py (the script's folder is on sys.path)
 
 QUICK = "--quick" in sys.argv
+# --cpu: the interleaved comparison in process CPU time (all threads, JAX's included) instead
+# of wall time: steadier when other processes load the machine.
+CLOCK = time.process_time if "--cpu" in sys.argv else time.perf_counter
 REPEATS = 3 if QUICK else 7
 CALLS = 300 if QUICK else 2000
 
@@ -76,10 +79,10 @@ def interleaved_us(fns, rounds=None, calls=None):
     samples = [[] for _ in fns]
     for _ in range(rounds):
         for fn, out in zip(fns, samples):
-            t0 = time.perf_counter()
+            t0 = CLOCK()
             for _ in range(calls):
                 fn()
-            out.append((time.perf_counter() - t0) / calls * 1e6)
+            out.append((CLOCK() - t0) / calls * 1e6)
     medians = [statistics.median(s) for s in samples]
     ratios = [statistics.median(a / b for a, b in zip(s, samples[0])) for s in samples]
     return medians, ratios
