@@ -161,6 +161,7 @@ class Plan:
     # ----- execution ---------------------------------------------------------------------
     pulls = ()  # ops whose kind has `before_run` (set by compile_plan)
     hot = False
+    call_in_x64 = False  # the compiled step calls back into Python: called in TF precision
 
     def pull(self, session, feed_values):
         """The values of the pulled tensors (fed after the caller's feeds), from each pulling
@@ -212,6 +213,9 @@ class Plan:
         exe = self._last.get(donate)
         if exe is not None:
             try:
+                if self.call_in_x64:
+                    with tf_precision():
+                        return exe(*args)
                 return exe(*args)
             except TypeError:  # arguments of other shapes or dtypes than the previous run's
                 pass
@@ -251,12 +255,19 @@ class Plan:
                                    donate_argnums=tuple(range(nd)) if donate else (),
                                    compiler_options=_ONE_SHOT_COMPILER_OPTIONS if self.one_shot
                                    else None).lower(*args).compile()
-            out = compiled(*args)
+            if self.call_in_x64:
+                with tf_precision():
+                    out = compiled(*args)
+            else:
+                out = compiled(*args)
             # After its first call a Compiled holds its C++ dispatcher.
             exe = self._executables[key] = getattr(compiled, "_call", None) or compiled
             self._last[donate] = exe
             return out
         self._last[donate] = exe
+        if self.call_in_x64:
+            with tf_precision():
+                return exe(*args)
         return exe(*args)
 
     def _flat_step(self, *args):
@@ -359,6 +370,8 @@ class Plan:
         run.sizes = sizes or {}
         run.used = self.used
         run.execute(self.dev_ops)
+        if run.notes.get("x64 call"):  # a host callback (py_func) gets TF1's dtypes at call time
+            self.call_in_x64 = True
         flags = run.flags
         self.checks = run.checks
         key = self._sizes_key() if sizes is None else tuple(
@@ -465,6 +478,7 @@ class Interpreter:
         self.used = None         # the tensors the plan consumes or fetches (None: all)
         self.sizes = {}          # data-dependent op -> the output sizes this trace assumes
         self.size_reports = []   # (data-dependent op, its actual sizes), in program order
+        self.notes = {}          # what the traced program needs when called (shared by subs)
 
     def execute(self, ops):
         fed, env = self.fed, self.env
@@ -504,6 +518,7 @@ class Interpreter:
         sub.seen = dict(self.seen)
         sub.for_gradients = self.for_gradients
         sub.sizes = self.sizes
+        sub.notes = self.notes
         return sub
 
     def assumed_sizes(self, op, guess, actual):
