@@ -19,7 +19,8 @@ the event file (our Saver writes none); `graph.pbtxt` and the event file's graph
 GraphDef-shaped view (see `tf.train.write_graph`). There is no distributed runtime:
 `is_chief=False` and a `master` other than '' raise NotImplementedError; queue runners raise
 NotImplementedError pointing to tf.data (an empty QUEUE_RUNNERS collection starts nothing, as
-TF1).
+TF1). With a `logdir`, the event file and `graph.pbtxt` need the `tensorboard` package
+(`tfvars_jax[tensorboard]`).
 """
 import contextlib
 import logging
