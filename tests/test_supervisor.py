@@ -218,3 +218,33 @@ def test_write_graph(tmp_path):
     with pytest.raises(TypeError, match="tf.Graph or a GraphDef"):
         tf.train.write_graph(3, str(tmp_path), "x")
     np.testing.assert_equal(sorted(os.listdir(tmp_path)), ["g.pb", "sub"])
+
+
+def test_summary_and_step_counter_threads_write_on_their_timer(tmp_path):
+    logdir = str(tmp_path)
+    step, w, train = model()
+    tf.summary.scalar("w_value", w)
+    sv = tf.train.Supervisor(logdir=logdir, save_summaries_secs=0.05, save_model_secs=0)
+    with sv.managed_session() as sess:
+        assert len(service_threads()) == 2  # summaries and the step counter
+        for _ in range(40):
+            sess.run(train)
+            time.sleep(0.01)
+        final = int(sess.run(step))
+    assert service_threads() == []
+    scalars, logs = {}, []
+    for name in os.listdir(logdir):
+        if name.startswith("events.out.tfevents"):
+            for e in tf.train.summary_iterator(os.path.join(logdir, name)):
+                for v in e.summary.value:
+                    scalars.setdefault(v.tag, []).append((e.step, v.simple_value))
+                if e.HasField("session_log"):
+                    logs.append(e.session_log.status)
+    start, stop = 1, 2
+    assert logs == [start, stop]
+    assert len(scalars["w_value"]) >= 3 and len(scalars["global_step/sec"]) >= 3
+    steps = [s for s, _ in scalars["w_value"]]
+    assert steps == sorted(steps) and steps[0] == 0 and steps[-1] <= final
+    for s, value in scalars["w_value"]:  # each summary holds the value at its step
+        assert value == pytest.approx(4.0 * 0.5 ** s)
+    assert all(rate >= 0 for _, rate in scalars["global_step/sec"][1:])
