@@ -8,9 +8,11 @@ interleaved:
   (c) tf.data with a shuffle: `...shuffle(1000, seed=1).repeat().batch(32)`;
   (d) (b) on the element-by-element path (each element sliced, then the batch stacked), the
       way every batch was made before the batch fast path.
-Prints median µs per step and each one's ratio to (a).
+Prints median µs per step and each one's ratio to (a), then the host cost of making one batch
+(the pipeline alone, no step) on the fast path and on the element path.
 Run: python benchmarks/data_input.py [--quick]
 """
+import functools
 import os
 import statistics
 import sys
@@ -80,12 +82,31 @@ def main():
     for _ in range(REPEATS):
         for name, step in steps.items():
             times[name].append(_timing.per_call_us(step, CALLS, 1))
+    # the host pipeline alone: µs to make one batch, fast path against the element path
+    host = {}
+    for name, dataset, fast in [("slices.repeat.batch", plain, True),
+                                ("slices.shuffle.repeat.batch", shuffled, True),
+                                ("slices.repeat.batch, element path", elementwise, False)]:
+        saved = dataset_ops._TensorSlices._index_stream
+        if not fast:
+            dataset_ops._TensorSlices._index_stream = lambda self, ctx: None
+        try:
+            batches = dataset._iterate(dataset_ops.Context({}))
+            next(batches)
+        finally:
+            dataset_ops._TensorSlices._index_stream = saved
+        host[name] = statistics.median(
+            _timing.per_call_us(functools.partial(next, batches), CALLS, 1)
+            for _ in range(REPEATS))
     base = statistics.median(times["(a) feed_dict"])
     print(f"load average: {os.getloadavg()[0]:.2f}; median µs per step over {REPEATS} repeats "
           f"of {CALLS} steps")
     for name, samples in times.items():
         med = statistics.median(samples)
         print(f"{name:42s} {med:8.1f} µs/step  {med / base:5.2f}x of (a)")
+    print("host cost of one batch (no step):")
+    for name, us in host.items():
+        print(f"    {name:38s} {us:8.1f} µs/batch")
 
 
 if __name__ == "__main__":
