@@ -4,7 +4,8 @@
 As TF1: hooks' `begin()` runs, the Scaffold fills in what is missing (init op, ready ops,
 local init op, summary op, saver) and finalizes the graph; the session is restored from the
 latest checkpoint in `checkpoint_dir` if there is one, else initialized (`init_op`, then
-`init_fn`), then `local_init_op` runs and `ready_op` must report nothing uninitialized. Each
+`init_fn`), then `local_init_op` runs and `ready_op` must report nothing uninitialized (all
+through `tf.train.SessionManager.prepare_session`, which `tf.train.Supervisor` uses too). Each
 `run()` asks every hook's `before_run` and runs the caller's fetches and feeds together with
 the hooks' in one `Session.run` (one compiled run per step), then calls `after_run`. Closing
 (or leaving the `with` block, where `OutOfRangeError` and `StopIteration` end training
