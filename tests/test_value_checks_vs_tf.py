@@ -1,9 +1,12 @@
 """Differential tests: values TF1 rejects where JAX alone would return a silently wrong number.
 
-Integer division and modulo by zero, sparse softmax cross-entropy labels outside the classes,
-tf.range bounds that run the wrong way, and tf.split sizes that do not add up (at graph time,
-and at run time when the dimension is unknown until then). Also that splitting a dimension
-unknown at graph time gives every part (it used to give one).
+Integer division and modulo by zero, integers to negative powers, sparse softmax cross-entropy
+labels outside the classes, tf.range bounds that run the wrong way, and tf.split sizes that do
+not add up (at graph time, and at run time when the dimension is unknown until then). NaNs in
+maximum/minimum/clip (propagated), argmax/argmin (skipped) and clip_by_global_norm (all NaN),
+as TF's kernels; sigmoid cross-entropy's gradient at logits == 0 (a zero-initialised logits
+layer's first step) is sigmoid(0) - labels. Also that
+splitting a dimension unknown at graph time gives every part (it used to give one).
 """
 import os
 
@@ -52,6 +55,18 @@ CASES = {
     "split_sizes_static": (lambda tf, x: tf.split(tf.ones([5]), [2, 2]), [[1]]),
     "split_sizes_run": (lambda tf, x: tf.split(x, [2, 2]), [[1, 2, 3, 4], [1, 2, 3, 4, 5]]),
     "split_num_run": (lambda tf, x: tf.split(x, 2), [[1, 2, 3, 4], [1, 2, 3]]),
+    "pow_int": (lambda tf, x: tf.pow(tf.constant([2, 3, 4]), x), [[0, 1, 2], [1, -1, 2]]),
+    "maximum_nan": (lambda tf, x: [tf.maximum(x, x[::-1]), tf.minimum(x[::-1], x),
+                                   tf.clip_by_value(x, 0.5, 1.5),
+                                   *tf.gradients(tf.reduce_sum(tf.maximum(x, x[::-1])), x)],
+                    [[np.nan, 1.0, 2.0, -0.0], [3.0, np.nan, np.nan, -1.0]]),
+    "sigmoid_xent_grad_at_zero": (lambda tf, x: tf.gradients(tf.reduce_sum(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant([0.0, 1.0, 0.3]), logits=x)),
+        x), [[0.0, 0.0, 0.0], [0.0, -2.0, 3.0]]),
+    "clip_global_norm_nonfinite": (lambda tf, x: tf.clip_by_global_norm(
+        [x, tf.constant([3.0, 4.0])], 1.0)[0], [[np.inf, 1.0], [np.nan, 1.0], [1.0, 1.0]]),
+    "argmax_nan": (lambda tf, x: [tf.argmax(x), tf.argmin(x)],
+                   [[np.nan, 1.0, 3.0, 0.5], [2.0, np.nan, -1.0, np.nan]]),
 }
 
 
@@ -65,7 +80,7 @@ def test_same_value_or_same_error_as_tf(case):
         if ref[1] is not None:
             assert len(ours[1]) == len(ref[1])
             for a, b in zip(ours[1], ref[1]):
-                np.testing.assert_allclose(a, b, rtol=1e-6)
+                np.testing.assert_array_equal(a, b)
 
 
 def test_a_failed_division_check_changes_no_variable():

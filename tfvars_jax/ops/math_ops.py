@@ -74,12 +74,20 @@ def _floordiv_kernel(x, y):
 
 # Kernels written so their JAX gradients at ties and kinks are TF1's: max/min send the whole
 # gradient to x on a tie, |x| has gradient sign(x) (0 at 0), clipping passes it at the bounds.
+# A NaN on either side gives NaN, as TF's kernels (the gradient still follows `x >= y`).
 def _maximum_kernel(x, y):
-    return jnp.where(x >= y, x, y)
+    return _propagate_nan(x, jnp.where(x >= y, x, y))
 
 
 def _minimum_kernel(x, y):
-    return jnp.where(x <= y, x, y)
+    return _propagate_nan(x, jnp.where(x <= y, x, y))
+
+
+def _propagate_nan(x, chosen):
+    """`chosen`, made NaN where `x` is (a NaN `y` is chosen already: the comparison is False)."""
+    if not jnp.issubdtype(jnp.result_type(x), jnp.inexact):
+        return chosen
+    return jnp.where(jnp.isnan(x), chosen + jax.lax.stop_gradient(x), chosen)
 
 
 def _abs_kernel(x):
@@ -158,8 +166,24 @@ def floormod(x, y, name=None):
 mod = floormod
 
 
+def _negative_exponent(x, y):
+    del x
+    return jnp.any(y < 0)
+
+
 def pow(x, y, name=None):  # noqa: A001 - TF1's public name
-    return _binary("Pow", jnp.power, x, y, name, "Pow")
+    """TF1's `tf.pow` ("Pow"). An integer base to a negative integer power fails the run with
+    InvalidArgumentError, as TF1 (JAX alone returns 0)."""
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or "Pow") as scope:
+        x, y = _pair(x, y, scope)
+        static = y._static_value
+        if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) >= 0)):
+            return op_output("Pow", jnp.power, [x, y], name=scope)
+        msg = (f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
+               f"exponent '{y.name}')")
+        return op_output("Pow", jnp.power, [x, y], name=scope, kind=CHECKED,
+                         check=RunCheck(_negative_exponent, errors.InvalidArgumentError, msg))
 
 
 def maximum(x, y, name=None):
@@ -411,6 +435,8 @@ reduce_logsumexp = _reduction("ReduceLogSumExp", jax.scipy.special.logsumexp, "R
 
 
 def _arg_kernel(x, fn, axis, out_dtype):
+    if jnp.issubdtype(x.dtype, jnp.floating):  # TF's kernels skip NaNs (JAX would pick one)
+        x = jnp.where(jnp.isnan(x), -jnp.inf if fn is jnp.argmax else jnp.inf, x)
     return fn(x, axis=axis).astype(out_dtype)
 
 
@@ -536,7 +562,7 @@ def _clip_norm_kernel(t, clip_norm, axes):
     pred = l2sum > 0
     l2sum_safe = jnp.where(pred, l2sum, jnp.ones_like(l2sum))
     l2norm = jnp.where(pred, jnp.sqrt(l2sum_safe), l2sum)
-    return (t * clip_norm / jnp.maximum(l2norm, clip_norm)).astype(t.dtype)
+    return (t * clip_norm / _maximum_kernel(l2norm, clip_norm)).astype(t.dtype)
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
@@ -562,7 +588,8 @@ def global_norm(t_list, name=None):
 
 
 def _clip_global_kernel(clip_norm, norm, *ts):
-    scale = clip_norm * jnp.minimum(1.0 / norm, 1.0 / clip_norm)
+    scale = clip_norm * _minimum_kernel(1.0 / norm, 1.0 / clip_norm)
+    scale = scale + (norm - norm)  # an infinite or NaN norm makes every entry NaN, as TF1
     return tuple((t * scale).astype(t.dtype) for t in ts)
 
 

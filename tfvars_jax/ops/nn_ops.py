@@ -270,7 +270,12 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
 
 def _sigmoid_xent_kernel(labels, logits):
-    return jnp.maximum(logits, 0) - logits * labels + jnp.log1p(jnp.exp(-jnp.abs(logits)))
+    # Written as TF1 writes it (with `where`, not max/abs), so the gradient at logits == 0 is
+    # TF1's sigmoid(0) - labels (JAX's max/abs split that tie differently and gave -labels).
+    positive = logits >= 0
+    relu_logits = jnp.where(positive, logits, jnp.zeros_like(logits))
+    neg_abs_logits = jnp.where(positive, -logits, logits)
+    return relu_logits - logits * labels + jnp.log1p(jnp.exp(neg_abs_logits))
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
