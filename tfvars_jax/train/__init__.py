@@ -41,6 +41,8 @@ from tfvars_jax.train.checkpoint_utils import load_checkpoint
 from tfvars_jax.train.checkpoint_utils import load_variable
 from tfvars_jax.train.checkpoint_utils import list_variables
 from tfvars_jax.train.checkpoint_utils import init_from_checkpoint
+from tfvars_jax.train.warm_starting_util import warm_start
+from tfvars_jax.train.warm_starting_util import VocabInfo
 from tfvars_jax.train.session_run_hook import SessionRunHook
 from tfvars_jax.train.session_run_hook import SessionRunArgs
 from tfvars_jax.train.session_run_hook import SessionRunContext
@@ -87,11 +89,14 @@ __all__ = [
     "ProximalGradientDescentOptimizer", "ProximalAdagradOptimizer", "OptaxOptimizer",
     "exponential_decay", "piecewise_constant", "polynomial_decay", "cosine_decay",
     "natural_exp_decay", "inverse_time_decay", "ExponentialMovingAverage", "global_step",
-    "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step", "write_graph",
+    "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
+    "write_graph",
     "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
     "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
-    "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint",
-    "SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues", "Coordinator", "LooperThread",
+    "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint", "warm_start",
+    "VocabInfo",
+    "SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues", "Coordinator",
+    "LooperThread",
     "SecondOrStepTimer", "LoggingTensorHook", "StopAtStepHook", "CheckpointSaverListener",
     "CheckpointSaverHook", "StepCounterHook", "NanLossDuringTrainingError", "NanTensorHook",
     "SummarySaverHook", "GlobalStepWaiterHook", "FinalOpsHook", "FeedFnHook", "ProgressBarHook",
