@@ -92,8 +92,7 @@ class GraphFunction:
         # elements may be computed in any order and together (`Dataset.batch`'s fast path).
         self.pure = not self._random
         plan = self._plan
-        self._vmappable = self.pure and plan.simple and not plan.data_dependent and \
-            not plan.host_feed
+        self._vmappable = self.pure and plan.flat and not plan.has_checks
         self._batched_executables = {}
 
     def batched(self, flat):
