@@ -135,20 +135,36 @@ tf.get_collection("my_collection_name")
         md("""
 ## Device placement
 
-Like any op, a variable can be placed on a device. The device string is recorded on the
-variable (tfvars_jax runs everything through JAX on the available backend).
+Like any op, a variable can be placed on a device. Device strings name this process's JAX
+devices (`/cpu:N`, `/gpu:N`, `/tpu:N`); as in TF1 a device that does not exist raises
+`InvalidArgumentError` when the graph runs, unless the session allows soft placement:
 """),
         code("""
-with tf.device("/device:GPU:1"):
-  v = tf.get_variable("v", [1])
-print(v.device)
+with tf.Graph().as_default():   # a graph of its own: the cells below run on this machine
+  with tf.device("/device:GPU:1"):
+    v = tf.get_variable("v", [1], initializer=tf.ones_initializer())
+  print(v.device)
+  with tf.Session(config=tf.ConfigProto(allow_soft_placement=True)) as sess:
+    sess.run(v.initializer)   # no second GPU here: v falls back to the default device
+    print(sess.run(v))
 """),
-        md("`tf.train.replica_device_setter` (parameter servers) is not shipped; using it raises a clear `AttributeError`:"),
+        md("""
+`tf.train.replica_device_setter` places variables on parameter servers as TF1 does. A plain
+Session has no `ps` job (TF1's error again); `tfvars_jax.sharding.local_cluster` runs each
+task of the cluster on a device of this process:
+"""),
         code("""
-try:
-    tf.train.replica_device_setter
-except AttributeError as e:
-    print("AttributeError:", e)
+from tfvars_jax import sharding
+cluster_spec = {"ps": ["ps0:2222", "ps1:2222"], "worker": ["worker0:2222"]}
+with tf.Graph().as_default():
+  with tf.device(tf.train.replica_device_setter(cluster=cluster_spec)):
+    w = tf.get_variable("w", shape=[2, 2], initializer=tf.zeros_initializer())
+  print(w.device)
+  with sharding.local_cluster(cluster_spec):
+    sess = tf.Session()
+  sess.run(w.initializer)
+  print(sess.run(w))
+  sess.close()
 """),
         md("""
 ## Initializing variables

@@ -1,8 +1,20 @@
 """Shared pytest setup: every test starts with a fresh, empty default graph (and no default
-session), so tests are independent of the order they run in."""
+session), so tests are independent of the order they run in.
+
+The tests in tests/devices/ need 8 JAX CPU devices, which XLA makes only when
+`XLA_FLAGS=--xla_force_host_platform_device_count=8` is set before JAX starts. The suite
+itself runs with one device (8 devices made 3 test files ~13% slower); tests/test_devices.py
+runs tests/devices/ in a subprocess with the flag. When the flag is already set, they are
+collected here directly (and test_devices.py skips).
+"""
+import os
+
 import pytest
 
 import tfvars_jax as tf
+
+EIGHT_DEVICES = "--xla_force_host_platform_device_count=8" in os.environ.get("XLA_FLAGS", "")
+collect_ignore = [] if EIGHT_DEVICES else ["devices"]
 
 
 @pytest.fixture(autouse=True)

@@ -151,11 +151,14 @@ def test_replica_device_setter_round_robin_and_slots():
     assert g.get_operation_by_name("v1/Momentum").device == "/job:ps/task:0"
     assert g.get_operation_by_name("v2/Momentum").device == "/job:ps/task:1"
     assert g.get_operation_by_name("v2/read").device == "/job:ps/task:1"
-    # Placement is recorded only: the program still runs on JAX's default device.
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        sess.run(train)
-        assert np.isfinite(sess.run(loss))
+    # A local Session has no ps job: TF1 raises, soft placement or not (checked against TF in
+    # tests/test_device_placement_vs_tf.py).
+    for soft in (False, True):
+        with tf.Session(config=tf.ConfigProto(allow_soft_placement=soft)) as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError,
+                               match=r"Cannot assign a device for operation v1: .*"
+                                     r"explicitly assigned to /job:ps/task:0"):
+                sess.run(tf.global_variables_initializer())
 
 
 def test_replica_device_setter_merge_devices_false_logs_and_keeps_devices(caplog):

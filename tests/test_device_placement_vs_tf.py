@@ -226,3 +226,44 @@ def test_momentum_slots_with_device_scopes():
             tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
     common = dict(assert_same_placement(build))
     assert common["v/Momentum"] == "/job:ps/task:1/device:CPU:0"
+
+
+# ----- placement at run time: which devices exist, soft placement, the error ---------------
+def _run_outcome(tf, device, soft):
+    """("ok", value) or (error type name, message up to the list of available devices)."""
+    g = tf.Graph()
+    with g.as_default():
+        with tf.device(device):
+            v = tf.Variable(1.0, name="v")
+            y = tf.add(v, 1.0, name="y")
+        try:
+            with tf.Session(config=tf.ConfigProto(allow_soft_placement=soft)) as sess:
+                sess.run(v.initializer)
+                return "ok", float(sess.run(y))
+        except tf.errors.OpError as e:
+            message = e.message
+            start = message.index("Cannot assign a device")
+            return type(e).__name__, message[start:message.index(" but available devices")]
+
+
+@pytest.mark.parametrize("soft", [False, True])
+@pytest.mark.parametrize("device", ["/gpu:0", "/device:GPU:1", "/cpu:3", "/cpu:0", "",
+                                    "/job:localhost/replica:0/task:0/device:CPU:0",
+                                    "/job:localhost", "/job:ps/task:0", "/job:worker",
+                                    "/job:localhost/task:1"])
+def test_run_placement_outcome_matches_tf(device, soft):
+    import jax
+    if len(jax.devices("cpu")) > 1:
+        pytest.skip("TF1 makes one CPU device; this process has more")
+    assert _run_outcome(tfj, device, soft) == _run_outcome(tf1, device, soft)
+
+
+def test_list_devices_names_equal_tf():
+    import jax
+    if len(jax.devices("cpu")) > 1:
+        pytest.skip("TF1 makes one CPU device; this process has more")
+
+    def names(tf):
+        with tf.Graph().as_default(), tf.Session() as sess:
+            return [(d.name, d.device_type) for d in sess.list_devices()]
+    assert names(tfj) == names(tf1)

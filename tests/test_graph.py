@@ -377,8 +377,11 @@ def test_device_function_and_variable_device():
         v = tf.Variable([1.0], name="v")
     assert v.device == "/device:GPU:1"
     assert v.op.device == "/device:GPU:1"
-    # Recorded devices do not prevent running on the JAX default device.
+    # Devices are honoured at run time: no GPU here, so TF1 raises unless soft placement.
     with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="assigned to /device:GPU:1"):
+            sess.run(v.initializer)
+    with tf.Session(config=tf.ConfigProto(allow_soft_placement=True)) as sess:
         sess.run(v.initializer)
         np.testing.assert_array_equal(sess.run(v), [1.0])
         assert sess.run(b) == -1.0

@@ -26,6 +26,7 @@ from tfvars_jax import math
 from tfvars_jax import metrics
 from tfvars_jax import nn
 from tfvars_jax import random
+from tfvars_jax import sharding
 from tfvars_jax import summary
 from tfvars_jax import train
 from tfvars_jax import version
@@ -312,6 +313,7 @@ newaxis = None
 
 __all__ = [
     "contrib", "dtypes", "estimator", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
+    "sharding",
     "data",
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",

@@ -19,6 +19,7 @@ TensorFlow itself must read.
 
 import base64
 import os
+import pathlib
 
 import jax
 import numpy as np
@@ -113,8 +114,19 @@ def save(directory, source, *, force=False):
     return _save_values(directory, dict(source), 0, force)
 
 
-def _load(directory):
-    """({name: value}, counter) of a checkpoint written by `save`."""
+def _targets(ocp, directory, placements):
+    """Restore targets: each saved array's shape and dtype with the sharding `placements(name,
+    shape, dtype)` gives (None: JAX's default device), so that a sharded variable is read shard
+    by shard onto its devices instead of through one host array."""
+    tree = ocp.StandardCheckpointHandler().metadata(pathlib.Path(directory) / "state").tree
+    return {name: jax.ShapeDtypeStruct(tuple(m.shape), m.dtype,
+                                       sharding=placements(name, tuple(m.shape), m.dtype))
+            for name, m in tree.items()}
+
+
+def _load(directory, placements=None):
+    """({name: value}, counter) of a checkpoint written by `save` (`placements`: see
+    `_targets`)."""
     ocp = _ocp()
     directory = os.path.abspath(os.fspath(directory))
     if not os.path.isdir(directory):
@@ -127,7 +139,9 @@ def _load(directory):
             raise ValueError("not a tfvars_jax checkpoint (no tfvars_jax metadata)")
         values = {}
         if meta["arrays"]:
-            state = checkpointer.restore(directory, args=ocp.args.Composite(state=ocp.args.StandardRestore())).state
+            targets = None if placements is None else _targets(ocp, directory, placements)
+            state = checkpointer.restore(directory, args=ocp.args.Composite(
+                state=ocp.args.StandardRestore(targets))).state
             if sorted(state) != sorted(meta["arrays"]):
                 raise ValueError("the saved arrays do not match the metadata")
             values.update(state)
@@ -171,7 +185,17 @@ def restore(directory, sess, *, restore_counter=True):
       errors.InvalidArgumentError: a dtype or shape differs from the graph's variable.
       errors.DataLossError: the checkpoint cannot be read.
     """
-    values, counter = _load(directory)
+    graph_vars = sess.graph.variables_by_name
+
+    def placements(name, shape, dtype):  # the variable's own device or Mesh sharding
+        var = graph_vars.get(name)
+        if var is None or tuple(var.shape.as_list() or ()) != shape or \
+                var.dtype.base_dtype.as_numpy_dtype != dtype:
+            return None  # unknown or mismatched: restored plainly, then rejected below
+        home = sess.home_of(name)
+        return home if isinstance(home, jax.sharding.Sharding) else \
+            jax.sharding.SingleDeviceSharding(home)
+    values, counter = _load(directory, placements)
     unknown = sorted(set(values) - set(sess.graph.variables_by_name))
     if unknown:
         raise errors.NotFoundError(None, None, f"Orbax checkpoint {os.fspath(directory)} holds variables that are "

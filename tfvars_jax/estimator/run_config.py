@@ -3,7 +3,7 @@
 As TF 1.15: the checkpoint schedule (`save_checkpoints_steps` or `save_checkpoints_secs`,
 600 s by default), `keep_checkpoint_max`, `keep_checkpoint_every_n_hours`,
 `save_summary_steps`, `log_step_count_steps`, `tf_random_seed` (the graph seed of every graph
-the Estimator builds), `session_config` (a `tf.ConfigProto`; ours records it) and `device_fn`
+the Estimator builds), `session_config` (a `tf.ConfigProto` for its Sessions: placement options act) and `device_fn`
 (a device function applied to every op the Estimator builds), each validated with TF's
 messages; `replace(**kwargs)` returns a copy. The cluster properties describe one local
 chief (`task_type` 'worker', `is_chief` True, `master` '').

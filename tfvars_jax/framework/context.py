@@ -40,6 +40,11 @@ class Entered:
 
 GRAPHS = ContextStack()
 SESSIONS = ContextStack()
+# `tfvars_jax.sharding.shard_variables`: a function (variable name, shape) -> a JAX Sharding or
+# None, applied to the variables created inside.
+VARIABLE_SHARDINGS = ContextStack()
+# `tfvars_jax.sharding.local_cluster`: {(job, task): JAX device} for the Sessions made inside.
+LOCAL_CLUSTERS = ContextStack()
 
 
 def default_session():

@@ -22,6 +22,7 @@ import numpy as np
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.framework.precision import tf_precision
+from tfvars_jax.runtime import placement
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 _WIDE_DTYPES = frozenset(("int64", "uint64", "float64", "complex128"))
@@ -54,7 +55,7 @@ def _prune(targets, fed, resolved):
     return needed
 
 
-def compile_plan(fetch_tensors, target_ops, feeds, initialized):
+def compile_plan(fetch_tensors, target_ops, feeds, initialized, placer=None):
     """Builds the Plan for fetching `fetch_tensors` and running `target_ops` with `feeds`.
 
     Args:
@@ -62,6 +63,7 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
       target_ops: Operations to run (fetched ops).
       feeds: Tensors whose values the caller supplies.
       initialized: container of the variable names initialized before the run.
+      placer: the Session's `placement.Placer` (None: everything on JAX's default device).
     Returns:
       (Plan, init_dependent_vars): the names whose initialization status the plan baked in.
     Raises:
@@ -91,6 +93,11 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized):
         op.kind.check_plan(op, fed.union(pulled))
     plan = Plan(ops, fetch_tensors, list(feeds) + pulled, resolved)
     plan.pulls, plan.pulled, plan.n_user_feeds = pulls, frozenset(pulled), len(feeds)
+    if placer is not None:
+        placement.place(plan, placer)
+        if plan.segments or plan.moved or plan.homes:
+            # Values move between devices around the call (`run`): not one flat call.
+            plan.flat = plan.deferrable = False
     # What a Session may run on its hot path: one flat call, nothing to pull.
     plan.hot = plan.flat and not pulls
     return plan, tuple(sorted(init_dependent))
@@ -157,6 +164,10 @@ class Plan:
         self._wide_args = [len(self.arg_names) + j for j in self.wide_feeds]
         self._get_args = _tuple_getter(self.arg_names)
         self.trace_count = 0
+        # Devices (set by `placement.place`): the plan's one device and its sharding when not
+        # JAX's default device, or its segments when the run spans devices; the input
+        # variables to move to the plan's device and the written ones to send back home.
+        self.device, self.sharding, self.segments, self.moved, self.homes = None, None, (), (), {}
 
     # ----- execution ---------------------------------------------------------------------
     pulls = ()  # ops whose kind has `before_run` (set by compile_plan)
@@ -185,13 +196,19 @@ class Plan:
           (fetch values, updates dict). Raises `CheckFailed` (carrying the OpError and the
           donated variables' old values) when a run-time check fails; nothing is updated then.
         """
+        if self.moved:  # variables living on another device than this plan's
+            values = placement.moved(values, self.moved, self.device)
         if self.flat:
             outs, new, flags = self.run_flat(values, feed_values, rng, donate)
             if flags is not None:
                 self.raise_failed(flags, new)
-            return outs, dict(zip(self.dev_written, new))
-        with tf_precision():
-            return self._run_in_steps(values, feed_values, rng, donate)
+            new_vars = dict(zip(self.dev_written, new))
+        else:
+            with tf_precision():
+                outs, new_vars = self._run_in_steps(values, feed_values, rng, donate)
+        if self.homes:
+            new_vars = placement.sent_home(new_vars, self.homes)
+        return outs, new_vars
 
     def run_flat(self, values, feed_values, rng, donate):
         """Dispatches a `flat` plan: (fetch values, written values in `dev_written` order, the
@@ -251,10 +268,12 @@ class Plan:
         if exe is None:
             nd = len(self.donated)
             with tf_precision():
+                on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
+                                                              "out_shardings": self.sharding}
                 compiled = jax.jit(self._flat_step,
                                    donate_argnums=tuple(range(nd)) if donate else (),
                                    compiler_options=_ONE_SHOT_COMPILER_OPTIONS if self.one_shot
-                                   else None).lower(*args).compile()
+                                   else None, **on_device).lower(*args).compile()
             if self.call_in_x64:
                 with tf_precision():
                     out = compiled(*args)
@@ -295,7 +314,18 @@ class Plan:
             for i in self.host_fetch:
                 fetched[i] = env[self.fetches[i]]
             updates.update({n: hvars[n] for n in self.host_written})
-        if self.dev_ops or self.dev_fetch:
+        if self.segments:  # a run spanning devices: one program per segment
+            dev_feeds = tuple(feed_values[i] for i in self.dev_feed)
+            outs, new_vars, flagged = placement.run_segments(self, values, dev_feeds, rng)
+            for flags, checks in flagged:
+                flags = np.asarray(flags)
+                if flags.any():  # nothing was donated: the old values are still the Session's
+                    cls, msg = checks[int(np.argmax(flags))]
+                    raise CheckFailed(cls(None, None, msg), {})
+            for i, v in zip(self.dev_fetch, outs):
+                fetched[i] = v
+            updates.update(new_vars)
+        elif self.dev_ops or self.dev_fetch:
             dev_feeds = tuple(feed_values[i] for i in self.dev_feed)
             donated = {n: values[n] for n in self.donated}
             readonly = {n: values[n] for n in self.readonly}
@@ -356,9 +386,11 @@ class Plan:
         fn = self._jitted.get((donate, sizes_key))
         if fn is None:
             sizes = {op: s for op, s in zip(self.data_dependent, sizes_key) if s is not None}
+            on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
+                                                          "out_shardings": self.sharding}
             fn = self._jitted[(donate, sizes_key)] = jax.jit(
                 functools.partial(self.step, mode="trace", sizes=sizes),
-                donate_argnums=(0,) if donate and self.donated else ())
+                donate_argnums=(0,) if donate and self.donated else (), **on_device)
         return fn
 
     def step(self, donated, readonly, dev_feeds, counter, mode, sizes=None):

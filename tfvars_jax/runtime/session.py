@@ -20,6 +20,7 @@ from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.runtime import compiler
+from tfvars_jax.runtime import placement
 from tfvars_jax.runtime.fetches import FetchMapper
 from tfvars_jax.runtime.state import State
 
@@ -43,8 +44,9 @@ def get_default_session():
 
 
 class ConfigProto:
-    """TF1's `tf.ConfigProto`, recorded only: placement options (soft placement, device counts,
-    GPU memory growth) do not apply to JAX, which places on its default device."""
+    """TF1's `tf.ConfigProto`. `allow_soft_placement`, `log_device_placement` and
+    `device_count` act as in TF1 (see `runtime/placement.py`); other fields (GPU options,
+    thread pools) are recorded only: JAX manages its own memory and threads."""
 
     def __init__(self, **fields):
         self.__dict__.update(fields)
@@ -84,7 +86,8 @@ class Session:
         # Random ops without any seed fold this in: fresh values in every Session, as TF1.
         self._salt = int.from_bytes(os.urandom(4), "little")
         self._shared = set()
-        self._plans = _plan_caches.setdefault(self._graph, _PlanCache())
+        self._placer = placement.Placer(self._graph, config)
+        self._plans = _plan_caches.setdefault((self._graph, self._placer.key), _PlanCache())
         self._verified = {}  # plan -> init version at which its inputs were last found initialized
         self._runners = {}   # Session.run's (fetches, feed keys) -> f(*feed values), see _runner
         self._pending = []   # (plan, check flags, old values) of runs whose flags are unread
@@ -107,7 +110,12 @@ class Session:
         return ""
 
     def list_devices(self):
-        return list(jax.devices())
+        """TF1's `Session.list_devices()`: the devices this Session may place ops on (JAX's,
+        after `device_count`), each with `name` ("/job:localhost/replica:0/task:0/device:CPU:0"),
+        `device_type`, `memory_limit_bytes` (JAX's `bytes_limit` where the backend reports
+        one, else 0) and `incarnation`; `jax_device` is the JAX device."""
+        return [placement.DeviceAttributes(d) for devices in self._placer.devices.values()
+                for d in devices]
 
     # ----- state ---------------------------------------------------------------------------
     @property
@@ -128,10 +136,21 @@ class Session:
             self._settle()
             for name, value in new_state.items():
                 self._check_value(name, value)
-            self._values = dict(new_state.items())
+            self._values = {n: self._at_home(n, v) for n, v in new_state.items()}
             self._counter = int(new_state.counter)
             self._shared = set(self._values)
             self._init_version += 1
+
+    def home_of(self, name):
+        """Where variable `name`'s value lives in this Session: a JAX device (from its device
+        string) or a `NamedSharding` (a variable sharded over a Mesh). Not in TF1."""
+        return self._placer.home(name)
+
+    def _at_home(self, name, value):
+        """`value` on variable `name`'s device (strings stay on the host)."""
+        if isinstance(value, jax.Array):
+            return placement.at_home(value, self._placer.home(name))
+        return value
 
     def _check_value(self, name, value):
         var = self._graph.variables_by_name.get(name)
@@ -201,7 +220,8 @@ class Session:
         for name, value in updates.items():
             self._check_value(name, value)
             var = self._graph.variables_by_name[name]
-            converted[name] = value if var.dtype.base_dtype == dtypes.string else jax.device_put(value)
+            converted[name] = value if var.dtype.base_dtype == dtypes.string else jax.device_put(
+                value, self._placer.home(name))
         with self._lock:
             self._check_open()
             self._settle(converted)
@@ -397,7 +417,8 @@ class Session:
     def _plan(self, key, tensors, ops, feed_tensors):
         entry = self._plans.get(key)
         if entry is None:
-            plan, init_dep = compiler.compile_plan(tensors, ops, feed_tensors, self._values)
+            plan, init_dep = compiler.compile_plan(tensors, ops, feed_tensors, self._values,
+                                                   self._placer)
             entry = self._plans[key] = [plan, init_dep, {}]
             if init_dep:
                 entry[2][tuple(n in self._values for n in init_dep)] = plan
@@ -408,7 +429,8 @@ class Session:
         status = tuple(n in self._values for n in init_dep)
         variant = variants.get(status)
         if variant is None:
-            variant, _ = compiler.compile_plan(tensors, ops, feed_tensors, self._values)
+            variant, _ = compiler.compile_plan(tensors, ops, feed_tensors, self._values,
+                                               self._placer)
             variants[status] = variant
         return variant
 

@@ -10,6 +10,7 @@ the scope counters, a new slot collides with the first one and raises ValueError
 """
 import contextlib
 
+from tfvars_jax.framework import context
 from tfvars_jax.variables import variable_scope as vs
 
 
@@ -40,8 +41,13 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
             # As TF1, a slot is colocated with its primary (every op it creates gets the
             # primary's device, and device functions such as replica_device_setter are not
             # called for them).
+            # A slot of a variable sharded over a Mesh gets its sharding when shapes agree.
+            sharding = getattr(primary, "_sharding", None) if colocate_with_primary else None
+            shard_like = context.Entered(
+                lambda _, shape: sharding if shape == primary.shape else None,
+                context.VARIABLE_SHARDINGS) if sharding is not None else contextlib.nullcontext()
             with graph._colocate_with(primary.op) if colocate_with_primary else \
-                    contextlib.nullcontext():
+                    contextlib.nullcontext(), shard_like:
                 return vs.get_variable("", initializer=initial_value, trainable=False)
         finally:
             scope.set_partitioner(partitioner)

@@ -160,6 +160,9 @@ class Variable(TensorOperators):
                 with graph.device(caching_device) if caching_device is not None else \
                         graph._colocate_with(self._variable_op):
                     self._snapshot = state_ops.read(self._variable_op, name="read")
+        sharding_fn = context.VARIABLE_SHARDINGS.current()
+        self._sharding = None if sharding_fn is None else sharding_fn(self._variable_op.name,
+                                                                      self.shape)
         graph.variables_by_name[self._variable_op.name] = self
         graph.add_to_collections(collections, self)
 
