@@ -14,7 +14,9 @@ import functools
 import jax
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_kind import CONST, FilledArray, PURE
 from tfvars_jax.framework.precision import with_tf_precision
@@ -311,6 +313,9 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
       ...
       ValueError: Add op 'Add' cannot take inputs [Const:0: (2,) float32, Const_1:0: (3,) ...
     """
+    if context.EAGER.enabled and context.executing_eagerly():  # the one switch to eager mode
+        return eager.execute(op_type, fn, inputs, name or op_type, attrs, kind, out_specs,
+                             num_outputs, var, check, needs_old, seed)
     attrs = dict(attrs or {})
     graph = graph or ops_lib.graph_of(inputs)
     for t in inputs:

@@ -307,6 +307,8 @@ class Graph:
         """TF1's `Graph.unique_name`: prefixes the name scope and appends `_1`, `_2` on reuse."""
         if self._name_stack:
             name = self._name_stack + "/" + name
+        if context.EAGER.enabled and context.executing_eagerly():
+            return name  # eager mode does not uniquify names, as TF
         name_key = name.lower()
         i = self._names_in_use.get(name_key, 0)
         if mark_as_used:
@@ -638,7 +640,7 @@ def get_default_graph():
     if graph is not None:
         return graph
     if _global_default_graph is None:
-        _global_default_graph = Graph()
+        _global_default_graph = context.EAGER.graph = Graph()
     return _global_default_graph
 
 
@@ -651,7 +653,7 @@ def reset_default_graph():
     if context.GRAPHS.stack:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
                              "need a cleared graph, exit the nesting and create a new graph.")
-    _global_default_graph = Graph()
+    _global_default_graph = context.EAGER.graph = Graph()
 
 
 def graph_of(values):
@@ -705,11 +707,19 @@ def get_collection_ref(key):
 
 
 def set_random_seed(seed):
-    """Sets the default graph's seed (random ops then draw reproducible sequences)."""
+    """Sets the default graph's seed (random ops then draw reproducible sequences); in eager
+    mode the global eager seed, which also restarts every seeded op's sequence, as TF1."""
+    if context.executing_eagerly():
+        from tfvars_jax.framework import eager  # noqa: PLC0415 - eager imports this module
+        eager.SEEDS.set_global_seed(seed)
+        return
     get_default_graph().seed = seed
 
 
 def get_seed(op_seed):
     """TF1's `tf.get_seed`: the (graph seed, op seed) pair a random op created now would use."""
+    if context.executing_eagerly():
+        from tfvars_jax.framework import eager  # noqa: PLC0415 - eager imports this module
+        return eager.SEEDS.op_seeds(op_seed)
     graph_seed, op_seed, salted = get_default_graph()._op_seeds(op_seed)
     return (None, None) if salted else (graph_seed, op_seed)

@@ -32,6 +32,7 @@ class _Read(OpKind):
     variable's read (`attrs["copy"]`) is a copy taken where the read is.
     """
     name = "read"
+    runs_eagerly = True
 
     def aliases_variable(self, op):
         return not op.attrs.get("copy", False)
@@ -58,6 +59,7 @@ class _Write(OpKind):
     """`kernel(old value, *inputs)` becomes variable `op.var`'s value; the op's output is the new
     value, or the second item when the kernel returns a pair (`count_up_to`)."""
     name = "write"
+    runs_eagerly = True
     differentiable = False
 
     def value_inputs(self, op):
@@ -103,6 +105,7 @@ class _InitValue(OpKind):
     """`initialized_value()`: the variable's value if it is initialized at this point of the run,
     else the initial value input (resolved when the run is planned)."""
     name = "init_value"
+    runs_eagerly = True
     differentiable = False
 
     def _initialized(self, op, resolved):
@@ -130,6 +133,7 @@ class _InitValue(OpKind):
 class _IsInit(OpKind):
     """Whether variable `op.var` is initialized at this point of the run."""
     name = "is_init"
+    runs_eagerly = True
     differentiable = False
 
     def status_vars(self, op):
