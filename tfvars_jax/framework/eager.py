@@ -37,7 +37,7 @@ def dtype_of(value):
     np_dtype = value.dtype
     dt = _DTYPES.get(np_dtype)
     if dt is None:
-        dt = _DTYPES[np_dtype] = dtypes.string if np_dtype == object else dtypes.as_dtype(np_dtype)
+        dt = _DTYPES[np_dtype] = dtypes.string if np_dtype.kind == "O" else dtypes.as_dtype(np_dtype)
     return dt
 
 
@@ -54,7 +54,7 @@ class EagerTensor(ops_lib.Tensor):
 
     __slots__ = ("_value",)
 
-    def __init__(self, value, dtype=None):  # noqa: D107 - no Tensor.__init__: no op
+    def __init__(self, value, dtype=None):  # no Tensor.__init__: there is no op
         self._value = value
         self._dtype = dtype if dtype is not None else dtype_of(value)
         self._shape = None

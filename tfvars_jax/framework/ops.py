@@ -710,7 +710,7 @@ def set_random_seed(seed):
     """Sets the default graph's seed (random ops then draw reproducible sequences); in eager
     mode the global eager seed, which also restarts every seeded op's sequence, as TF1."""
     if context.executing_eagerly():
-        from tfvars_jax.framework import eager  # noqa: PLC0415 - eager imports this module
+        from tfvars_jax.framework import eager  # eager imports this module
         eager.SEEDS.set_global_seed(seed)
         return
     get_default_graph().seed = seed
@@ -719,7 +719,7 @@ def set_random_seed(seed):
 def get_seed(op_seed):
     """TF1's `tf.get_seed`: the (graph seed, op seed) pair a random op created now would use."""
     if context.executing_eagerly():
-        from tfvars_jax.framework import eager  # noqa: PLC0415 - eager imports this module
+        from tfvars_jax.framework import eager  # eager imports this module
         return eager.SEEDS.op_seeds(op_seed)
     graph_seed, op_seed, salted = get_default_graph()._op_seeds(op_seed)
     return (None, None) if salted else (graph_seed, op_seed)
