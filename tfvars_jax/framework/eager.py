@@ -24,7 +24,7 @@ from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_kind import FilledArray
+from tfvars_jax.framework.op_kind import PURE, FilledArray
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 
 DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
@@ -242,10 +242,12 @@ class VariableHandle:
     (TF's `<name>_<uid>`), by which eager state ops find it (`op.var`); `var_name` is the
     variable's name."""
 
-    __slots__ = ("name", "var_name", "dtype", "shape", "trainable", "value", "op", "__weakref__")
+    __slots__ = ("name", "var_name", "dtype", "shape", "trainable", "value", "op", "variable",
+                 "__weakref__")
 
-    def __init__(self, var_name, dtype, shape, trainable, value):
+    def __init__(self, var_name, dtype, shape, trainable, value, variable=None):
         self.var_name = var_name
+        self.variable = weakref.ref(variable) if variable is not None else lambda: None
         self.name = f"{var_name}_{next(_uids)}"
         self.dtype, self.shape, self.trainable, self.value = dtype, shape, trainable, value
         self.op = EagerOp("VarHandleOp", self.name, None, {"dtype": dtype, "shape": shape},
@@ -293,12 +295,12 @@ class EagerOp:
     EagerTensors). It is not part of any graph."""
 
     __slots__ = ("type", "name", "kernel", "attrs", "_inputs", "_outputs", "kind", "var",
-                 "check", "needs_old", "seed", "host")
+                 "check", "needs_old", "seed", "host", "key")
 
     def __init__(self, op_type, name, kernel, attrs, inputs, kind):
         self.type, self.name, self.kernel, self.attrs = op_type, name, kernel, attrs
         self._inputs, self.kind = inputs, kind
-        self.var = self.check = self.seed = None
+        self.var = self.check = self.seed = self.key = None
         self.needs_old = True
         self.host = False
 
@@ -335,6 +337,7 @@ class EagerOp:
 
 # ----- the per-op jit cache -----------------------------------------------------------------
 _jit_cache = {}
+_JIT_CACHE_LIMIT = 8192
 
 
 def _freeze(v):
@@ -365,6 +368,8 @@ def jitted(fn, attrs):
             return None
         entry = _jit_cache.get(key)
     if entry is None:
+        if len(_jit_cache) >= _JIT_CACHE_LIMIT:  # kernels made per call must not pile up
+            _jit_cache.clear()
         kernel = (lambda *a: fn(*a, **attrs)) if attrs else fn
         entry = _jit_cache[key] = jax.jit(kernel)
     return entry
@@ -455,7 +460,8 @@ class EagerContext:
             self.env[op._outputs[0]] = value
 
     def random_key(self, op):
-        return SEEDS.key(op.seed)
+        op.key = SEEDS.key(op.seed)  # kept for a tape's replay
+        return op.key
 
     def check(self, op, args):
         predicate, error_class, message = op.check
@@ -564,6 +570,20 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
     if _tape.active:
         _tape.record(op, inputs, tensors)
     return op
+
+
+def run_function(op_type, fn, inputs):
+    """Runs `fn(*input values)` at once, without the jit cache (`fn` is made per call, as a
+    gradient's), returning its outputs as EagerTensors; recorded on recording tapes with `fn`
+    itself as the replay, so gradients of it can be taken."""
+    with jax.enable_x64(True):
+        out = fn(*[t._value for t in inputs])
+    tensors = [EagerTensor(v) for v in (out if isinstance(out, tuple) else (out,))]
+    op = EagerOp(op_type, op_type, fn, None, inputs, PURE)
+    op._outputs = tensors
+    if _tape.active:
+        _tape.record(op, inputs, tensors)
+    return tensors
 
 
 class _TapeHook:
