@@ -52,6 +52,8 @@ from tfvars_jax.framework.ops import set_random_seed
 from tfvars_jax.framework.ops import get_seed
 from tfvars_jax.framework.eager import enable_eager_execution
 from tfvars_jax.framework.context import executing_eagerly
+from tfvars_jax.ops.backprop import GradientTape
+from tfvars_jax.ops.backprop import UnconnectedGradients
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.op_builder import constant
 from tfvars_jax.framework.tensor_shape import Dimension
@@ -318,7 +320,8 @@ __all__ = [
     "control_dependencies", "device", "add_to_collection", "add_to_collections", "get_collection",
     "DeviceSpec",
     "get_collection_ref", "set_random_seed", "get_seed",
-    "enable_eager_execution", "executing_eagerly", "convert_to_tensor", "constant",
+    "enable_eager_execution", "executing_eagerly", "GradientTape", "UnconnectedGradients",
+    "convert_to_tensor", "constant",
     "Dimension", "TensorShape", "DType", "as_dtype", "float16", "float32", "float64", "bfloat16",
     "half", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "string", "newaxis", "Session", "InteractiveSession",

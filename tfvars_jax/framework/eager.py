@@ -326,7 +326,8 @@ class EagerOp:
 
     @property
     def graph(self):
-        raise AttributeError("Operation.graph is meaningless when eager execution is enabled.")
+        """The global default graph, which holds eager code's name scopes."""
+        return ops_lib.get_default_graph()
 
     def run(self, feed_dict=None, session=None):
         """Nothing to do: an eager op ran when it was made."""

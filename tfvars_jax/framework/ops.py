@@ -338,6 +338,9 @@ class Graph:
 
         As TF1, an op one of whose inputs was created inside the same block gets no control
         inputs from that block (it is dominated by that input)."""
+        if context.EAGER.enabled and context.executing_eagerly():
+            yield  # eager ops run in program order: nothing to add, as TF
+            return
         tls = self._tls
         if control_inputs is None:
             # As TF1, this also leaves the control-flow context: ops made here (a variable

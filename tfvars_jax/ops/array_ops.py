@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
@@ -41,6 +42,8 @@ PLACEHOLDER = _Placeholder()
 
 def placeholder(dtype, shape=None, name=None):
     """TF1's `tf.placeholder`: a value that must be fed; `None` dims accept any size."""
+    if context.executing_eagerly():
+        raise RuntimeError("tf.placeholder() is not compatible with eager execution.")
     dtype = dtypes.as_dtype(dtype).base_dtype
     shape = as_shape(shape)
     op = make_op("Placeholder", None, [], name=name or "Placeholder",
@@ -58,6 +61,8 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002
     compatible with `shape`."""
     x = convert_to_tensor(input)
     shape = as_shape(shape)
+    if context.executing_eagerly():
+        return x  # nothing can be fed in eager mode
     if not shape.is_compatible_with(x.shape):
         raise ValueError(f"placeholder_with_default: shape {shape} is incompatible with the "
                          f"default's shape {x.shape}.")

@@ -434,7 +434,7 @@ def _jacobians(entries, target, flat_sources):
 
 # ----- tf.contrib.eager's functional gradients --------------------------------------------------
 def _watched_args(args, params, fn):
-    import inspect  # noqa: PLC0415
+    import inspect
     if params is None:
         return list(range(len(args)))
     names = list(inspect.signature(fn).parameters)

@@ -15,6 +15,7 @@ integer xs and integer ys give `None`; `tf.gradients(x, x)` is `grad_ys` (ones).
 import jax
 import jax.numpy as jnp
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
@@ -110,6 +111,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     `tf.gradients(a + b, [a, b])` is `[3, 1]`): xs computed from other xs get a vjp each,
     independent xs share one.
     """
+    if context.executing_eagerly():
+        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use "
+                           "tf.GradientTape instead.")
+    unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
     if aggregation_method is not None:

@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import nest
@@ -262,6 +263,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if parallel_iterations < 1:
         raise TypeError("parallel_iterations must be a positive integer.")
     del swap_memory  # a memory hint; results are the same
+    if context.executing_eagerly():
+        return _eager_while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure)
     with ops_lib.name_scope(name, "while", nest.flatten(loop_vars)):
         result, _ = build_loop(cond, lambda *args: (body(*args), ()), loop_vars,
                                shape_invariants, back_prop, maximum_iterations)
@@ -269,6 +272,30 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             len(nest.flatten(loop_vars)) == 1:
         return result[0]
     return result
+
+
+def _eager_while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure):
+    """TF's `while_loop` in eager mode: a Python loop over the body (the structure of
+    the loop variables must stay the same, as TF checks)."""
+    single = isinstance(loop_vars, list) and len(loop_vars) == 1 and \
+        len(nest.flatten(loop_vars)) == 1 and not return_same_structure
+    if not callable(cond) or not callable(body):
+        raise TypeError("cond and body must be callable.")
+    limit = None if maximum_iterations is None else int(maximum_iterations)
+    packed = isinstance(loop_vars, (list, tuple)) and not hasattr(loop_vars, "_fields")
+    i = 0
+    while (limit is None or i < limit) and bool(cond(*loop_vars) if packed else cond(loop_vars)):
+        new = body(*loop_vars) if packed else body(loop_vars)
+        if packed and not isinstance(new, (list, tuple)):
+            new = [new]
+        nest.assert_same_structure(loop_vars, new, what="loop variables and body outputs")
+        loop_vars = nest.pack_sequence_as(loop_vars, [
+            v if isinstance(v, (ops_lib.Tensor,)) or hasattr(v, "stack") else
+            convert_to_tensor(v) for v in nest.flatten(new)])
+        i += 1
+    if single:
+        return loop_vars[0]
+    return loop_vars
 
 
 def build_loop(cond, body, loop_vars, shape_invariants=None, back_prop=True,

@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
@@ -173,8 +174,11 @@ def read(ref, name="read", copy=False):
 def _ref_of(ref):
     """The variable op behind a Variable, its ref tensor or op; TypeError for anything else."""
     var_op = getattr(ref, "_variable_op", None)
-    if isinstance(ref, ops_lib.Operation) and ref.type == "VariableV2":
+    if isinstance(ref, ops_lib.Operation) and ref.type == "VariableV2" or \
+            isinstance(ref, eager.EagerOp) and ref.type == "VarHandleOp":
         var_op = ref
+    if isinstance(ref, eager.HandleTensor):
+        var_op = ref._handle.op
     if var_op is None and isinstance(ref, ops_lib.Tensor) and ref.op.type == "VariableV2":
         var_op = ref.op
     if var_op is None:

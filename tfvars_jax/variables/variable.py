@@ -4,10 +4,12 @@ A Variable holds no value: its value lives in a Session's State under `var.op.na
 one adds, as TF1 does, a "VariableV2" op (`v`), an "Assign" initializer op (`v/Assign`) and an
 Identity snapshot (`v/read`) that ops consume when the variable is used as a tensor.
 """
+import numpy as np
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
@@ -115,6 +117,10 @@ class Variable(TensorOperators):
         self._aggregation = aggregation
         self._is_resource = bool(use_resource)
         self._save_slice_info = None
+        self._eager_handle = None
+        if context.executing_eagerly():
+            self._init_eager(initial_value, name, dtype, shape, validate_shape, expected_shape)
+            return
         init_from_fn = callable(initial_value) and not isinstance(initial_value, ops_lib.Tensor) \
             and not hasattr(initial_value, "_as_tensor")
         graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
@@ -160,22 +166,89 @@ class Variable(TensorOperators):
         graph.variables_by_name[self._variable_op.name] = self
         graph.add_to_collections(collections, self)
 
+    def _init_eager(self, initial_value, name, dtype, shape, validate_shape, expected_shape):
+        """An eager variable (TF1's eager `ResourceVariable`): its value, a JAX array, lives in
+        a `VariableHandle` made now; it joins no collection and has no initializer op."""
+        self._is_resource = True
+        with ops_lib.name_scope(name, "Variable") as scope:
+            dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
+            if callable(initial_value) and not hasattr(initial_value, "_as_tensor") and \
+                    not isinstance(initial_value, ops_lib.Tensor):
+                with ops_lib.name_scope("Initializer"):
+                    initial_value = initial_value()
+            value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+        var_name = scope[:-1]
+        if dtype is not None and value.dtype.base_dtype != dtype:
+            raise ValueError(f"Variable '{var_name}': initial value has dtype "
+                             f"{value.dtype.name}, expected {dtype.name}.")
+        var_shape = value.shape
+        if shape is not None:
+            var_shape = as_shape(shape)
+            if validate_shape and not var_shape.is_compatible_with(value.shape):
+                raise ValueError(f"Variable '{var_name}': shape {var_shape} is incompatible with "
+                                 f"the initial value's shape {value.shape}.")
+        elif not validate_shape:
+            var_shape = TensorShape(None)
+        if expected_shape is not None and not as_shape(expected_shape).is_compatible_with(
+                value.shape):
+            raise ValueError(f"Variable '{var_name}': the initial value's shape {value.shape} is "
+                             f"not the expected_shape {as_shape(expected_shape)}.")
+        self._eager_handle = eager.VariableHandle(var_name, value.dtype.base_dtype, var_shape,
+                                                  self._trainable, value._value, variable=self)
+        self._variable_op = self._eager_handle.op
+        self._initializer_op = self._initial_value = self._snapshot = None
+
     # ----- identity --------------------------------------------------------------------------
     @property
     def name(self):
+        if self._eager_handle is not None:
+            return self._eager_handle.var_name + ":0"
         return self._variable_op.outputs[0].name
 
     @property
     def op(self):
+        if self._eager_handle is not None:
+            raise AttributeError("Tensor.op is meaningless when eager execution is enabled.")
         return self._variable_op
 
     @property
     def graph(self):
+        if self._eager_handle is not None:
+            raise AttributeError("Tensor.graph is meaningless when eager execution is enabled.")
         return self._variable_op.graph
 
     @property
     def device(self):
+        if self._eager_handle is not None:
+            return eager.DEVICE
         return self._variable_op.device
+
+    @property
+    def handle(self):
+        """An eager variable's handle tensor (TF's resource handle)."""
+        if self._eager_handle is None:
+            raise NotImplementedError("Variable.handle of a graph variable is not supported.")
+        return self._variable_op.outputs[0]
+
+    # ----- eager values --------------------------------------------------------------------
+    def numpy(self):
+        """An eager variable's value as a NumPy array (TF's `Variable.numpy()`)."""
+        if self._eager_handle is None:
+            raise NotImplementedError("numpy() is only available when eager execution is "
+                                      "enabled.")
+        return np.asarray(self._eager_handle.value)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.numpy(), dtype=dtype)
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __index__(self):
+        return self.numpy().__index__()
 
     @property
     def dtype(self):
@@ -212,14 +285,20 @@ class Variable(TensorOperators):
 
     @property
     def initializer(self):
-        """The Assign op that sets the initial value."""
+        """The Assign op that sets the initial value (None in eager mode, as TF)."""
         return self._initializer_op
 
     @property
     def initial_value(self):
+        if self._eager_handle is not None:
+            raise RuntimeError("This property is not supported when eager execution is enabled.")
         return self._initial_value
 
     def __repr__(self):
+        if self._eager_handle is not None:
+            value = eager.EagerTensor(self._eager_handle.value)
+            return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, " \
+                   f"numpy={eager._numpy_text(value, True)}>"
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
 
     def _repr_html_(self):
@@ -244,6 +323,8 @@ class Variable(TensorOperators):
         return display.variable_html(fields)
 
     def __bool__(self):
+        if self._eager_handle is not None:
+            return bool(eager.EagerTensor(self._eager_handle.value))
         raise TypeError("Using a `tf.Variable` as a Python `bool` is not allowed.")
 
     # ----- reading -------------------------------------------------------------------------
@@ -283,16 +364,26 @@ class Variable(TensorOperators):
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
+        if self._eager_handle is not None:
+            raise RuntimeError("This operation is not supported when eager execution is enabled.")
         return context.session_for(session, self.graph,
                                    "Variable.eval()").run(self._variable_op.outputs[0])
 
     def load(self, value, session=None):
-        """Sets the value directly in `session` (no op is added), as TF1's `load`."""
+        """Sets the value directly in `session` (no op is added), as TF1's `load`; in eager
+        mode an assign."""
+        if self._eager_handle is not None:
+            self.assign(value)
+            return
         context.session_for(session, self.graph, "Variable.load()").load_variable(self, value)
 
     # ----- writing -------------------------------------------------------------------------
     # State ops build in the variable's own graph and name scope; no default-graph switch needed.
     def _write_result(self, out, read_value):
+        """The new value (or, with read_value=False, the op; None in eager mode, as TF). In
+        eager mode TF returns an `_UnreadVariable`; we return the new value as an EagerTensor."""
+        if not read_value and self._eager_handle is not None:
+            return None
         return out if read_value else out.op
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
@@ -347,6 +438,8 @@ class Variable(TensorOperators):
     def __getitem__(self, key):
         """`v[key]`: a slice of the value; `v[key].assign(x)` writes into the slice, as TF1."""
         out = array_ops.strided_slice_from_key(self._as_tensor(), key)
+        if self._eager_handle is not None:
+            return out  # a value: sliced assignment of eager variables is not supported
         spec = out.op.attrs["spec"]
         if not any(s[0] == "tensor" for s in spec):
             var_op = self._variable_op
