@@ -16,13 +16,15 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
-from tfvars_jax.ops import control_flow_ops, gradients as gradients_lib, state_ops
+from tfvars_jax.ops import backprop, control_flow_ops, gradients as gradients_lib, state_ops
 from tfvars_jax.train import tf1_optax
 from tfvars_jax.variables.variable import Variable
 from tfvars_jax.variables import slot_creator
@@ -138,6 +140,8 @@ class Optimizer:
           [('w', False), ('b', True)]
           6.0
         """
+        if context.executing_eagerly():
+            return self._compute_gradients_eagerly(loss, var_list, grad_loss)
         if callable(loss):
             raise NotImplementedError("compute_gradients with a callable loss is eager-only in "
                                       "TF1; pass a Tensor.")
@@ -152,6 +156,27 @@ class Optimizer:
         grads = gradients_lib.gradients(loss, var_list,
                                         grad_ys=None if grad_loss is None else [grad_loss],
                                         aggregation_method=aggregation_method)
+        return list(zip(grads, var_list))
+
+    def _compute_gradients_eagerly(self, loss, var_list, grad_loss):
+        """TF1's eager `compute_gradients`: `loss` is a function, run under a GradientTape
+        (watching `var_list`, else every trainable variable it reads)."""
+        if not callable(loss):
+            raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a "
+                               "function when eager execution is enabled.")
+        if var_list is not None:
+            var_list = [p for v in var_list for p in getattr(v, "_get_variable_list",
+                                                             lambda v=v: [v])()]
+        with backprop.GradientTape() as tape:
+            if var_list is not None:
+                tape.watch(var_list)
+            loss_value = loss()
+        if var_list is None:
+            var_list = list(tape.watched_variables())
+        if not var_list:
+            raise ValueError("No variables to optimize.")
+        grads = tape.gradient(loss_value, var_list,
+                              output_gradients=None if grad_loss is None else [grad_loss])
         return list(zip(grads, var_list))
 
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
@@ -200,6 +225,7 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable, check your graph for ops "
                              "that do not support gradients, between variables "
                              f"{[v.name for _, v in grads_and_vars]} and loss {loss}.")
+        # In eager mode `loss` is a function and the step runs now (returning None), as TF1.
         return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
     # ----- applying -----------------------------------------------------------------------
@@ -225,7 +251,7 @@ class Optimizer:
         """Creates (once per variable) the slot and non-slot variables; returns the leaf names in
         the optax state's flattening order and its treedef."""
         factory = self._factory()
-        shapes = tuple((v.op.name,
+        shapes = tuple((v._variable_op.name,
                         (tuple(v.shape.as_list()), np.dtype(v.dtype.base_dtype.as_numpy_dtype).str))
                        for v in var_list)
         template = {n: jax.ShapeDtypeStruct(s, np.dtype(d)) for n, (s, d) in shapes}
@@ -238,14 +264,15 @@ class Optimizer:
         state_cls = type(abstract)
         store = self._leaf_vars.setdefault(id(graph), {})
         hyper_key = tuple(sorted(_placeholder_hyper(static, self._hyper()).items()))
-        by_param = {v.op.name: v for v in var_list}
+        by_param = {v._variable_op.name: v for v in var_list}
         leaves = {}
         for path, leaf in paths:
             leaves[_leaf_field(path)] = leaf
         fields = list(dict.fromkeys(field for field, _ in leaves))
         # Create in TF1's order: non-slot variables first, then each variable's slots.
         order = [(f, None) for f in fields if (f, None) in leaves]
-        order += [(f, v.op.name) for v in var_list for f in fields if (f, v.op.name) in leaves]
+        order += [(f, v._variable_op.name) for v in var_list for f in fields
+                  if (f, v._variable_op.name) in leaves]
         for field, param in order:
             if (field, param) in store:
                 continue
@@ -266,12 +293,13 @@ class Optimizer:
                 names_map = getattr(state_cls, "NON_SLOT_NAMES", {})
                 first = min(var_list, key=lambda v: v.name)
                 with graph.as_default(), graph.control_dependencies(None), \
-                        graph._colocate_with(first.op):
+                        graph._colocate_with(first.op) if first._eager_handle is None else \
+                        contextlib.nullcontext():
                     var = Variable(init, trainable=False,
                                    name=names_map.get(field, f"{self._name}/{field}"))
                 self._non_slots[(id(graph), field)] = var
             store[(field, param)] = var
-        names = [store[_leaf_field(path)].op.name for path, _ in paths]
+        names = [store[_leaf_field(path)]._variable_op.name for path, _ in paths]
         return names, treedef, state_cls
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
@@ -328,11 +356,15 @@ class Optimizer:
                 raise TypeError(f"Gradient for {v.name} has dtype {g.dtype.name}, the variable "
                                 f"{v.dtype.base_dtype.name}.")
         var_list = [v for _, v in pairs]
-        graph = var_list[0].graph
+        eager_mode = context.executing_eagerly()
+        graph = ops_lib.get_default_graph() if eager_mode else var_list[0].graph
         static, dynamic = self._split_hyper()
         leaf_names, treedef, _ = self._state_variables(graph, var_list, static)
-        param_names = tuple(v.op.name for v in var_list)
+        param_names = tuple(v._variable_op.name for v in var_list)
         hyper_names = tuple(dynamic)
+        if eager_mode:
+            return self._apply_eagerly(pairs, static, dynamic, hyper_names, param_names,
+                                       tuple(leaf_names), treedef, global_step)
         with graph.as_default(), ops_lib.name_scope(name, self._name) as scope:
             inputs = [dynamic[k] for k in hyper_names] + [g for g, _ in pairs]
             kernel = functools.partial(_apply_kernel, factory=self._factory(),
@@ -362,13 +394,36 @@ class Optimizer:
                 return op
             return control_flow_ops.group(*finals, name=scope[:-1] + "/")
 
+    def _apply_eagerly(self, pairs, static, dynamic, hyper_names, param_names, leaf_names,
+                       treedef, global_step):
+        """One optimizer step at once: the parameters' and state's new values from one jitted
+        call (cached per optimizer and variable set), written to their handles; then the
+        constraints and the global step's increment, as in graph mode. Returns None (TF's
+        eager `apply_gradients` returns no op)."""
+        kernel = eager.jitted(_apply_kernel, {
+            "factory": self._factory(), "static_hyper": tuple(static.items()),
+            "hyper_names": hyper_names, "param_names": param_names, "leaf_names": leaf_names,
+            "treedef": treedef})
+        handles = [eager._handles[n] for n in param_names + leaf_names]
+        inputs = [dynamic[k]._value for k in hyper_names] + [g._value for g, _ in pairs]
+        with tf_precision():
+            new = kernel({h.name: h.value for h in handles}, *inputs)
+        for h in handles:
+            h.value = new[h.name]
+        for _, v in pairs:
+            if v.constraint is not None:
+                v.assign(v.constraint(v.read_value()))
+        if global_step is not None:
+            global_step.assign_add(convert_to_tensor(1, dtype=global_step.dtype.base_dtype))
+        return None
+
     # ----- slots --------------------------------------------------------------------------
     def get_slot_names(self):
         return sorted(self._slots)
 
     def get_slot(self, var, name):
         """The slot variable `name` (e.g. "m" for Adam) of `var`, or None."""
-        return self._slots.get(name, {}).get(var.op.name)
+        return self._slots.get(name, {}).get(var._variable_op.name)
 
     def variables(self):
         """All slot and non-slot variables this optimizer created, sorted by name as TF1."""

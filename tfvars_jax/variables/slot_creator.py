@@ -10,6 +10,7 @@ the scope counters, a new slot collides with the first one and raises ValueError
 """
 import contextlib
 
+from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.variables import variable_scope as vs
 
 
@@ -30,9 +31,11 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
       ValueError: the slot's name is taken in the variable store (TF1's message), or the
         current variable scope reuses variables (TF1: "... does not exist").
     """
-    graph = primary.graph
+    eager_mode = primary._eager_handle is not None
+    graph = ops_lib.get_default_graph() if eager_mode else primary.graph
+    prefix = primary.name.split(":")[0] if eager_mode else primary.op.name  # TF1's eager prefix
     with graph.as_default(), graph.control_dependencies(None), \
-            vs.variable_scope(None, default_name=f"{primary.op.name}/{name}"):
+            vs.variable_scope(None, default_name=f"{prefix}/{name}"):
         scope = vs.get_variable_scope()
         partitioner = scope.partitioner
         scope.set_partitioner(None)  # as TF1: a slot is never partitioned by the scope
@@ -40,8 +43,8 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
             # As TF1, a slot is colocated with its primary (every op it creates gets the
             # primary's device, and device functions such as replica_device_setter are not
             # called for them).
-            with graph._colocate_with(primary.op) if colocate_with_primary else \
-                    contextlib.nullcontext():
+            with graph._colocate_with(primary.op) if colocate_with_primary and not eager_mode \
+                    else contextlib.nullcontext():
                 return vs.get_variable("", initializer=initial_value, trainable=False)
         finally:
             scope.set_partitioner(partitioner)

@@ -120,6 +120,9 @@ class Variable(TensorOperators):
         self._eager_handle = None
         if context.executing_eagerly():
             self._init_eager(initial_value, name, dtype, shape, validate_shape, expected_shape)
+            if ops_lib.GraphKeys.GLOBAL_STEP in collections:  # the only collection eager
+                ops_lib.get_default_graph().add_to_collection(  # variables join, as TF1
+                    ops_lib.GraphKeys.GLOBAL_STEP, self)
             return
         init_from_fn = callable(initial_value) and not isinstance(initial_value, ops_lib.Tensor) \
             and not hasattr(initial_value, "_as_tensor")
@@ -168,7 +171,8 @@ class Variable(TensorOperators):
 
     def _init_eager(self, initial_value, name, dtype, shape, validate_shape, expected_shape):
         """An eager variable (TF1's eager `ResourceVariable`): its value, a JAX array, lives in
-        a `VariableHandle` made now; it joins no collection and has no initializer op."""
+        a `VariableHandle` made now; it joins no collection (but GLOBAL_STEP) and has no
+        initializer op."""
         self._is_resource = True
         with ops_lib.name_scope(name, "Variable") as scope:
             dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
