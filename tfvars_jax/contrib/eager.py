@@ -9,6 +9,7 @@ one jitted call); `EagerVariableStore` (variable reuse for `get_variable` in eag
 from tfvars_jax import _namespace
 from tfvars_jax.framework.context import executing_eagerly
 from tfvars_jax.framework.eager import enable_eager_execution
+from tfvars_jax.function import defun
 from tfvars_jax.ops.backprop import GradientTape
 from tfvars_jax.ops.backprop import gradients_function
 from tfvars_jax.ops.backprop import implicit_gradients
@@ -28,7 +29,7 @@ def num_gpus():
 __all__ = [
     "Variable", "GradientTape", "gradients_function", "val_and_grad_function",
     "implicit_gradients", "implicit_value_and_gradients", "EagerVariableStore",
-    "executing_eagerly", "enable_eager_execution", "num_gpus",
+    "executing_eagerly", "enable_eager_execution", "num_gpus", "defun",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

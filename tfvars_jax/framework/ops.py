@@ -683,6 +683,26 @@ def name_scope(name, default_name=None, values=None):
         yield scope
 
 
+@contextlib.contextmanager
+def init_scope():
+    """TF1's `tf.init_scope()`: where variables and their initial values are made. In eager
+    mode (also inside a function being traced by `defun`) it lifts into eager execution; in
+    graph mode it clears the control dependencies."""
+    if context.EAGER.enabled:
+        scope = get_default_graph().get_name_scope()
+        if context.EAGER.graph is None:
+            with context.Entered(None, context.GRAPHS):  # hide user graphs: make the global one
+                get_default_graph()
+        graph = context.EAGER.graph
+        with graph.as_default(), graph.control_dependencies(None), \
+                _NameScope(graph, scope + "/" if scope else None):
+            yield
+        return
+    graph = get_default_graph()
+    with graph.control_dependencies(None):
+        yield
+
+
 def control_dependencies(control_inputs):
     """`tf.control_dependencies`: ops created inside run after `control_inputs`; `None` clears."""
     return get_default_graph().control_dependencies(control_inputs)

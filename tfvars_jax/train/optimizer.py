@@ -112,7 +112,8 @@ class Optimizer:
         computes every gradient in one compiled step.
 
         Args:
-          loss: the Tensor to minimize.
+          loss: the Tensor to minimize (in eager mode a function returning it; in graph mode
+            a function is called once).
           var_list: the variables to differentiate (default: TRAINABLE_VARIABLES).
           gate_gradients: GATE_NONE, GATE_OP or GATE_GRAPH; no effect.
           aggregation_method: as `tf.gradients`'s.
@@ -123,7 +124,6 @@ class Optimizer:
           A list of (gradient Tensor or None, Variable) pairs, in `var_list` order.
 
         Raises:
-          NotImplementedError: `loss` is a callable (TF1 allows that only in eager mode).
           ValueError: there are no variables to differentiate.
 
         Examples:
@@ -143,12 +143,16 @@ class Optimizer:
         if context.executing_eagerly():
             return self._compute_gradients_eagerly(loss, var_list, grad_loss)
         if callable(loss):
-            raise NotImplementedError("compute_gradients with a callable loss is eager-only in "
-                                      "TF1; pass a Tensor.")
+            loss = loss()  # as TF1, a loss function is called (in graph mode, once)
         loss = convert_to_tensor(loss)
         if var_list is None:
             var_list = (ops_lib.get_collection(ops_lib.GraphKeys.TRAINABLE_VARIABLES) +
                         ops_lib.get_collection(ops_lib.GraphKeys.TRAINABLE_RESOURCE_VARIABLES))
+            captures = getattr(ops_lib.get_default_graph(), "eager_captures", None)
+            if captures:  # a function traced by defun: the eager variables it uses
+                graph = ops_lib.get_default_graph()
+                var_list += [graph.variables_by_name[n] for n in captures
+                             if graph.variables_by_name[n].trainable]
         var_list = [p for v in var_list for p in getattr(v, "_get_variable_list",
                                                          lambda v=v: [v])()]
         if not var_list:
@@ -249,7 +253,16 @@ class Optimizer:
 
     def _state_variables(self, graph, var_list, static):
         """Creates (once per variable) the slot and non-slot variables; returns the leaf names in
-        the optax state's flattening order and its treedef."""
+        the optax state's flattening order and its treedef. For eager variables used in a
+        function being traced (`defun`) they are made eagerly (TF's `init_scope`) and used
+        there through the function's captures."""
+        if not context.executing_eagerly() and any(v._eager_handle is not None
+                                                   for v in var_list):
+            with ops_lib.init_scope():
+                out = self._state_variables(context.EAGER.graph, var_list, static)
+            for var in self._leaf_vars[id(context.EAGER.graph)].values():
+                var._variable_op  # noqa: B018 - captures it into the function's graph
+            return out
         factory = self._factory()
         shapes = tuple((v._variable_op.name,
                         (tuple(v.shape.as_list()), np.dtype(v.dtype.base_dtype.as_numpy_dtype).str))
@@ -357,7 +370,8 @@ class Optimizer:
                                 f"{v.dtype.base_dtype.name}.")
         var_list = [v for _, v in pairs]
         eager_mode = context.executing_eagerly()
-        graph = ops_lib.get_default_graph() if eager_mode else var_list[0].graph
+        graph = ops_lib.get_default_graph() if eager_mode or var_list[0]._eager_handle is not \
+            None else var_list[0].graph
         static, dynamic = self._split_hyper()
         leaf_names, treedef, _ = self._state_variables(graph, var_list, static)
         param_names = tuple(v._variable_op.name for v in var_list)

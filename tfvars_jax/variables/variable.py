@@ -202,6 +202,19 @@ class Variable(TensorOperators):
         self._variable_op = self._eager_handle.op
         self._initializer_op = self._initial_value = self._snapshot = None
 
+    @property
+    def _variable_op(self):
+        """The variable's op: the graph op, or for an eager variable its handle's op (in eager
+        code) or the op standing for it in a function being traced (`capture_variable`)."""
+        handle = self._eager_handle
+        if handle is None or context.executing_eagerly():
+            return self._var_op
+        return capture_variable(self)
+
+    @_variable_op.setter
+    def _variable_op(self, op):
+        self._var_op = op
+
     # ----- identity --------------------------------------------------------------------------
     @property
     def name(self):
@@ -460,6 +473,28 @@ class Variable(TensorOperators):
     @staticmethod
     def from_proto(variable_def, import_scope=None):
         raise NotImplementedError("Variable.from_proto (VariableDef protos) is not supported.")
+
+
+def capture_variable(variable):
+    """The op standing for eager variable `variable` in the graph being built (a function
+    traced by `tf.contrib.eager.defun`): a variable op named by the variable's handle, so the
+    compiled function reads and writes the handle's value under that name. Raises ValueError
+    in a graph that cannot take eager variables."""
+    graph = ops_lib.get_default_graph()
+    captures = getattr(graph, "eager_captures", None)
+    handle = variable._eager_handle
+    if captures is None:
+        raise ValueError(f"Eager variable '{handle.var_name}' cannot be used in a graph: it lives "
+                         "outside every graph. Use it in eager code or in a function compiled "
+                         "by tf.contrib.eager.defun.")
+    op = captures.get(handle.name)
+    if op is None:
+        with graph.as_default(), graph.control_dependencies(None), \
+                ops_lib.name_scope(None):
+            op = state_ops.variable_op(handle.shape, handle.dtype, handle.name + "/")
+        captures[handle.name] = op
+        graph.variables_by_name[handle.name] = variable
+    return op
 
 
 def guard_uninitialized_reads(initial_value):
