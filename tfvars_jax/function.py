@@ -28,6 +28,7 @@ from tfvars_jax.framework import nest
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.ops import array_ops
+from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.ops import backprop
 from tfvars_jax.ops import state_ops
@@ -54,7 +55,7 @@ class _Traced:
     def __init__(self, step, structure, out_kinds, captured, feed_idx):
         self.step = jax.jit(step)
         self.structure = structure   # the output structure
-        self.out_kinds = out_kinds   # per output leaf: ("tensor", i) or ("value", v)
+        self.out_kinds = out_kinds   # per output leaf: ("tensor", i) or ("value", None)
         self.captured = captured     # handle names the step reads or writes
         self.feed_idx = feed_idx     # indices of the flat arguments fed to the step
 
@@ -116,8 +117,9 @@ class Function:
                     fetches.append(o)
                 elif o is None or isinstance(o, ops_lib.Operation):
                     kinds.append(("value", None))
-                else:
-                    kinds.append(("value", o))
+                else:  # as TF, other values are returned as tensors
+                    kinds.append(("tensor", len(fetches)))
+                    fetches.append(convert_to_tensor(o))
         created = [n for n in graph.variables_by_name if n not in graph.eager_captures]
         if created:
             raise NotImplementedError(

@@ -82,11 +82,12 @@ class EagerTensor(ops_lib.Tensor):
         return self._value.ndim
 
     def numpy(self):
-        """The value as a NumPy array (a copy TF may share; do not mutate it)."""
-        return np.asarray(self._value)
+        """The value as a NumPy array (a NumPy scalar for a 0-d tensor, as TF); do not mutate
+        it, it may share the tensor's buffer."""
+        return _as_numpy(self._value)
 
     def _numpy(self):
-        return np.asarray(self._value)
+        return _as_numpy(self._value)
 
     @property
     def _static_value(self):
@@ -123,7 +124,7 @@ class EagerTensor(ops_lib.Tensor):
 
     def __bool__(self):
         x = self._numpy()
-        return bool(x.size > 0 and x) if x.ndim else bool(x)
+        return bool(x.size > 0 and x) if isinstance(x, np.ndarray) else bool(x)
 
     def __len__(self):
         if not self._value.ndim:
@@ -185,6 +186,11 @@ class EagerTensor(ops_lib.Tensor):
                         "fetched by a Session.")
 
 
+def _as_numpy(value):
+    a = np.asarray(value)
+    return a[()] if a.ndim == 0 else a
+
+
 def _from_numpy(value):
     return EagerTensor(as_device_value(value))
 
@@ -192,8 +198,7 @@ def _from_numpy(value):
 def _numpy_text(tensor, is_repr):
     value = tensor._numpy()
     if is_repr:
-        text = repr(value.item()) if np.isscalar(value) or (value.ndim == 0 and
-                                                             value.dtype != object) \
+        text = repr(value.item()) if np.isscalar(value) and not isinstance(value, bytes) \
             else repr(value)
     else:
         text = str(value)
@@ -243,12 +248,13 @@ class VariableHandle:
     variable's name."""
 
     __slots__ = ("name", "var_name", "dtype", "shape", "trainable", "value", "op", "variable",
-                 "__weakref__")
+                 "uid", "__weakref__")
 
     def __init__(self, var_name, dtype, shape, trainable, value, variable=None):
         self.var_name = var_name
         self.variable = weakref.ref(variable) if variable is not None else lambda: None
-        self.name = f"{var_name}_{next(_uids)}"
+        self.uid = next(_uids)  # creation order
+        self.name = f"{var_name}_{self.uid}"
         self.dtype, self.shape, self.trainable, self.value = dtype, shape, trainable, value
         self.op = EagerOp("VarHandleOp", self.name, None, {"dtype": dtype, "shape": shape},
                           (), None)

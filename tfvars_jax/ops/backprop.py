@@ -157,8 +157,10 @@ class GradientTape:
                 self._tracked.add(t)
 
     def watched_variables(self):
-        """The variables watched so far (explicitly or by being read), in order."""
-        return tuple(v for _, v in self._watched_handles.values() if v is not None)
+        """The variables watched so far (explicitly or by being read), in the order they were
+        created (as TF's tape gives them)."""
+        pairs = sorted(self._watched_handles.values(), key=lambda hv: hv[0].uid)
+        return tuple(v for _, v in pairs if v is not None)
 
     def _record(self, op, inputs, outputs):
         if op.kind is state_ops.READ:
@@ -482,7 +484,7 @@ def implicit_value_and_gradients(f):
     def fn(*args, **kwargs):
         with GradientTape() as tape:
             value = f(*args, **kwargs)
-        variables = tape.watched_variables()
+        variables = tape.watched_variables()  # in creation order, as TF
         if not variables:
             raise ValueError("No trainable variables were accessed while the function was "
                              "being computed.")

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
@@ -177,25 +178,30 @@ def not_equal(x, y, name=None):
 
 def _require_bool(t, op_name):
     if t.dtype.base_dtype != dtypes.bool:
-        raise TypeError(f"{op_name} expects bool tensors, got {t.dtype.name} ({t.name}).")
+        where = f" ({t.name})" if not isinstance(t, eager.EagerTensor) else ""
+        raise TypeError(f"{op_name} expects bool tensors, got {t.dtype.name}{where}.")
+
+
+def _logical(op_type, fn, x, y, name):
+    for t in (x, y):  # as TF1, non-bool tensors are rejected
+        if isinstance(t, ops_lib.Tensor) or hasattr(t, "_as_tensor"):
+            _require_bool(convert_to_tensor(t), op_type)
+    out = _binary(op_type, fn, x, y, name, op_type)
+    if not isinstance(out, eager.EagerTensor):
+        _require_bool(out.op.inputs[0], op_type)
+    return out
 
 
 def logical_and(x, y, name=None):
-    out = _binary("LogicalAnd", jnp.logical_and, x, y, name, "LogicalAnd")
-    _require_bool(out.op.inputs[0], "LogicalAnd")
-    return out
+    return _logical("LogicalAnd", jnp.logical_and, x, y, name)
 
 
 def logical_or(x, y, name=None):
-    out = _binary("LogicalOr", jnp.logical_or, x, y, name, "LogicalOr")
-    _require_bool(out.op.inputs[0], "LogicalOr")
-    return out
+    return _logical("LogicalOr", jnp.logical_or, x, y, name)
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    out = _binary("LogicalXor", jnp.logical_xor, x, y, name, "LogicalXor")
-    _require_bool(out.op.inputs[0], "LogicalXor")
-    return out
+    return _logical("LogicalXor", jnp.logical_xor, x, y, name)
 
 
 def logical_not(x, name=None):

@@ -253,7 +253,7 @@ class Variable(TensorOperators):
         if self._eager_handle is None:
             raise NotImplementedError("numpy() is only available when eager execution is "
                                       "enabled.")
-        return np.asarray(self._eager_handle.value)
+        return eager._as_numpy(self._eager_handle.value)
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.numpy(), dtype=dtype)
