@@ -268,7 +268,8 @@ class Optimizer:
                 with graph.as_default(), graph.control_dependencies(None), \
                         graph._colocate_with(first.op):
                     var = Variable(init, trainable=False,
-                                   name=names_map.get(field, f"{self._name}/{field}"))
+                                   name=names_map.get(field, f"{self._name}/{field}"),
+                                   use_resource=first._is_resource)
                 self._non_slots[(id(graph), field)] = var
             store[(field, param)] = var
         names = [store[_leaf_field(path)].op.name for path, _ in paths]

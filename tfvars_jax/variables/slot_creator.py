@@ -11,6 +11,7 @@ the scope counters, a new slot collides with the first one and raises ValueError
 import contextlib
 
 from tfvars_jax.variables import variable_scope as vs
+from tfvars_jax.variables.variable import Variable
 
 
 def create_slot(primary, initial_value, name, colocate_with_primary=True):
@@ -42,9 +43,18 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
             # called for them).
             with graph._colocate_with(primary.op) if colocate_with_primary else \
                     contextlib.nullcontext():
-                return vs.get_variable("", initializer=initial_value, trainable=False)
+                return vs.get_variable("", initializer=initial_value, trainable=False,
+                                       use_resource=_slot_use_resource(primary))
         finally:
             scope.set_partitioner(partitioner)
+
+
+def _slot_use_resource(primary):
+    """As TF1: a resource variable's slot is a resource variable, a ref variable's a ref
+    variable; a tensor's follows the scope (None)."""
+    if isinstance(primary, Variable):
+        return primary._is_resource
+    return None
 
 
 def get_unique_variable_name(name):
