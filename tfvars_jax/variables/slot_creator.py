@@ -11,6 +11,7 @@ the scope counters, a new slot collides with the first one and raises ValueError
 import contextlib
 
 from tfvars_jax.variables import variable_scope as vs
+from tfvars_jax.variables.partitioned import SaveSliceInfo
 from tfvars_jax.variables.variable import Variable
 
 
@@ -43,10 +44,27 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
             # called for them).
             with graph._colocate_with(primary.op) if colocate_with_primary else \
                     contextlib.nullcontext():
-                return vs.get_variable("", initializer=initial_value, trainable=False,
+                slot = vs.get_variable("", initializer=initial_value, trainable=False,
                                        use_resource=_slot_use_resource(primary))
         finally:
             scope.set_partitioner(partitioner)
+    _partition_like(slot, primary)
+    return slot
+
+
+def _partition_like(slot, primary):
+    """As TF1: a slot of a part of a partitioned variable is a part of the partitioned slot,
+    so checkpoints store `p/Adam` (sliced) rather than `p/part_0/Adam` (the slot's leading
+    dimensions take the primary's slicing; a scalar slot is not partitioned)."""
+    info = getattr(primary, "_save_slice_info", None)
+    if info is None:
+        return
+    real_slot_name = slot.op.name[len(primary.op.name) + 1:]
+    n = slot.shape.ndims
+    if n is None or n > 0:
+        slot._save_slice_info = SaveSliceInfo(
+            f"{info.full_name}/{real_slot_name}", list(info.full_shape)[:n],
+            list(info.var_offset)[:n], list(info.var_shape)[:n])
 
 
 def _slot_use_resource(primary):
