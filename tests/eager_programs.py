@@ -276,7 +276,7 @@ def optimizers(ns):
         step = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
         opt = make()
 
-        def loss():
+        def loss(w=w, b=b):
             return tf.reduce_mean(tf.square(tf.matmul(x, w) + b - y))
         results = []
         for i in range(4):
@@ -357,9 +357,9 @@ def seeds(ns):
 def namespace(which):
     """The library's pieces for the programs, after enabling eager mode (ours)."""
     if which == "tf":
-        import tensorflow.compat.v1 as tf  # noqa: PLC0415
-        from tensorflow.python.eager import backprop  # noqa: PLC0415
-        from tensorflow.python.ops.variable_scope import EagerVariableStore  # noqa: PLC0415
+        import tensorflow.compat.v1 as tf
+        from tensorflow.python.eager import backprop
+        from tensorflow.python.ops.variable_scope import EagerVariableStore
         return types.SimpleNamespace(
             tf=tf, defun=lambda f: tf.function(f, autograph=False),
             gradients_function=backprop.gradients_function,
@@ -367,7 +367,7 @@ def namespace(which):
             implicit_gradients=backprop.implicit_grad,
             implicit_value_and_gradients=backprop.implicit_val_and_grad,
             EagerVariableStore=EagerVariableStore)
-    import tfvars_jax as tf  # noqa: PLC0415
+    import tfvars_jax as tf
     tf.enable_eager_execution()
     tfe = tf.contrib.eager
     return types.SimpleNamespace(
@@ -390,7 +390,7 @@ def main(which, names=None):
         try:
             results[name] = PROGRAMS[name](ns)
         except Exception as e:  # noqa: BLE001 - reported to the test
-            import traceback  # noqa: PLC0415
+            import traceback
             results[name] = {"__error__": f"{type(e).__name__}: {e}",
                              "__traceback__": traceback.format_exc()}
     print("RESULTS " + json.dumps(results, default=_unknown))

@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("tensorflow")
 
-from eager_programs import PROGRAMS  # noqa: E402 - pytest puts tests/ on sys.path
+from eager_programs import PROGRAMS
 
 pytestmark = [pytest.mark.tensorflow, pytest.mark.slow]
 

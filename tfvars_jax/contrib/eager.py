@@ -1,7 +1,8 @@
 """`tf.contrib.eager` (TF 1.x's `tfe`): eager execution's helpers.
 
-`Variable` is `tf.Variable` (in eager mode every variable is a resource variable, as TF1's
-`tfe.Variable`); `GradientTape`, `gradients_function`, `val_and_grad_function`,
+`Variable` is the resource variable (`ResourceVariable`; in eager mode every variable is one,
+and in graph mode it is the cure TF1's `tf.Variable` documentation recommends for the ref
+variable's aliasing); `GradientTape`, `gradients_function`, `val_and_grad_function`,
 `implicit_gradients`, `implicit_value_and_gradients`; `defun` (compile a Python function into
 one jitted call); `EagerVariableStore` (variable reuse for `get_variable` in eager mode);
 `executing_eagerly`, `enable_eager_execution`, `num_gpus`.
@@ -15,7 +16,7 @@ from tfvars_jax.ops.backprop import gradients_function
 from tfvars_jax.ops.backprop import implicit_gradients
 from tfvars_jax.ops.backprop import implicit_value_and_gradients
 from tfvars_jax.ops.backprop import val_and_grad_function
-from tfvars_jax.variables.variable import Variable
+from tfvars_jax.variables.resource_variable import ResourceVariable as Variable
 from tfvars_jax.variables.variable_scope import EagerVariableStore
 
 

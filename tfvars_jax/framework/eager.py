@@ -218,17 +218,16 @@ def as_device_value(value):
 
 
 class HandleTensor(EagerTensor):
-    """The handle of an eager variable (`v.handle`): a scalar of dtype `resource` in TF; here it
-    names the `VariableHandle` and carries the variable's dtype as a ref dtype, as our state
-    ops expect of a variable's first input."""
+    """The handle of an eager variable (`v.handle`): a scalar of dtype `resource`, as TF; it
+    names the `VariableHandle` (the value's dtype and shape are its op's attrs)."""
 
     __slots__ = ("_handle",)
 
     def __init__(self, handle):
         self._handle = handle
         self._value = None
-        self._dtype = handle.dtype._as_ref
-        self._shape = handle.shape
+        self._dtype = dtypes.resource
+        self._shape = TensorShape([])
 
     def numpy(self):
         raise ValueError(f"Cannot convert the handle of variable '{self._handle.var_name}' to "

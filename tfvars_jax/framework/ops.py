@@ -356,6 +356,8 @@ class Graph:
         for c in control_inputs:
             if callable(c) and not hasattr(c, "_as_graph_element"):
                 c = c()
+            if hasattr(c, "handle") and hasattr(c, "op") and not isinstance(c, Tensor):
+                c = c.op  # as TF1: a resource variable's op (its handle, or a write it reads after)
             op = self.as_graph_element(c, allow_tensor=True, allow_operation=True)
             ops[op if isinstance(op, Operation) else op.op] = None
         tls.control_stack.append((list(ops), set()))  # (control inputs, ops created in the block)

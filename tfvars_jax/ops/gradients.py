@@ -234,7 +234,7 @@ class _Gradients(OpKind):
                 return _perturb(value, delta[var]) if var in delta else value
 
             for p in path:
-                if p.kind is state_ops.READ:
+                if p.kind is state_ops.READ and p.kernel is None:  # (a gather runs below)
                     sub.env[p._outputs[0]] = perturbed(p._outputs[0], env[p._outputs[0]])
                     continue
                 saw = ctx.seen.get(p)
@@ -280,7 +280,7 @@ def _producer(key):
 def _seen_value(path, env, var):
     """A value of variable `var` as the first read of it on `path` saw it (for its shape/dtype)."""
     for p in path:
-        if p.kind is state_ops.READ and p.var == var:
+        if p.kind is state_ops.READ and p.var == var and p.kernel is None:
             return env[p._outputs[0]]
         if p in env and var in env[p]:
             return env[p][var]

@@ -309,7 +309,8 @@ class Optimizer:
                         graph._colocate_with(first.op) if first._eager_handle is None else \
                         contextlib.nullcontext():
                     var = Variable(init, trainable=False,
-                                   name=names_map.get(field, f"{self._name}/{field}"))
+                                   name=names_map.get(field, f"{self._name}/{field}"),
+                                   use_resource=first._is_resource)
                 self._non_slots[(id(graph), field)] = var
             store[(field, param)] = var
         names = [store[_leaf_field(path)]._variable_op.name for path, _ in paths]

@@ -4,12 +4,12 @@ A Variable holds no value: its value lives in a Session's State under `var.op.na
 one adds, as TF1 does, a "VariableV2" op (`v`), an "Assign" initializer op (`v/Assign`) and an
 Identity snapshot (`v/read`) that ops consume when the variable is used as a tensor.
 """
-import numpy as np
+
+import inspect
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
-from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
@@ -29,10 +29,29 @@ class VariableAggregation:
     NONE, SUM, MEAN, ONLY_FIRST_REPLICA, ONLY_FIRST_TOWER = 0, 1, 2, 3, 3
 
 
-class Variable(TensorOperators):
+class _VariableMeta(type):
+    """As TF1's `VariableV1` metaclass: `tf.Variable(...)` makes a `ResourceVariable` when
+    `use_resource=True`, or when it is None and the current variable scope says so
+    (`set_use_resource`), or else `tf.enable_resource_variables()` was called."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is Variable:
+            from tfvars_jax.variables import resource_variable
+            bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
+            arguments = dict(bound.arguments)
+            arguments.pop("self")
+            if resource_variable.use_resource_default(arguments.get("use_resource")):
+                arguments.pop("use_resource", None)
+                return resource_variable.ResourceVariable(**arguments)
+        return super().__call__(*args, **kwargs)
+
+
+class Variable(TensorOperators, metaclass=_VariableMeta):
     """A variable: a named graph handle to a value that persists across `Session.run` calls.
 
-    TF1's `tf.Variable`, a ref variable (`use_resource=True` gives resource-variable reads).
+    TF1's `tf.Variable`, a ref variable. With `use_resource=True` (or a variable scope's
+    `use_resource`, or after `tf.enable_resource_variables()`) it makes a `ResourceVariable`
+    instead (`variables/resource_variable.py`), as TF1 does.
     Creating one adds TF1's ops: `<name>` (VariableV2), the initializer `<name>/Assign` and the
     snapshot `<name>/read` that ops use when the variable is used as a tensor. The value lives
     in each Session, not in the Variable: it is set by running `v.initializer` (or
@@ -42,8 +61,8 @@ class Variable(TensorOperators):
     NotImplementedError; `caching_device` and `synchronization`/`aggregation` are recorded only.
     A ref variable's uses read it through `v/read`, which in our fixed run order sees the value
     the variable had when the run started unless written earlier in that order; `read_value()`
-    (and every read of a `use_resource=True` variable) creates a new read that sees preceding
-    writes, as TF1 guarantees under `control_dependencies`.
+    creates a new read that sees preceding writes, as TF1 guarantees under
+    `control_dependencies`.
 
     Args:
       initial_value: a Tensor or a value convertible to one, or a callable returning one; its
@@ -57,7 +76,8 @@ class Variable(TensorOperators):
       dtype: the dtype; a value is converted to it, a Tensor must have it.
       expected_shape: a shape the initial value must be compatible with.
       constraint: `f(value) -> value` applied after each optimizer update.
-      use_resource: True for resource-variable reads.
+      use_resource: True makes a ResourceVariable; None follows the variable scope, then
+        `tf.resource_variables_enabled()`.
       synchronization, aggregation: recorded only (they matter to distribution strategies).
       shape: the variable's shape, compatible with the initial value's (may be less defined).
 
@@ -86,10 +106,40 @@ class Variable(TensorOperators):
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
-        for arg, value in (("variable_def", variable_def), ("import_scope", import_scope)):
-            if value is not None:
-                raise NotImplementedError(f"tf.Variable argument '{arg}' (VariableDef protos) is "
-                                          "not supported.")
+        _reject_protos(variable_def, import_scope)
+        collections = self._init_attributes(initial_value, trainable, collections, constraint,
+                                            caching_device, synchronization, aggregation)
+        init_from_fn = _is_initializer_fn(initial_value)
+        graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
+        with graph.as_default(), graph.control_dependencies(None), \
+                ops_lib.name_scope(name, "Variable",
+                                   [] if init_from_fn else [initial_value]) as scope:
+            dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
+            if init_from_fn:
+                # As TF1: an initializer function's ops get no device (TF1 colocates them
+                # with the variable instead, which needs no device of their own).
+                with ops_lib.name_scope("Initializer"), graph.device(None):
+                    initial_value = convert_to_tensor(initial_value(), dtype=dtype,
+                                                      name="initial_value")
+            initial_value, var_shape = _initial_value_and_shape(
+                initial_value, dtype, shape, validate_shape, expected_shape, scope)
+            initial_value = guard_uninitialized_reads(initial_value)
+            self._initial_value = initial_value
+            self._variable_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype,
+                                                      scope)
+            self._initializer_op = state_ops.assign(self._variable_op.outputs[0], initial_value,
+                                                    validate_shape=validate_shape).op
+            # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
+            with graph.device(caching_device) if caching_device is not None else \
+                    graph._colocate_with(self._variable_op):
+                self._snapshot = state_ops.read(self._variable_op, name="read")
+        graph.variables_by_name[self._variable_op.name] = self
+        graph.add_to_collections(collections, self)
+
+    def _init_attributes(self, initial_value, trainable, collections, constraint, caching_device,
+                         synchronization, aggregation):
+        """Checks and records what both kinds of variable take alike; returns the collections
+        the variable joins (TRAINABLE_VARIABLES added for a trainable one)."""
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):
@@ -115,163 +165,33 @@ class Variable(TensorOperators):
         self._caching_device = caching_device
         self._synchronization = synchronization
         self._aggregation = aggregation
-        self._is_resource = bool(use_resource)
         self._save_slice_info = None
-        self._eager_handle = None
-        if context.executing_eagerly():
-            self._init_eager(initial_value, name, dtype, shape, validate_shape, expected_shape)
-            if ops_lib.GraphKeys.GLOBAL_STEP in collections:  # the only collection eager
-                ops_lib.get_default_graph().add_to_collection(  # variables join, as TF1
-                    ops_lib.GraphKeys.GLOBAL_STEP, self)
-            return
-        init_from_fn = callable(initial_value) and not isinstance(initial_value, ops_lib.Tensor) \
-            and not hasattr(initial_value, "_as_tensor")
-        graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
-        with graph.as_default(), graph.control_dependencies(None), \
-                ops_lib.name_scope(name, "Variable",
-                                   [] if init_from_fn else [initial_value]) as scope:
-            dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
-            if init_from_fn:
-                # As TF1: an initializer function's ops get no device (TF1 colocates them
-                # with the variable instead, which needs no device of their own).
-                with ops_lib.name_scope("Initializer"), graph.device(None):
-                    initial_value = convert_to_tensor(initial_value(), dtype=dtype,
-                                                      name="initial_value")
-            initial_value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
-            if dtype is not None and initial_value.dtype.base_dtype != dtype:
-                raise ValueError(f"Variable '{scope[:-1]}': initial value has dtype "
-                                 f"{initial_value.dtype.name}, expected {dtype.name}.")
-            if shape is not None:
-                var_shape = as_shape(shape)
-                if validate_shape and not var_shape.is_compatible_with(initial_value.shape):
-                    raise ValueError(f"Variable '{scope[:-1]}': shape {var_shape} is incompatible "
-                                     f"with the initial value's shape {initial_value.shape}.")
-            elif validate_shape:
-                var_shape = initial_value.shape
-                if not var_shape.is_fully_defined():
-                    raise ValueError(f"initial_value must have a shape specified: {initial_value}")
-            else:
-                var_shape = TensorShape(None)
-            if expected_shape is not None and not as_shape(expected_shape).is_compatible_with(initial_value.shape):
-                raise ValueError(f"Variable '{scope[:-1]}': the initial value's shape "
-                                 f"{initial_value.shape} is not the expected_shape "
-                                 f"{as_shape(expected_shape)}.")
-            initial_value = guard_uninitialized_reads(initial_value)
-            self._initial_value = initial_value
-            self._variable_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype,
-                                                      scope)
-            self._initializer_op = state_ops.assign(self._variable_op.outputs[0], initial_value,
-                                                    validate_shape=validate_shape).op
-            # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
-            with graph.device(caching_device) if caching_device is not None else \
-                    graph._colocate_with(self._variable_op):
-                self._snapshot = state_ops.read(self._variable_op, name="read")
-        graph.variables_by_name[self._variable_op.name] = self
-        graph.add_to_collections(collections, self)
+        return collections
 
-    def _init_eager(self, initial_value, name, dtype, shape, validate_shape, expected_shape):
-        """An eager variable (TF1's eager `ResourceVariable`): its value, a JAX array, lives in
-        a `VariableHandle` made now; it joins no collection (but GLOBAL_STEP) and has no
-        initializer op."""
-        self._is_resource = True
-        with ops_lib.name_scope(name, "Variable") as scope:
-            dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
-            if callable(initial_value) and not hasattr(initial_value, "_as_tensor") and \
-                    not isinstance(initial_value, ops_lib.Tensor):
-                with ops_lib.name_scope("Initializer"):
-                    initial_value = initial_value()
-            value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
-        var_name = scope[:-1]
-        if dtype is not None and value.dtype.base_dtype != dtype:
-            raise ValueError(f"Variable '{var_name}': initial value has dtype "
-                             f"{value.dtype.name}, expected {dtype.name}.")
-        var_shape = value.shape
-        if shape is not None:
-            var_shape = as_shape(shape)
-            if validate_shape and not var_shape.is_compatible_with(value.shape):
-                raise ValueError(f"Variable '{var_name}': shape {var_shape} is incompatible with "
-                                 f"the initial value's shape {value.shape}.")
-        elif not validate_shape:
-            var_shape = TensorShape(None)
-        if expected_shape is not None and not as_shape(expected_shape).is_compatible_with(
-                value.shape):
-            raise ValueError(f"Variable '{var_name}': the initial value's shape {value.shape} is "
-                             f"not the expected_shape {as_shape(expected_shape)}.")
-        self._eager_handle = eager.VariableHandle(var_name, value.dtype.base_dtype, var_shape,
-                                                  self._trainable, value._value, variable=self)
-        self._variable_op = self._eager_handle.op
-        self._initializer_op = self._initial_value = self._snapshot = None
-
-    @property
-    def _variable_op(self):
-        """The variable's op: the graph op, or for an eager variable its handle's op (in eager
-        code) or the op standing for it in a function being traced (`capture_variable`)."""
-        handle = self._eager_handle
-        if handle is None or context.executing_eagerly():
-            return self._var_op
-        return capture_variable(self)
-
-    @_variable_op.setter
-    def _variable_op(self, op):
-        self._var_op = op
+    _is_resource = False  # a ref variable (ResourceVariable sets True)
+    _eager_handle = None  # an eager variable's VariableHandle (ResourceVariable in eager mode)
 
     # ----- identity --------------------------------------------------------------------------
     @property
     def name(self):
-        if self._eager_handle is not None:
-            return self._eager_handle.var_name + ":0"
         return self._variable_op.outputs[0].name
 
     @property
     def op(self):
-        if self._eager_handle is not None:
-            raise AttributeError("Tensor.op is meaningless when eager execution is enabled.")
         return self._variable_op
 
     @property
     def graph(self):
-        if self._eager_handle is not None:
-            raise AttributeError("Tensor.graph is meaningless when eager execution is enabled.")
         return self._variable_op.graph
 
     @property
     def device(self):
-        if self._eager_handle is not None:
-            return eager.DEVICE
         return self._variable_op.device
 
     @property
-    def handle(self):
-        """An eager variable's handle tensor (TF's resource handle)."""
-        if self._eager_handle is None:
-            raise NotImplementedError("Variable.handle of a graph variable is not supported.")
-        return self._variable_op.outputs[0]
-
-    # ----- eager values --------------------------------------------------------------------
-    def numpy(self):
-        """An eager variable's value as a NumPy array (TF's `Variable.numpy()`)."""
-        if self._eager_handle is None:
-            raise NotImplementedError("numpy() is only available when eager execution is "
-                                      "enabled.")
-        return eager._as_numpy(self._eager_handle.value)
-
-    def __array__(self, dtype=None, copy=None):
-        return np.asarray(self.numpy(), dtype=dtype)
-
-    def __float__(self):
-        return float(self.numpy())
-
-    def __int__(self):
-        return int(self.numpy())
-
-    def __index__(self):
-        return self.numpy().__index__()
-
-    @property
     def dtype(self):
-        """`float32_ref` for a ref variable, `float32` for a resource variable, as TF1."""
-        dtype = self._variable_op.outputs[0].dtype
-        return dtype.base_dtype if self._is_resource else dtype
+        """`float32_ref`: a ref variable's dtype, as TF1 (a ResourceVariable's is `float32`)."""
+        return self._variable_op.outputs[0].dtype
 
     @property
     def shape(self):
@@ -302,20 +222,14 @@ class Variable(TensorOperators):
 
     @property
     def initializer(self):
-        """The Assign op that sets the initial value (None in eager mode, as TF)."""
+        """The Assign op that sets the initial value."""
         return self._initializer_op
 
     @property
     def initial_value(self):
-        if self._eager_handle is not None:
-            raise RuntimeError("This property is not supported when eager execution is enabled.")
         return self._initial_value
 
     def __repr__(self):
-        if self._eager_handle is not None:
-            value = eager.EagerTensor(self._eager_handle.value)
-            return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, " \
-                   f"numpy={eager._numpy_text(value, True)}>"
         return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}>"
 
     def _repr_html_(self):
@@ -340,26 +254,22 @@ class Variable(TensorOperators):
         return display.variable_html(fields)
 
     def __bool__(self):
-        if self._eager_handle is not None:
-            return bool(eager.EagerTensor(self._eager_handle.value))
         raise TypeError("Using a `tf.Variable` as a Python `bool` is not allowed.")
 
     # ----- reading -------------------------------------------------------------------------
     def value(self):
-        """The snapshot tensor `v/read` (a fresh read for resource variables)."""
+        """The snapshot tensor `v/read`."""
         return self._as_tensor()
 
     def read_value(self):
         """A new read of the variable, placed after the writes that precede it in the program."""
-        return state_ops.read(self._variable_op, name="read", copy=self._is_resource)
+        return state_ops.read(self._variable_op, name="read")
 
     def _as_tensor(self, dtype=None):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(self.dtype):
             raise ValueError("Incompatible type conversion requested to type "
                              f"'{dtypes.as_dtype(dtype).name}' for variable of type "
                              f"'{self.dtype.name}' ({self.name})")
-        if self._is_resource:
-            return state_ops.read(self._variable_op, name="ReadVariableOp", copy=True)
         return self._snapshot
 
     def _as_graph_element(self):
@@ -381,26 +291,16 @@ class Variable(TensorOperators):
 
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
-        if self._eager_handle is not None:
-            raise RuntimeError("This operation is not supported when eager execution is enabled.")
         return context.session_for(session, self.graph,
-                                   "Variable.eval()").run(self._variable_op.outputs[0])
+                                   "Variable.eval()").run(self._as_graph_element())
 
     def load(self, value, session=None):
-        """Sets the value directly in `session` (no op is added), as TF1's `load`; in eager
-        mode an assign."""
-        if self._eager_handle is not None:
-            self.assign(value)
-            return
+        """Sets the value directly in `session` (no op is added), as TF1's `load`."""
         context.session_for(session, self.graph, "Variable.load()").load_variable(self, value)
 
     # ----- writing -------------------------------------------------------------------------
     # State ops build in the variable's own graph and name scope; no default-graph switch needed.
     def _write_result(self, out, read_value):
-        """The new value (or, with read_value=False, the op; None in eager mode, as TF). In
-        eager mode TF returns an `_UnreadVariable`; we return the new value as an EagerTensor."""
-        if not read_value and self._eager_handle is not None:
-            return None
         return out if read_value else out.op
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
@@ -455,17 +355,17 @@ class Variable(TensorOperators):
     def __getitem__(self, key):
         """`v[key]`: a slice of the value; `v[key].assign(x)` writes into the slice, as TF1."""
         out = array_ops.strided_slice_from_key(self._as_tensor(), key)
-        if self._eager_handle is not None:
-            return out  # a value: sliced assignment of eager variables is not supported
         spec = out.op.attrs["spec"]
         if not any(s[0] == "tensor" for s in spec):
-            var_op = self._variable_op
+            default_name = out.op.name + "/_assign/"  # TF1's `strided_slice/_assign`
 
             def assign(value, name=None):
-                with var_op.graph.as_default():
-                    return state_ops.strided_slice_assign(var_op, spec, value, name=name)
+                return self._slice_assign(spec, value, name or default_name)
             out.assign = assign
         return out
+
+    def _slice_assign(self, spec, value, name):
+        return state_ops.strided_slice_assign(self._variable_op, spec, value, name=name)
 
     def to_proto(self, export_scope=None):
         raise NotImplementedError("Variable.to_proto (VariableDef protos) is not supported.")
@@ -475,26 +375,46 @@ class Variable(TensorOperators):
         raise NotImplementedError("Variable.from_proto (VariableDef protos) is not supported.")
 
 
-def capture_variable(variable):
-    """The op standing for eager variable `variable` in the graph being built (a function
-    traced by `tf.contrib.eager.defun`): a variable op named by the variable's handle, so the
-    compiled function reads and writes the handle's value under that name. Raises ValueError
-    in a graph that cannot take eager variables."""
-    graph = ops_lib.get_default_graph()
-    captures = getattr(graph, "eager_captures", None)
-    handle = variable._eager_handle
-    if captures is None:
-        raise ValueError(f"Eager variable '{handle.var_name}' cannot be used in a graph: it lives "
-                         "outside every graph. Use it in eager code or in a function compiled "
-                         "by tf.contrib.eager.defun.")
-    op = captures.get(handle.name)
-    if op is None:
-        with graph.as_default(), graph.control_dependencies(None), \
-                ops_lib.name_scope(None):
-            op = state_ops.variable_op(handle.shape, handle.dtype, handle.name + "/")
-        captures[handle.name] = op
-        graph.variables_by_name[handle.name] = variable
-    return op
+_VARIABLE_SIGNATURE = inspect.signature(Variable.__init__)
+
+
+def _reject_protos(variable_def, import_scope):
+    for arg, value in (("variable_def", variable_def), ("import_scope", import_scope)):
+        if value is not None:
+            raise NotImplementedError(f"tf.Variable argument '{arg}' (VariableDef protos) is "
+                                      "not supported.")
+
+
+def _is_initializer_fn(initial_value):
+    """Whether `initial_value` is a function to call for the value (not a tensor-like)."""
+    return callable(initial_value) and not isinstance(initial_value, ops_lib.Tensor) \
+        and not hasattr(initial_value, "_as_tensor")
+
+
+def _initial_value_and_shape(initial_value, dtype, shape, validate_shape, expected_shape, scope):
+    """The initial value as a tensor of `dtype` and the variable's shape, checked as TF1 does
+    (`scope` is the variable's name scope, for messages)."""
+    initial_value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+    if dtype is not None and initial_value.dtype.base_dtype != dtype:
+        raise ValueError(f"Variable '{scope[:-1]}': initial value has dtype "
+                         f"{initial_value.dtype.name}, expected {dtype.name}.")
+    if shape is not None:
+        var_shape = as_shape(shape)
+        if validate_shape and not var_shape.is_compatible_with(initial_value.shape):
+            raise ValueError(f"Variable '{scope[:-1]}': shape {var_shape} is incompatible "
+                             f"with the initial value's shape {initial_value.shape}.")
+    elif validate_shape:
+        var_shape = initial_value.shape
+        if not var_shape.is_fully_defined():
+            raise ValueError(f"initial_value must have a shape specified: {initial_value}")
+    else:
+        var_shape = TensorShape(None)
+    if expected_shape is not None and \
+            not as_shape(expected_shape).is_compatible_with(initial_value.shape):
+        raise ValueError(f"Variable '{scope[:-1]}': the initial value's shape "
+                         f"{initial_value.shape} is not the expected_shape "
+                         f"{as_shape(expected_shape)}.")
+    return initial_value, var_shape
 
 
 def guard_uninitialized_reads(initial_value):
