@@ -518,11 +518,29 @@ def _kernel_jit(op):
 def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var, check,
             needs_old, seed):
     """Runs an op at once (the eager branch of `make_op`) and returns its `EagerOp`."""
-    for t in inputs:
-        if not isinstance(t, EagerTensor):
-            raise TypeError(f"{op_type} ('{name}'): input {t!r} is a graph tensor; in eager mode "
-                            "ops take eager tensors (build graph tensors inside "
-                            "`with tf.Graph().as_default():`).")
+    try:
+        values = [t._value for t in inputs]
+    except AttributeError:
+        values = None
+    if values is None or not all(isinstance(t, EagerTensor) for t in inputs):
+        graph_input = next(t for t in inputs if not isinstance(t, EagerTensor))
+        raise TypeError(f"{op_type} ('{name}'): input {graph_input!r} is a graph tensor; in "
+                        "eager mode ops take eager tensors (build graph tensors inside "
+                        "`with tf.Graph().as_default():`).")
+    if kind is PURE and not out_specs:  # the common case, kept short: one cached jit call
+        j = jitted(fn, attrs) if attrs else (_jit_cache.get(fn) or jitted(fn, None))
+        try:
+            with jax.enable_x64(True):
+                out = j(*values) if j is not None else fn(*values, **attrs)
+        except errors.OpError:
+            raise
+        except (TypeError, ValueError) as e:
+            raise errors.InvalidArgumentError(None, None, f"{op_type} op '{name}': {e}") from None
+        op = EagerOp(op_type, name, fn, attrs or {}, inputs, kind)
+        op._outputs = [EagerTensor(v) for v in out] if type(out) is tuple else [EagerTensor(out)]
+        if _tape.active:
+            _tape.record(op, inputs, op._outputs)
+        return op
     if not kind.runs_eagerly:
         raise NotImplementedError(
             f"{op_type} ('{name}', an op of kind {kind.name}) is not supported when eager "
@@ -532,13 +550,11 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
     if kind_name == "pure" or kind_name == "checked":
         if kind_name == "checked":
             predicate, error_class, message = check
-            values = [t._value for t in inputs]
             with jax.enable_x64(True):
                 flag = predicate(*values)
             if bool(np.asarray(flag)):
                 raise error_class(None, None, message)
         j = jitted(fn, attrs)
-        values = [t._value for t in inputs]
         try:
             with jax.enable_x64(True):
                 out = j(*values) if j is not None else fn(*values, **attrs)

@@ -662,7 +662,10 @@ def reset_default_graph():
 
 
 def graph_of(values):
-    """The graph that `values` (tensors, ops, variables, or plain values) belong to."""
+    """The graph that `values` (tensors, ops, variables, or plain values) belong to (in eager
+    mode the global default graph, which holds eager code's name scopes)."""
+    if context.EAGER.enabled and context.executing_eagerly():
+        return get_default_graph()
     for v in values:
         g = getattr(v, "graph", None)
         if isinstance(g, Graph):

@@ -47,10 +47,15 @@ class _Recorder:
 
     def __init__(self):
         self.tapes = []
+        self.active = False  # an attribute: eager execution reads it on every op
 
-    @property
-    def active(self):
-        return bool(self.tapes)
+    def push(self, tape):
+        self.tapes.append(tape)
+        self.active = True
+
+    def pop(self, tape):
+        self.tapes.remove(tape)
+        self.active = bool(self.tapes)
 
     def record(self, op, inputs, outputs):
         for tape in self.tapes:
@@ -131,11 +136,11 @@ class GradientTape:
         return False
 
     def _push(self):
-        _RECORDER.tapes.append(self)
+        _RECORDER.push(self)
         self._recording = True
 
     def _pop(self):
-        _RECORDER.tapes.remove(self)
+        _RECORDER.pop(self)
         self._recording = False
 
     # ----- watching and recording ---------------------------------------------------------
