@@ -41,12 +41,14 @@ _STATEFUL_KINDS = ("callback", "py_func")
 
 class FuncGraph(ops_lib.Graph):
     """The graph a `defun` traces into; `eager_captures` maps an eager variable's handle name
-    to the variable op standing for it."""
+    to the variable op standing for it, `captured_tensors` an eager tensor's id to (the
+    tensor, the constant standing for it)."""
 
     def __init__(self, name):
         super().__init__()
         self.name = name
         self.eager_captures = {}
+        self.captured_tensors = {}
 
 
 class _Traced:

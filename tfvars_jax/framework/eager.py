@@ -519,10 +519,8 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
             needs_old, seed):
     """Runs an op at once (the eager branch of `make_op`) and returns its `EagerOp`."""
     try:
-        values = [t._value for t in inputs]
+        values = [t._value for t in inputs]  # graph tensors have no value
     except AttributeError:
-        values = None
-    if values is None or not all(isinstance(t, EagerTensor) for t in inputs):
         graph_input = next(t for t in inputs if not isinstance(t, EagerTensor))
         raise TypeError(f"{op_type} ('{name}'): input {graph_input!r} is a graph tensor; in "
                         "eager mode ops take eager tensors (build graph tensors inside "

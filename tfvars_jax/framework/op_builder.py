@@ -318,6 +318,9 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
                              num_outputs, var, check, needs_old, seed)
     attrs = dict(attrs or {})
     graph = graph or ops_lib.graph_of(inputs)
+    if context.EAGER.enabled and any(isinstance(t, eager.EagerTensor) for t in inputs):
+        inputs = [capture_eager_tensor(t, graph) if isinstance(t, eager.EagerTensor) else t
+                  for t in inputs]
     for t in inputs:
         if t.graph is not graph:
             raise ValueError(f"Tensor {t.name} must be from the same graph as the other inputs of "
@@ -345,6 +348,24 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     if kind.random:
         op.seed = graph._op_seeds(seed)
     return op
+
+
+def capture_eager_tensor(tensor, graph):
+    """An eager tensor used by an op of a function being traced (`defun`): a constant of its
+    value in that graph (eager tensors are immutable, so the value is the one every call
+    sees), made once per tensor. Other graphs cannot take eager tensors (TypeError)."""
+    captures = getattr(graph, "captured_tensors", None)
+    if captures is None:
+        raise TypeError(f"An eager tensor ({tensor!r}) cannot be an input of a graph op: build "
+                        "the graph from graph tensors, or compile the function with "
+                        "tf.contrib.eager.defun.")
+    key = id(tensor)
+    entry = captures.get(key)
+    if entry is None:
+        with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
+            entry = captures[key] = (tensor, constant(tensor.numpy(), dtype=tensor.dtype,
+                                                      name="captured"))
+    return entry[1]
 
 
 def _dtypes_only(fn, attrs, inputs, num_outputs):
