@@ -510,7 +510,10 @@ class NameBasedSaverStatus(_Status):
         self._reader = reader
 
     def _by_name(self, session=None):
-        return {v.op.name: v for _, v in self._graph(session).variables()}
+        """{name: variable} of the tracked variables (not the save counter, which a Saver
+        checkpoint does not hold; TF restores it optionally)."""
+        counter = self._root._save_counter
+        return {v.op.name: v for _, v in self._graph(session).variables() if v is not counter}
 
     def run_restore_ops(self, session=None):
         session = _session(session, "restore")
