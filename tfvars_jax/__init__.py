@@ -94,6 +94,7 @@ from tfvars_jax.runtime.state import State
 from tfvars_jax.variables.variable import Variable
 from tfvars_jax.variables.variable import VariableAggregation
 from tfvars_jax.variables.variable import VariableSynchronization
+from tfvars_jax.variables.module import Module
 from tfvars_jax.variables.resource_variable import enable_resource_variables
 from tfvars_jax.variables.resource_variable import disable_resource_variables
 from tfvars_jax.variables.resource_variable import resource_variables_enabled
@@ -330,7 +331,8 @@ __all__ = [
     "half", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "string", "newaxis", "Session", "InteractiveSession",
     "get_default_session", "ConfigProto", "GPUOptions", "RunOptions", "RunMetadata", "State",
-    "Variable", "VariableAggregation", "VariableSynchronization", "enable_resource_variables",
+    "Variable", "VariableAggregation", "VariableSynchronization", "Module",
+    "enable_resource_variables",
     "disable_resource_variables", "resource_variables_enabled", "resource", "global_variables",
     "local_variables", "trainable_variables", "model_variables", "moving_average_variables",
     "all_variables", "global_variables_initializer", "local_variables_initializer",

@@ -94,6 +94,7 @@ class Optimizer:
         self._name = name
         self._slots = {}       # field -> {var op name: slot Variable}
         self._non_slots = {}   # (graph, field) -> Variable
+        self._non_slot_names = {}  # (graph, field) -> its dependency name ("beta1_power")
         self._leaf_vars = {}   # id(graph) -> {var op name or None: {leaf path: Variable}}
 
     def get_name(self):
@@ -312,6 +313,8 @@ class Optimizer:
                                    name=names_map.get(field, f"{self._name}/{field}"),
                                    use_resource=first._is_resource)
                 self._non_slots[(id(graph), field)] = var
+                # the name tf.train.Checkpoint tracks it by (TF1's `_create_non_slot_variable`)
+                self._non_slot_names[(id(graph), field)] = names_map.get(field, field)
             store[(field, param)] = var
         names = [store[_leaf_field(path)]._variable_op.name for path, _ in paths]
         return names, treedef, state_cls
@@ -439,6 +442,12 @@ class Optimizer:
     def get_slot(self, var, name):
         """The slot variable `name` (e.g. "m" for Adam) of `var`, or None."""
         return self._slots.get(name, {}).get(var._variable_op.name)
+
+    def _non_slot_dependencies(self, graph):
+        """[(name, variable)] of the non-slot variables made in `graph`, in creation order
+        (what `tf.train.Checkpoint` tracks an optimizer's `beta1_power` by)."""
+        return [(self._non_slot_names[key], var) for key, var in self._non_slots.items()
+                if key[0] == id(graph)]
 
     def variables(self):
         """All slot and non-slot variables this optimizer created, sorted by name as TF1."""
