@@ -8,6 +8,7 @@ Each program takes `ns`, the library's pieces: `tf` (the tf.compat.v1 namespace)
 functions (TF keeps them in `tensorflow.python.eager.backprop` and `variable_scope`).
 """
 import json
+import os
 import sys
 import types
 
@@ -354,6 +355,54 @@ def seeds(ns):
             "get_seed": [list(tf.get_seed(3)), tf.get_seed(None)[0] == 7]}
 
 
+@program
+def checkpoints(ns):
+    """Saves a model, optimizer and step with tf.train.Checkpoint under $EAGER_PROGRAMS_DIR/<lib>;
+    restores the other library's checkpoint there if it exists (the test runs ours, TF, then
+    ours again)."""
+    tf = ns.tf
+    root = os.environ.get("EAGER_PROGRAMS_DIR")
+    if root is None:
+        return {"skipped": True}
+    mine = os.path.join(root, ns.which)
+    other = os.path.join(root, "tf" if ns.which == "ours" else "ours")
+
+    def build():
+        w = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="w")
+        b = tf.Variable([0.5, -0.5], name="b")
+        step = tf.Variable(0, dtype=tf.int64, name="step", trainable=False)
+        opt = tf.train.AdamOptimizer(0.1)
+        ckpt = tf.train.Checkpoint(w=w, b=b, step=step, opt=opt)
+        return w, b, step, opt, ckpt
+
+    def loss(w, b):
+        return lambda: tf.reduce_sum(tf.matmul(w, w) + b)
+
+    w, b, step, opt, ckpt = build()
+    for _ in range(2):
+        opt.minimize(loss(w, b), global_step=step)
+    path = ckpt.save(os.path.join(mine, "ck"))
+    out = {"path": os.path.basename(path), "counter": val(ckpt.save_counter),
+           "saved": sorted((name, shape) for name, shape in tf.train.list_variables(path)
+                           if name != "_CHECKPOINTABLE_OBJECT_GRAPH"),
+           "values": {name: val(tf.train.load_variable(path, name))
+                      for name, _ in tf.train.list_variables(path)
+                      if name != "_CHECKPOINTABLE_OBJECT_GRAPH"}}
+    w.assign(tf.zeros([2, 2]))
+    status = ckpt.restore(path)
+    status.assert_consumed()
+    out["restored_own"] = [val(w), val(step)]
+    theirs = os.path.join(other, "ck-1")
+    if os.path.exists(theirs + ".index"):
+        w2, b2, step2, opt2, ckpt2 = build()
+        status = ckpt2.restore(theirs)
+        before = [val(w2), val(b2), val(step2)]
+        opt2.minimize(loss(w2, b2), global_step=step2)  # slots restored when created
+        status.assert_consumed()
+        out["restored_other"] = before + [val(w2), val(opt2.get_slot(w2, "m"))]
+    return out
+
+
 def namespace(which):
     """The library's pieces for the programs, after enabling eager mode (ours)."""
     if which == "tf":
@@ -361,7 +410,7 @@ def namespace(which):
         from tensorflow.python.eager import backprop
         from tensorflow.python.ops.variable_scope import EagerVariableStore
         return types.SimpleNamespace(
-            tf=tf, defun=lambda f: tf.function(f, autograph=False),
+            which=which, tf=tf, defun=lambda f: tf.function(f, autograph=False),
             gradients_function=backprop.gradients_function,
             val_and_grad_function=backprop.val_and_grad_function,
             implicit_gradients=backprop.implicit_grad,
@@ -371,7 +420,7 @@ def namespace(which):
     tf.enable_eager_execution()
     tfe = tf.contrib.eager
     return types.SimpleNamespace(
-        tf=tf, defun=tfe.defun, gradients_function=tfe.gradients_function,
+        which=which, tf=tf, defun=tfe.defun, gradients_function=tfe.gradients_function,
         val_and_grad_function=tfe.val_and_grad_function,
         implicit_gradients=tfe.implicit_gradients,
         implicit_value_and_gradients=tfe.implicit_value_and_gradients,

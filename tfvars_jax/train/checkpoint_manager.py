@@ -97,6 +97,8 @@ class CheckpointManager:
         """Increments the checkpoint's `save_counter`, writes `<directory>/ckpt-<number>`
         (number: `checkpoint_number`, an int or an integer variable/tensor, else the counter),
         updates the state file and deletes checkpoints beyond `max_to_keep`; returns the path."""
+        if context.executing_eagerly():
+            return self._save_eagerly(checkpoint_number)
         session = context.default_session()
         if session is None:
             raise ValueError("tf.train.CheckpointManager.save in graph mode runs in the default "
@@ -117,6 +119,19 @@ class CheckpointManager:
         path = checkpoint.write(f"{self._checkpoint_prefix}-{int(checkpoint_number)}",
                                 session=session)
         self._maybe_delete.pop(path, None)
+        return self._record_new(path)
+
+    def _save_eagerly(self, checkpoint_number):
+        """`save` in eager mode: the counter and values are the variables' own."""
+        checkpoint = self._checkpoint
+        checkpoint.save_counter.assign_add(1)
+        if checkpoint_number is None:
+            checkpoint_number = checkpoint.save_counter
+        path = checkpoint.write(f"{self._checkpoint_prefix}-{int(checkpoint_number)}")
+        self._maybe_delete.pop(path, None)
+        return self._record_new(path)
+
+    def _record_new(self, path):
         self._maybe_delete[path] = time.time()
         self._latest_checkpoint = path
         self._record_state()

@@ -22,11 +22,13 @@ import numpy as np
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.train import _object_graph
 from tfvars_jax.train import bundle
 from tfvars_jax.train import checkpoint_management as cm
+from tfvars_jax.train import optimizer as optimizer_lib
 from tfvars_jax.train import saver as saver_lib
 from tfvars_jax.train._proto import DecodeError
 from tfvars_jax.variables.module import Module
@@ -148,7 +150,7 @@ class _ObjectGraph:
             node = _object_graph.TrackableObject(children=list(self.children[i]))
             if isinstance(obj, Variable):
                 node.attributes.append(_object_graph.SerializedTensor(
-                    _VALUE, obj.op.name, self.key(i)))
+                    _VALUE, _full_name(obj), self.key(i)))
             node.slot_variables = [_object_graph.SlotVariableReference(*s) for s in self.slots[i]]
             nodes.append(node)
         _mark_checkpoint_values(nodes)
@@ -173,9 +175,42 @@ def _mark_checkpoint_values(nodes):
 
 
 # ----- the two places values move ------------------------------------------------------------
+def _full_name(var):
+    """The variable's name without ":0" (its op's name; an eager variable's own name)."""
+    handle = getattr(var, "_eager_handle", None)
+    return handle.var_name if handle is not None else var.op.name
+
+
+class _EagerValues:
+    """Where values live in eager mode (the variables' handles): what `_session` gives instead
+    of a Session when executing eagerly."""
+
+    @property
+    def graph(self):
+        return ops_lib.get_default_graph()
+
+
+EAGER_VALUES = _EagerValues()
+
+
+def _eager_handles(key_to_var):
+    """{checkpoint key: VariableHandle}; ValueError for a graph variable in eager mode."""
+    out = {}
+    for key, var in key_to_var.items():
+        handle = getattr(var, "_eager_handle", None)
+        if handle is None:
+            raise ValueError(f"tf.train.Checkpoint in eager mode tracks graph variable "
+                             f"{var.name}: save or restore it with a Session in graph mode.")
+        out[key] = handle
+    return out
+
+
 def _session_values(session, key_to_var):
     """{checkpoint key: host value} of the variables in `session` (FailedPreconditionError,
-    naming them, if some are not initialized there)."""
+    naming them, if some are not initialized there); in eager mode their handles' values."""
+    if session is EAGER_VALUES:
+        return {key: saver_lib._host_value(h.value)
+                for key, h in _eager_handles(key_to_var).items()}
     saver = saver_lib.Saver(var_list=key_to_var, allow_empty=True)
     with session.held_state() as values:
         tensors, _ = saver._collect(values)
@@ -184,9 +219,38 @@ def _session_values(session, key_to_var):
 
 def _restore_into(session, prefix, key_to_var):
     """Sets the variables in `session` from checkpoint `prefix`, every key, dtype and shape
-    checked before any value is set (tf.train.Saver's restore)."""
-    if key_to_var:
+    checked before any value is set (tf.train.Saver's restore); in eager mode into their
+    handles, with the same checks first."""
+    if session is EAGER_VALUES:
+        _restore_eagerly(prefix, _eager_handles(key_to_var))
+    elif key_to_var:
         saver_lib.Saver(var_list=key_to_var).restore(session, prefix)
+
+
+def _restore_eagerly(prefix, handles):
+    """Reads every key (dtype and shape checked against the variable, checksums verified by
+    the reader), then sets all handles: a failure sets nothing."""
+    reader = cm.open_reader(prefix)
+    values = {}
+    for key, h in handles.items():
+        if not reader.has(key):
+            raise errors.NotFoundError(None, None, f"Key {key} not found in checkpoint {prefix} "
+                                                   f"(variable '{h.var_name}').")
+        dtype = dtypes.as_dtype(reader.dtype(key))
+        if dtype.base_dtype != h.dtype.base_dtype:
+            raise errors.InvalidArgumentError(
+                None, None, f"tensor_name = {key}; expected dtype {h.dtype.name} does not equal "
+                            f"original dtype {dtype.name} (variable '{h.var_name}')")
+        shape = tuple(reader.shape(key))
+        if h.shape.is_fully_defined() and shape != tuple(h.shape.as_list()):
+            raise errors.InvalidArgumentError(
+                None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
+                            f"{h.shape.as_list()} rhs shape= {list(shape)} (variable "
+                            f"'{h.var_name}', checkpoint key '{key}')")
+        values[key] = reader.read(key)
+    for key, h in handles.items():
+        value = values[key]
+        h.value = value if h.dtype.base_dtype == dtypes.string else eager.as_device_value(value)
 
 
 def graph_of(session):
@@ -194,7 +258,10 @@ def graph_of(session):
     return session.graph if session is not None else ops_lib.get_default_graph()
 
 
+
 def _session(session, what):
+    if session is None and context.executing_eagerly():
+        return EAGER_VALUES
     session = session or context.default_session()
     if session is None:
         raise ValueError(f"tf.train.Checkpoint.{what} in graph mode needs a Session: pass "
@@ -306,6 +373,13 @@ class Checkpoint:
         directory's `checkpoint` file (as the only checkpoint listed, as TF); returns the
         path."""
         session = _session(session, "save")
+        if session is EAGER_VALUES:
+            self._maybe_create_save_counter()
+            number = int(self._save_counter.assign_add(1))
+            path = self.write(f"{os.fspath(file_prefix)}-{number}")
+            bundle.write_checkpoint_state(os.path.dirname(path), path, [path],
+                                          save_relative_paths=True)
+            return path
         with session.graph.as_default():
             if self._maybe_create_save_counter():
                 session.run(self._save_counter.initializer)
@@ -353,7 +427,7 @@ class _Status:
         self._root = root
 
     def _graph(self, session=None):
-        return _ObjectGraph(self._root, graph_of(session))
+        return _ObjectGraph(self._root, graph_of(None if session is EAGER_VALUES else session))
 
     def expect_partial(self):
         """Silences warnings about values not restored (we issue none); returns self."""
@@ -369,6 +443,23 @@ class CheckpointLoadStatus(_Status):
         super().__init__(root)
         self._prefix = prefix
         self._nodes = nodes
+        self._restored = set()  # ids of the variables restored (eager mode)
+        if context.executing_eagerly():
+            self._restore_eagerly()
+
+    def _restore_eagerly(self):
+        """Eager mode, as TF: matched variables are restored at once, and the slots an
+        optimizer creates later when it creates them (`optimizer.STATE_CREATED_HOOKS`)."""
+        _, bound, unresolved = self._match(EAGER_VALUES)
+        todo = {k: v for k, v in self._restorations(bound).items()
+                if id(v) not in self._restored}
+        _restore_into(EAGER_VALUES, self._prefix, todo)
+        self._restored.update(id(v) for v in todo.values())
+        hooks = optimizer_lib.STATE_CREATED_HOOKS
+        if unresolved and self._restore_eagerly not in hooks:
+            hooks.append(self._restore_eagerly)
+        elif not unresolved and self._restore_eagerly in hooks:
+            hooks.remove(self._restore_eagerly)
 
     def _match(self, session=None):
         """(object graph now, {checkpoint node: object}, unresolved slot references)."""
@@ -412,6 +503,9 @@ class CheckpointLoadStatus(_Status):
         """Sets every matched variable in `session` (default: the default session) from the
         checkpoint (all keys, dtypes and shapes checked before any value is set)."""
         session = _session(session, "restore")
+        if session is EAGER_VALUES:
+            self._restore_eagerly()
+            return
         _, bound, _ = self._match(session)
         _restore_into(session, self._prefix, self._restorations(bound))
 
@@ -419,11 +513,14 @@ class CheckpointLoadStatus(_Status):
         """Restores the matched variables and runs the initializers of the others that the
         objects track."""
         session = _session(session, "restore")
+        if session is EAGER_VALUES:
+            self._restore_eagerly()
+            return
         graph, bound, _ = self._match(session)
         restored = {id(v) for v in self._restorations(bound).values()}
         initializers = [v.initializer for _, v in graph.variables() if id(v) not in restored]
         _restore_into(session, self._prefix, self._restorations(bound))
-        if initializers:
+        if initializers and session is not EAGER_VALUES:  # eager variables start initialized
             session.run(initializers)
 
     def assert_existing_objects_matched(self):
@@ -495,6 +592,8 @@ class InitializationOnlyStatus(_Status):
 
     def initialize_or_restore(self, session=None):
         session = _session(session, "restore")
+        if session is EAGER_VALUES:
+            return  # eager variables start initialized
         initializers = [v.initializer for _, v in self._graph(session).variables()]
         if initializers:
             session.run(initializers)
@@ -513,7 +612,7 @@ class NameBasedSaverStatus(_Status):
         """{name: variable} of the tracked variables (not the save counter, which a Saver
         checkpoint does not hold; TF restores it optionally)."""
         counter = self._root._save_counter
-        return {v.op.name: v for _, v in self._graph(session).variables() if v is not counter}
+        return {_full_name(v): v for _, v in self._graph(session).variables() if v is not counter}
 
     def run_restore_ops(self, session=None):
         session = _session(session, "restore")

@@ -30,6 +30,11 @@ from tfvars_jax.variables.variable import Variable
 from tfvars_jax.variables import slot_creator
 
 
+# Functions called after an optimizer created state variables in eager mode (an eager
+# tf.train.Checkpoint's deferred restorations of slots register here).
+STATE_CREATED_HOOKS = []
+
+
 def _leaf_field(path):
     """The state field (NamedTuple attribute, or path string) and the param key of a leaf path."""
     field, param = None, None
@@ -287,9 +292,11 @@ class Optimizer:
         order = [(f, None) for f in fields if (f, None) in leaves]
         order += [(f, v._variable_op.name) for v in var_list for f in fields
                   if (f, v._variable_op.name) in leaves]
+        created = False
         for field, param in order:
             if (field, param) in store:
                 continue
+            created = True
             leaf = leaves[(field, param)]
             # A slot's initial value is computed from its own parameter alone; a non-slot's
             # from the first parameter (its value does not depend on the parameters).
@@ -317,6 +324,9 @@ class Optimizer:
                 self._non_slot_names[(id(graph), field)] = names_map.get(field, field)
             store[(field, param)] = var
         names = [store[_leaf_field(path)]._variable_op.name for path, _ in paths]
+        if created and context.executing_eagerly():
+            for hook in list(STATE_CREATED_HOOKS):
+                hook()
         return names, treedef, state_cls
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
