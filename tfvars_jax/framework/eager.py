@@ -524,7 +524,7 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
         graph_input = next(t for t in inputs if not isinstance(t, EagerTensor))
         raise TypeError(f"{op_type} ('{name}'): input {graph_input!r} is a graph tensor; in "
                         "eager mode ops take eager tensors (build graph tensors inside "
-                        "`with tf.Graph().as_default():`).")
+                        "`with tf.Graph().as_default():`).") from None
     if kind is PURE and not out_specs:  # the common case, kept short: one cached jit call
         j = jitted(fn, attrs) if attrs else (_jit_cache.get(fn) or jitted(fn, None))
         try:
