@@ -18,7 +18,7 @@ def eager():
     test can turn it on and off again. A fresh default graph and eager seed before and
     after keep other tests unaffected. (`tf.enable_eager_execution()` itself, with its
     program-start rule, is tested in a subprocess.)"""
-    from tfvars_jax.framework import context, eager as eager_lib  # noqa: PLC0415
+    from tfvars_jax.framework import context, eager as eager_lib
 
     assert not context.EAGER.enabled, "eager mode leaked from another test"
     tf.reset_default_graph()
