@@ -93,7 +93,17 @@ def control_flow(ns):
     single = tf.while_loop(lambda i: i < 10, lambda i: i * 2, [tf.constant(1)])
     bounded = tf.while_loop(lambda i: i < 100, lambda i: i + 1, [tf.constant(0)],
                             maximum_iterations=7)
+    v = tf.constant([1.0, -2.0, 3.0, -4.0, 3.0])
+    uniq, idx = tf.unique(v)
+    data_dependent = [val(tf.boolean_mask(v, v > 0)), val(tf.where(v > 0)), val(uniq), val(idx),
+                      val(tf.argmax(v)), val(tf.random_uniform([2], maxval=5, dtype=tf.int64)
+                                             .dtype.name)]
+    with tf.GradientTape() as t:
+        t.watch(v)
+        masked = tf.reduce_sum(tf.boolean_mask(v, v > 0) ** 2)
+    data_dependent.append(val(t.gradient(masked, v)))
     return {"cond": [val(r1), val(r2)], "while": [val(i), val(acc), val(single), val(bounded)],
+            "data_dependent": data_dependent,
             "group": [tf.group() is None, tf.no_op() is None]}
 
 

@@ -300,12 +300,12 @@ class EagerOp:
     EagerTensors). It is not part of any graph."""
 
     __slots__ = ("type", "name", "kernel", "attrs", "_inputs", "_outputs", "kind", "var",
-                 "check", "needs_old", "seed", "host", "key")
+                 "check", "needs_old", "seed", "host", "key", "sizes")
 
     def __init__(self, op_type, name, kernel, attrs, inputs, kind):
         self.type, self.name, self.kernel, self.attrs = op_type, name, kernel, attrs
         self._inputs, self.kind = inputs, kind
-        self.var = self.check = self.seed = self.key = None
+        self.var = self.check = self.seed = self.key = self.sizes = None
         self.needs_old = True
         self.host = False
 
@@ -478,10 +478,16 @@ class EagerContext:
             raise error_class(None, None, message)
 
     def assumed_sizes(self, op, guess):
-        raise NotImplementedError(f"{op.type} ('{op.name}'), an op with data-dependent output "
-                                  "shapes, is not supported in eager mode.")
+        """A data-dependent op's sizes: known, since its inputs are (kept for a tape's
+        replay)."""
+        args = [self.env[t] for t in op._inputs]
+        with jax.enable_x64(True):
+            sizes = np.asarray(op.kernel.size_fn(*args)).reshape(-1)
+        op.sizes = tuple(int(s) for s in sizes)
+        return op.sizes
 
-    check_sizes = assumed_sizes
+    def check_sizes(self, op, actual, assumed):
+        pass  # the sizes were the actual ones
 
     def sub(self, env, vars_, iteration=None):
         raise NotImplementedError("Nested programs (tf.cond/tf.while_loop bodies built as "
@@ -576,7 +582,8 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
         ctx = EagerContext()
         for t in inputs:
             ctx.env[t] = t._value
-        kind.run(op, ctx)
+        with jax.enable_x64(True):
+            kind.run(op, ctx)
         outs = tuple(ctx.env[i] for i in range(n) if i in ctx.env)
     specs = out_specs or ()
     tensors = []
@@ -585,6 +592,9 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
                                                                                  np.generic)):
             v = as_device_value(v)
         dtype = specs[i][0].base_dtype if i < len(specs) and specs[i][0] is not None else None
+        if dtype is not None and dtype != dtypes.string and dtype_of(v) != dtype:
+            raise AssertionError(f"{op_type} ('{name}') computed a {dtype_of(v).name} value for "
+                                 f"a {dtype.name} output: please report this bug.")
         tensors.append(EagerTensor(v, dtype))
     op._outputs = tensors
     if _tape.active:

@@ -88,6 +88,8 @@ def _replay_fn(op):
         return eager.jitted(op.kernel, None) or op.kernel
     if kind.random:
         return functools.partial(op.kernel, op.key)
+    if kind.data_dependent:
+        return functools.partial(op.kernel.compute, sizes=op.sizes)
     return None
 
 
