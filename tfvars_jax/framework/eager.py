@@ -53,6 +53,7 @@ class EagerTensor(ops_lib.Tensor):
     """
 
     __slots__ = ("_value",)
+    _is_eager = True  # for messages (`ops.display_name`)
 
     def __init__(self, value, dtype=None):  # no Tensor.__init__: there is no op
         self._value = value

@@ -661,6 +661,12 @@ def reset_default_graph():
     _global_default_graph = context.EAGER.graph = Graph()
 
 
+def display_name(tensor):
+    """A tensor's name for a message: its name, or "eager tensor" in eager mode, where tensors
+    have none (TF raises AttributeError for `t.name` there)."""
+    return "eager tensor" if getattr(tensor, "_is_eager", False) else tensor.name
+
+
 def graph_of(values):
     """The graph that `values` (tensors, ops, variables, or plain values) belong to (in eager
     mode the global default graph, which holds eager code's name scopes)."""

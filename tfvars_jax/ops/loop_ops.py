@@ -119,7 +119,7 @@ class _While(OpKind):
             for t, old, new in zip(a["loop_in"], vals, new_vals):
                 if jnp.shape(old) != jnp.shape(new):
                     raise NotImplementedError(
-                        f"Loop variable '{t.name}' of tf.while_loop '{op.name}' changes shape "
+                        f"Loop variable '{ops_lib.display_name(t)}' of tf.while_loop '{op.name}' changes shape "
                         f"across iterations (from {jnp.shape(old)} to {jnp.shape(new)}): loops "
                         "are compiled with fixed shapes here.")
             new_vals = tuple(jnp.asarray(v, o.dtype) for v, o in zip(new_vals, vals))
@@ -401,7 +401,7 @@ def _shape_invariants(loop_vars, flat0, shape_invariants):
         if not inv.is_compatible_with(t.shape) or (
                 inv.ndims is not None and t.shape.ndims is not None and
                 not TensorShape(inv).is_compatible_with(t.shape)):
-            raise ValueError(f"The shape invariant specified for {t.name} is not compatible with "
+            raise ValueError(f"The shape invariant specified for {ops_lib.display_name(t)} is not compatible with "
                              f"the initial shape of the loop variable. It enters the loop with "
                              f"shape {t.shape}, but the specified shape invariant is {inv}.")
         out.append(inv)
@@ -413,7 +413,7 @@ def _check_body_outputs(body_outs, invariants, flat0):
         if out.dtype.base_dtype != t0.dtype.base_dtype:
             raise TypeError(f"Loop variable {t0.name} enters the loop as "
                             f"{t0.dtype.base_dtype.name} but the body returns "
-                            f"{out.dtype.base_dtype.name} for it ({out.name}).")
+                            f"{out.dtype.base_dtype.name} for it ({ops_lib.display_name(out)}).")
         if not _less_specific(inv, out.shape):
             raise ValueError(
                 f"Input tensor '{t0.name}' enters the loop with shape {inv}, but has shape "

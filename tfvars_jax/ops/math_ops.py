@@ -141,7 +141,7 @@ def _division_op(op_type, fn, x, y, scope):
     static = y._static_value
     if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) != 0)):
         return op_output(op_type, fn, [x, y], name=scope)
-    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{y.name}' "
+    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{ops_lib.display_name(y)}' "
            "holds a 0")
     return op_output(op_type, fn, [x, y], name=scope, kind=CHECKED,
                      check=RunCheck(_divisor_has_zero, errors.InvalidArgumentError, msg))
@@ -182,7 +182,7 @@ def pow(x, y, name=None):  # noqa: A001 - TF1's public name
         if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) >= 0)):
             return op_output("Pow", jnp.power, [x, y], name=scope)
         msg = (f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
-               f"exponent '{y.name}')")
+               f"exponent '{ops_lib.display_name(y)}')")
         return op_output("Pow", jnp.power, [x, y], name=scope, kind=CHECKED,
                          check=RunCheck(_negative_exponent, errors.InvalidArgumentError, msg))
 
@@ -346,7 +346,7 @@ def cast(x, dtype, name=None):
         return x
     if dtypes.string in (dtype, x.dtype.base_dtype):
         raise NotImplementedError(f"Cast between tf.string and {dtype.name} is not supported "
-                                  f"(tensor {x.name}).")
+                                  f"(tensor {ops_lib.display_name(x)}).")
     return op_output("Cast", _cast_kernel, [x], name=name or "Cast",
                      attrs={"dtype": np.dtype(dtype.as_numpy_dtype)})
 
@@ -381,7 +381,7 @@ def _static_axis(axis, what):
         t = convert_to_tensor(axis)
         if t._static_value is None:
             raise NotImplementedError(f"{what}: `axis` must be known at graph time (a Python "
-                                      f"int/list or a constant); got the computed tensor {t.name}.")
+                                      f"int/list or a constant); got the computed tensor {ops_lib.display_name(t)}.")
         axis = t._static_value
     arr = np.asarray(axis)
     return int(arr) if arr.ndim == 0 else tuple(int(a) for a in arr.reshape(-1))
