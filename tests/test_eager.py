@@ -190,3 +190,23 @@ def test_enable_eager_execution_at_program_start():
                "except ValueError as e:\n"
                "    print('startup' in str(e), tf.executing_eagerly())\n")
     assert out == ["True", "False"]
+
+
+def test_defun_captures_eager_tensors_and_lifts_with_init_scope(eager):
+    table = tf.constant([10.0, 20.0])
+    made = []
+
+    @tf.contrib.eager.defun
+    def f(i):
+        with tf.init_scope():  # eager inside the trace: variables are made here, once
+            assert tf.executing_eagerly()
+            if not made:
+                made.append(tf.Variable(1.0, name="lifted"))
+        assert not tf.executing_eagerly()
+        return tf.gather(table, i) * made[0]
+
+    assert float(f(tf.constant(1))) == 20.0 and float(f(tf.constant(0))) == 10.0
+    assert len(made) == 1 and made[0].name == "lifted:0"
+    with tf.Graph().as_default():
+        with pytest.raises(TypeError, match="eager tensor .* cannot be an input of a graph op"):
+            tf.identity(table)

@@ -42,6 +42,7 @@ from tfvars_jax.framework.ops import get_default_graph
 from tfvars_jax.framework.ops import reset_default_graph
 from tfvars_jax.framework.ops import name_scope
 from tfvars_jax.framework.ops import control_dependencies
+from tfvars_jax.framework.ops import init_scope
 from tfvars_jax.framework.ops import device
 from tfvars_jax.framework.device_spec import DeviceSpec
 from tfvars_jax.framework.ops import add_to_collection
@@ -322,7 +323,7 @@ __all__ = [
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
     "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",
-    "control_dependencies", "device", "add_to_collection", "add_to_collections", "get_collection",
+    "control_dependencies", "init_scope", "device", "add_to_collection", "add_to_collections", "get_collection",
     "DeviceSpec",
     "get_collection_ref", "set_random_seed", "get_seed",
     "enable_eager_execution", "executing_eagerly", "GradientTape", "UnconnectedGradients",
