@@ -634,15 +634,6 @@ def set_tape_hook(hook):
     _tape = hook
 
 
-def eager_graph_error(what):
-    """TF's error for graph-only APIs in eager mode."""
-    return RuntimeError(f"{what} is not compatible with eager execution.")
-
-
-def enabled():
-    return context.executing_eagerly()
-
-
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None):
     """TF1's `tf.enable_eager_execution`: from now on ops run at once and return concrete
     tensors, for the rest of the process (it cannot be disabled, as in TF1).
@@ -650,9 +641,13 @@ def enable_eager_execution(config=None, device_policy=None, execution_mode=None)
     TF1 requires it at program start: it raises ValueError once the global default graph has
     ops (TF1 raises once that graph exists at all; we allow a graph that holds no op yet).
     Calling it again with the same arguments does nothing; with other ones it raises
-    ValueError, as TF1. `config` (a ConfigProto), `device_policy` and `execution_mode` are
-    recorded: every op runs synchronously on JAX's default device.
+    ValueError, as TF1. `config` (a ConfigProto, as a Session's) and `device_policy` are
+    recorded: every op runs on JAX's default device, where all placement policies agree.
+    `execution_mode` may be None or SYNC (0): ASYNC raises NotImplementedError.
     """
+    if execution_mode not in (None, 0):
+        raise NotImplementedError(f"enable_eager_execution(execution_mode={execution_mode!r}): "
+                                  "only synchronous execution (None or SYNC) is supported.")
     state = context.EAGER
     args = (config, device_policy, execution_mode)
     if state.enabled:
