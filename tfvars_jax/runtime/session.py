@@ -561,15 +561,30 @@ def _uninitialized_error(graph, plan, missing):
     variable = graph.variables_by_name.get(name)
     first = getattr(variable, "op", None)  # its str() says where it was defined
     if getattr(variable, "_is_resource", False):
-        readers = sorted((op for op in plan.host_ops + plan.dev_ops
-                          if name in op.kind.var_reads(op, plan.resolved, plan.fed)),
-                         key=lambda op: op._id)
-        if readers and readers[0].type != "ReadVariableOp" and readers[0].type.startswith(
+        use = _first_use(plan.host_ops + plan.dev_ops, name)
+        if use is not None and use.type != "ReadVariableOp" and use.type.startswith(
                 ("Assign", "Resource")):
-            return errors.NotFoundError(None, readers[0], f"Resource localhost/{name}/"
+            return errors.NotFoundError(None, use, f"Resource localhost/{name}/"
                                         "N10tensorflow3VarE does not exist. (Variable "
                                         f"'{name}' is not initialized in this session.)")
     return errors.FailedPreconditionError(
         None, first, "Attempting to use uninitialized value " + ", ".join(missing) +
         ". Run tf.global_variables_initializer() (or these variables' initializers, or "
         "restore them from a checkpoint) before this run.")
+
+
+_INNER_PROGRAMS = ("cond_ops", "body_ops", "true_ops", "false_ops")
+
+
+def _first_use(ops, name):
+    """The first op in program order that reads or writes variable `name`, looking into the
+    programs of loops and conds (None if no such op names it)."""
+    for op in sorted(ops, key=lambda o: o._id):
+        inner = [o for key in _INNER_PROGRAMS for o in (op.attrs or {}).get(key, ())]
+        if inner:
+            found = _first_use(inner, name)
+            if found is not None:
+                return found
+        elif op.var == name and op.type not in ("VarIsInitializedOp", "IsVariableInitialized"):
+            return op
+    return None
