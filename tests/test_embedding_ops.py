@@ -63,7 +63,7 @@ def test_out_of_range_ids_fail_the_run_naming_the_op():
     v = tf.get_variable("v", initializer=1.0)
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
-        with pytest.raises(tf.errors.InvalidArgumentError, match="GatherV2 op 'emb'.*\\[0, 5\\)"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="GatherV2 op 'emb'.*size 5"):
             sess.run([single, v.assign(5.0)], {ids: [5]})
         with pytest.raises(tf.errors.InvalidArgumentError, match="'sh'"):
             sess.run(sharded, {ids: [-1]})

@@ -15,7 +15,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import (constant, convert_to_tensor, filled_constant, make_op,
-                                             op_output, register_list_packer)
+                                             next_op_name, op_output, register_list_packer)
 from tfvars_jax.framework.op_kind import CHECKED, OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import math_ops
@@ -372,33 +372,67 @@ def unstack(value, num=None, axis=0, name="unstack"):
                    attrs={"axis": int(axis), "num": int(num)}).outputs
 
 
-def _split_kernel(x, sections, axis):
+def _split_kernel(x, sections, axis, sizes=None):
+    if isinstance(sections, int) and x.shape[axis] % sections:  # dimension unknown at graph time
+        raise errors.InvalidArgumentError(
+            None, None, f"Number of ways to split should evenly divide the split dimension, but "
+                        f"got split_dim {axis} (size = {x.shape[axis]}) and num_split {sections}")
+    if sizes is not None and sum(sizes) != x.shape[axis]:
+        raise errors.InvalidArgumentError(
+            None, None, f"Determined shape must either match input shape along split_dim exactly "
+                        f"if fully specified, or be less than the size of the input along "
+                        f"split_dim if not fully specified.  Got: {sum(sizes)} (tf.split sizes "
+                        f"{list(sizes)} of a dimension of size {x.shape[axis]})")
     return tuple(jnp.split(x, sections, axis=axis))
 
 
+def _split_specs(x, axis, sizes):
+    """The outputs' (dtype, shape) when the split dimension is unknown until the run."""
+    dims = list(x.shape.as_tuple()) if x.shape.ndims is not None else None
+    return [(x.dtype.base_dtype, TensorShape(
+        None if dims is None else dims[:axis] + [size] + dims[axis + 1:])) for size in sizes]
+
+
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
-    """TF1's `tf.split`: an int gives equal parts, a list gives sizes (one may be -1)."""
+    """TF1's `tf.split`: an int gives equal parts ("Split"), a list gives sizes ("SplitV"; one
+    may be -1). Sizes that do not add up to the dimension raise ValueError, as TF1's shape
+    inference does (InvalidArgumentError when the run meets a dimension unknown until then)."""
     x = convert_to_tensor(value)
     axis = _int(axis)
+    if axis < 0 and x.shape.ndims is not None:
+        axis += x.shape.ndims
+    dim = x.shape[axis].value if x.shape.ndims is not None else None
     if isinstance(num_or_size_splits, (int, np.integer)):
-        dim = x.shape[axis].value
-        if dim is not None and dim % int(num_or_size_splits):
-            raise ValueError(f"Dimension {axis} of shape {x.shape} is not evenly divisible by "
-                             f"{num_or_size_splits}")
-        sections = int(num_or_size_splits)
-    else:
-        sizes, _ = _static_shape_arg(num_or_size_splits, "split")
-        if sizes is None:
-            raise NotImplementedError("split: size_splits must be known at graph time.")
-        sizes = list(sizes)
-        if -1 in sizes:
-            dim = x.shape[axis].value
-            if dim is None:
-                raise NotImplementedError("split with -1 needs a known dimension.")
-            sizes[sizes.index(-1)] = dim - (sum(sizes) + 1)
-        sections = tuple(np.cumsum(sizes)[:-1].tolist())
-    return make_op("Split", _split_kernel, [x], name=name,
-                   attrs={"sections": sections, "axis": axis}).outputs
+        n = int(num_or_size_splits)
+        if n < 1:
+            raise ValueError(f"tf.split: num_or_size_splits must be >= 1, got {n}.")
+        if dim is not None and dim % n:
+            raise ValueError(f"Dimension {axis} of shape {x.shape} is not evenly divisible by {n}")
+        return make_op("Split", _split_kernel, [x], name=name, attrs={"sections": n, "axis": axis},
+                       out_specs=None if dim is not None else _split_specs(x, axis, [None] * n)
+                       ).outputs
+    sizes, _ = _static_shape_arg(num_or_size_splits, "split")
+    if sizes is None:
+        raise NotImplementedError("split: size_splits must be known at graph time.")
+    sizes = list(sizes)
+    if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
+        raise ValueError(f"tf.split: size_splits {sizes} may hold one -1 and sizes >= 0 only.")
+    if -1 in sizes:
+        if dim is None:
+            raise NotImplementedError("split with -1 needs a known dimension.")
+        rest = dim - (sum(sizes) + 1)
+        if rest < 0:
+            raise ValueError(f"tf.split: size_splits {sizes} add up to more than dimension "
+                             f"{axis} of shape {x.shape}.")
+        sizes[sizes.index(-1)] = rest
+    elif dim is not None and sum(sizes) != dim:
+        raise ValueError(f"Can't split axis {axis} of shape {x.shape} into pieces of size "
+                         f"{sizes} (they add up to {sum(sizes)}).")
+    sections = tuple(np.cumsum(sizes)[:-1].tolist())
+    return make_op("SplitV", _split_kernel, [x], name=name,
+                   out_specs=None if dim is not None else _split_specs(x, axis, sizes),
+                   attrs={"sections": sections, "axis": axis,
+                          "sizes": None if dim is not None else tuple(sizes)}).outputs
 
 
 def _tile_kernel(x, multiples):
@@ -469,18 +503,57 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
 
 
 def _gather_kernel(params, indices, axis, batch_dims):
-    if batch_dims:
-        raise NotImplementedError("gather with batch_dims is not supported.")
-    return jnp.take(params, indices, axis=axis, mode="clip")
+    take = functools.partial(jnp.take, axis=axis - batch_dims, mode="clip")
+    for _ in range(batch_dims):  # TF1's batch_dims: the leading dims index params and indices alike
+        take = jax.vmap(take)
+    return take(params, indices)
+
+
+def _gather_out_of_range(params, indices, axis, batch_dims):
+    del batch_dims
+    return jnp.any((indices < 0) | (indices >= params.shape[axis]))
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
-    """TF1's `tf.gather`. Out-of-range indices are clamped (JAX) where TF1's CPU kernel raises."""
+    """TF1's `tf.gather` (a "GatherV2" op), with `axis` and `batch_dims`.
+
+    As TF1's CPU kernel, an index outside `[0, params.shape[axis])` (negative ones too) fails
+    the run with InvalidArgumentError naming the op, and the run changes no variable. (JAX
+    alone would clamp it, a silently wrong value.) `validate_indices` is ignored, as in TF1.
+    """
+    del validate_indices  # deprecated in TF1; its CPU kernel always validates
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)
-    return op_output("GatherV2", _gather_kernel, [p, i], name=name or "GatherV2",
-                     attrs={"axis": 0 if axis is None else _int(axis),
-                            "batch_dims": int(batch_dims)})
+    if i.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"tf.gather: indices '{i.name}' must be int32 or int64, got "
+                        f"{i.dtype.base_dtype.name}.")
+    rank = p.shape.ndims
+    axis = _int(0 if axis is None else axis)
+    batch_dims = _int(batch_dims)
+    if rank is not None:
+        if not -rank <= axis < rank:
+            raise ValueError(f"tf.gather: axis {axis} is out of range for params '{p.name}' of "
+                             f"rank {rank}.")
+        axis %= rank
+    elif axis < 0:
+        raise ValueError(f"tf.gather: a negative axis ({axis}) needs params of known rank; "
+                         f"'{p.name}' has unknown rank.")
+    if batch_dims < 0 and i.shape.ndims is not None:
+        batch_dims += i.shape.ndims
+    if not 0 <= batch_dims <= axis:
+        raise ValueError(f"tf.gather: batch_dims ({batch_dims}) must be in [0, axis ({axis})].")
+    name = name or "GatherV2"
+    attrs = {"axis": axis, "batch_dims": batch_dims}
+    msg = (f"indices out of range in GatherV2 op '{next_op_name(name)}': every index of "
+           f"'{i.name}' must be in [0, params.shape[{axis}]) of '{p.name}' ({_dim_text(p, axis)})")
+    return op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
+                     check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
+                                    errors.InvalidArgumentError, msg))
+
+
+def _dim_text(t, axis):
+    dims = t.shape.as_tuple() if t.shape.ndims is not None else None
+    return f"size {dims[axis]}" if dims and dims[axis] is not None else "size known at run time"
 
 
 def _gather_nd_kernel(params, indices):
@@ -488,12 +561,24 @@ def _gather_nd_kernel(params, indices):
     return jnp.asarray(params)[idx]  # a NumPy `params` (a constant) cannot be indexed by traced indices
 
 
+def _gather_nd_out_of_range(params, indices):
+    k = indices.shape[-1]
+    bounds = jnp.asarray(params.shape[:k], indices.dtype)
+    return jnp.any((indices < 0) | (indices >= bounds))
+
+
 def gather_nd(params, indices, name=None, batch_dims=0):
+    """TF1's `tf.gather_nd`. An index outside `params`' shape fails the run with
+    InvalidArgumentError naming the op (TF1's CPU kernel); `batch_dims` is not supported."""
     if batch_dims:
         raise NotImplementedError("gather_nd argument batch_dims is not supported.")
-    return op_output("GatherNd", _gather_nd_kernel,
-                     [convert_to_tensor(params), convert_to_tensor(indices)],
-                     name=name or "GatherNd")
+    p = convert_to_tensor(params)
+    i = convert_to_tensor(indices)
+    name = name or "GatherNd"
+    msg = (f"indices out of range in GatherNd op '{next_op_name(name)}': every index of "
+           f"'{i.name}' must lie inside the shape {p.shape} of '{p.name}'")
+    return op_output("GatherNd", _gather_nd_kernel, [p, i], name=name, kind=CHECKED,
+                     check=RunCheck(_gather_nd_out_of_range, errors.InvalidArgumentError, msg))
 
 
 def _slice_kernel(x, begin, size):

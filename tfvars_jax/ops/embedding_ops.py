@@ -26,14 +26,6 @@ from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops, math_ops
 
 
-def _gather_kernel(params, ids):
-    return jnp.take(params, ids, axis=0, mode="clip")
-
-
-def _gather_out_of_range(params, ids):
-    return jnp.any((ids < 0) | (ids >= params.shape[0]))
-
-
 def _assign(ids, sizes, strategy):
     """(shard of each id, row within that shard, whether the id is valid), as TF1 assigns them."""
     n = len(sizes)
@@ -145,13 +137,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         _check_ids(ids)
         if len(params) == 1:
             p = params[0]
-            rows = _rows(p)
-            msg = (f"indices out of range in GatherV2 op '{scope[:-1]}': every id of "
-                   f"'{ids.name}' must be in [0, {'rows of params' if rows is None else rows}) "
-                   f"(params '{p.name}')")
-            op = make_op("GatherV2", _gather_kernel, [p, ids], name=scope, kind=CHECKED,
-                         check=RunCheck(_gather_out_of_range, errors.InvalidArgumentError, msg))
-            return array_ops.identity(_clip(op.outputs[0], ids, max_norm))
+            gathered = array_ops.gather(p, ids, name=scope)
+            return array_ops.identity(_clip(gathered, ids, max_norm))
         if partition_strategy not in ("mod", "div"):
             raise ValueError(f"Unrecognized partition strategy: {partition_strategy}."
                              "Must be one of either `mod` or `div`.")
