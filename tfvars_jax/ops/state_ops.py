@@ -381,6 +381,11 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     v = _value_for(var_op, value, "value")
     validate = True if validate_shape is None else bool(validate_shape)
     dtype, ref_shape = value_spec(var_op)
+    if var_op.type == "VarHandleOp":
+        # As TF1's ResourceVariable.assign (which tf.assign calls, validate_shape unused): the
+        # value must fit the variable's shape; one of unknown shape takes any.
+        validate = ref_shape.is_fully_defined()
+        _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
     if validate:
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
     spec = (dtype, ref_shape.merge_with(v.shape) if validate else v.shape)
