@@ -94,14 +94,14 @@ once into a graph and compiles it into one jitted call.
         code("""
 opt = tf.train.AdamOptimizer(0.1)
 step = tf.train.get_or_create_global_step()
-for _ in range(50):
+for _ in range(20):
     opt.minimize(loss, global_step=step)
-print("loss after 50 eager steps:", float(loss()), "step", int(step))
+print("loss after 20 eager steps:", round(float(loss()), 4), "step", int(step))
 
 train = tf.contrib.eager.defun(lambda: opt.minimize(loss, global_step=step))
-for _ in range(150):
+for _ in range(180):
     train()
-print("loss after 150 compiled steps:", round(float(loss()), 6), "step", int(step))
+print("loss after 180 compiled steps:", round(float(loss()), 6), "step", int(step))
 print("w:", w.numpy().ravel().round(3), "b:", round(float(b), 3))
 print(sorted(v.name for v in opt.variables()))"""),
         md("""

@@ -233,7 +233,7 @@ def test_notebook_07_runs_eagerly_trains_and_checkpoints():
     assert text.startswith("True\n")
     assert "tf.Tensor(\n[[ 8. 11.]\n [16. 23.]], shape=(2, 2), dtype=float32)" in text
     assert "<tf.Variable 'w:0' shape=(2, 1) dtype=float32, numpy=" in text
-    assert "step 50" in text and "step 200" in text
+    assert "step 20" in text and "step 200" in text
     assert "w: [ 2. -3.] b: 0.5" in text
     assert "['b/Adam:0', 'b/Adam_1:0', 'beta1_power:0', 'beta2_power:0', 'w/Adam:0', " \
            "'w/Adam_1:0']" in text
