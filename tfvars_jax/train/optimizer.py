@@ -464,7 +464,8 @@ class Optimizer:
         kernel = eager.jitted(_apply_kernel, {
             "factory": self._factory(), "static_hyper": tuple(static.items()),
             "hyper_names": hyper_names, "param_names": param_names, "leaf_names": leaf_names,
-            "treedef": treedef})
+            "treedef": treedef, "sparse_params": frozenset(), "slots_of": (),
+            "rows_only": self._sparse_rows_only})
         handles = [eager._handles[n] for n in param_names + leaf_names]
         inputs = [dynamic[k]._value for k in hyper_names] + [
             (convert_to_tensor(g) if isinstance(g, IndexedSlices) else g)._value
