@@ -236,6 +236,14 @@ def tapes(ns):
     with tf.GradientTape() as t:
         noise = tf.random_normal([3], mean=v, stddev=0.0, seed=1)
     out["random_mean"] = val(t.gradient(tf.reduce_sum(noise), v))
+    emb = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3), name="emb")
+    with tf.GradientTape() as t:
+        y = tf.reduce_sum(tf.gather(emb, [2, 0, 2]) * 2.0)
+    g = t.gradient(y, emb)
+    opt = tf.train.MomentumOptimizer(0.1, 0.9)
+    for ids in ([2, 0], [1], [1]):
+        opt.minimize(lambda ids=ids: tf.reduce_sum(tf.gather(emb, ids)))
+    out["gather"] = [type(g).__name__, val(tf.convert_to_tensor(g)), val(emb)]
     return out
 
 

@@ -69,8 +69,9 @@ class RunContext(Protocol):
     def fail_if(self, flag, error_class, message) -> None:
         """Records a check flag computed by the op itself (see `check`)."""
 
-    def assumed_sizes(self, op, guess) -> tuple:
-        """The output sizes a data-dependent op is to assume in this trace."""
+    def assumed_sizes(self, op, guess, actual) -> tuple:
+        """The output sizes a data-dependent op is to assume in this trace (`actual` when its
+        values are concrete)."""
 
     def check_sizes(self, op, actual, assumed) -> None:
         """Checks a data-dependent op's actual sizes against the assumed ones."""

@@ -25,6 +25,7 @@ import jax.numpy as jnp
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import eager
+from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework import nest
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.ops import gradients as gradients_lib
@@ -67,11 +68,13 @@ eager.set_tape_hook(_RECORDER)
 
 
 class _Entry:
-    """A recorded op: `fn(*input values)` gives its outputs (a tuple when several)."""
-    __slots__ = ("fn", "inputs", "outputs", "handle")
+    """A recorded op: `fn(*input values)` gives its outputs (a tuple when several); its type and
+    attrs say whether it is a row gather (a variable's gradient is then an IndexedSlices)."""
+    __slots__ = ("fn", "inputs", "outputs", "handle", "op_type", "attrs")
 
-    def __init__(self, fn, inputs, outputs, handle=None):
+    def __init__(self, fn, inputs, outputs, handle=None, op_type=None, attrs=None):
         self.fn, self.inputs, self.outputs, self.handle = fn, inputs, outputs, handle
+        self.op_type, self.attrs = op_type, attrs
 
 
 def _replay_fn(op):
@@ -188,7 +191,8 @@ class GradientTape:
         fn = _replay_fn(op)
         if fn is None:
             return
-        self._entries.append(_Entry(fn, tuple(inputs), tuple(outputs)))
+        self._entries.append(_Entry(fn, tuple(inputs), tuple(outputs), op_type=op.type,
+                                    attrs=op.attrs))
         tracked.update(t for t in outputs if _floating(t.dtype))
 
     def stop_recording(self):
@@ -420,7 +424,42 @@ def _gradients(entries, flat_targets, flat_sources, output_gradients):
 
     out = eager.run_function("Gradient", grad_kernel, list(externals) + ct_inputs)
     it = iter(out)
-    return [next(it) if c else None for c in connected]
+    grads = [next(it) if c else None for c in connected]
+    for name, idx in src_handles.items():
+        ids = _gathered_rows(path, name)
+        if ids is not None:
+            for i in idx:
+                if grads[i] is not None:
+                    grads[i] = _as_indexed_slices(grads[i], ids)
+    return grads
+
+
+def _gathered_rows(path, handle_name):
+    """The row ids when every use of the variable's reads on `path` is the params of a row
+    gather (`tf.gather` on axis 0, `embedding_lookup`): TF's tape then gives an IndexedSlices.
+    None otherwise (a dense gradient)."""
+    reads = {e.outputs[0] for e in path if e.handle is not None and e.handle.name == handle_name}
+    ids = []
+    for e in path:
+        if e.handle is not None or not any(t in reads for t in e.inputs):
+            continue
+        attrs = e.attrs or {}
+        if e.op_type != "GatherV2" or attrs.get("axis") != 0 or attrs.get("batch_dims") != 0 or \
+                e.inputs[0] not in reads or any(t in reads for t in e.inputs[1:]):
+            return None
+        ids.append(jnp.reshape(e.inputs[1]._value, -1))
+    return jnp.concatenate(ids) if ids else None
+
+
+def _as_indexed_slices(dense, ids):
+    """The dense gradient of a gathered variable as TF's IndexedSlices: its rows at the
+    gathered ids (each id once, sorted; TF lists them as gathered, repeats included: the
+    dense sum and the rows an optimizer updates are the same)."""
+    rows = jnp.unique(ids)
+    values = eager.EagerTensor(jnp.take(dense._value, rows, axis=0))
+    indices = eager.EagerTensor(rows)
+    shape = eager.EagerTensor(jnp.asarray(dense._value.shape, rows.dtype))
+    return IndexedSlices(values, indices, shape)
 
 
 def _jacobians(entries, target, flat_sources):

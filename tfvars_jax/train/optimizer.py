@@ -420,7 +420,7 @@ class Optimizer:
         hyper_names = tuple(dynamic)
         if eager_mode:
             return self._apply_eagerly(pairs, static, dynamic, hyper_names, param_names,
-                                       tuple(leaf_names), treedef, global_step)
+                                       tuple(leaf_names), treedef, slots_of, global_step)
         sparse = frozenset(v._variable_op.name for g, v in pairs if isinstance(g, IndexedSlices))
         with graph.as_default(), ops_lib.name_scope(name, self._name) as scope:
             inputs = [dynamic[k] for k in hyper_names]
@@ -456,20 +456,23 @@ class Optimizer:
             return control_flow_ops.group(*finals, name=scope[:-1] + "/")
 
     def _apply_eagerly(self, pairs, static, dynamic, hyper_names, param_names, leaf_names,
-                       treedef, global_step):
+                       treedef, slots_of, global_step):
         """One optimizer step at once: the parameters' and state's new values from one jitted
-        call (cached per optimizer and variable set), written to their handles; then the
-        constraints and the global step's increment, as in graph mode. Returns None (TF's
-        eager `apply_gradients` returns no op)."""
+        call (cached per optimizer, variable set and which gradients are IndexedSlices),
+        written to their handles; then the constraints and the global step's increment, as in
+        graph mode. An IndexedSlices gradient updates as TF1's sparse kernels do. Returns None
+        (TF's eager `apply_gradients` returns no op)."""
+        sparse = frozenset(v._variable_op.name for g, v in pairs if isinstance(g, IndexedSlices))
         kernel = eager.jitted(_apply_kernel, {
             "factory": self._factory(), "static_hyper": tuple(static.items()),
             "hyper_names": hyper_names, "param_names": param_names, "leaf_names": leaf_names,
-            "treedef": treedef, "sparse_params": frozenset(), "slots_of": (),
+            "treedef": treedef, "sparse_params": sparse, "slots_of": slots_of,
             "rows_only": self._sparse_rows_only})
         handles = [eager._handles[n] for n in param_names + leaf_names]
-        inputs = [dynamic[k]._value for k in hyper_names] + [
-            (convert_to_tensor(g) if isinstance(g, IndexedSlices) else g)._value
-            for g, _ in pairs]
+        inputs = [dynamic[k]._value for k in hyper_names]
+        for g, _ in pairs:
+            inputs += [convert_to_tensor(g.values)._value, convert_to_tensor(g.indices)._value] \
+                if isinstance(g, IndexedSlices) else [g._value]
         with tf_precision():
             new = kernel({h.name: h.value for h in handles}, *inputs)
         for h in handles:
