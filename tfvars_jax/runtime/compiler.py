@@ -287,7 +287,9 @@ class Plan:
         fetched = [None] * len(self.fetches)
         updates = {}
         if self.host_ops or self.host_fetch:  # a fetched string may be fed, with no host op to run
-            env = {self.feeds[i]: feed_values[i] for i in self.host_feed}
+            # every feed: a fetched host tensor may be a fed numeric one (a dataset element
+            # with string and number components)
+            env = dict(zip(self.feeds, feed_values))
             hvars = {n: values[n] for n in self.host_inputs}
             Interpreter(env, hvars, self.resolved, None, "host", self.fed).execute(self.host_ops)
             for i in self.host_fetch:
