@@ -66,7 +66,7 @@ def test_no_public_name_was_lost(path):
     ("tf.train.NoSuchThing", "tfvars_jax.train.NoSuchThing"),
     ("tf.nn.no_such_op", "tfvars_jax.nn.no_such_op"),
     ("tf.no_such_op", "tfvars_jax.no_such_op"),
-    ("tf.contrib.eager", "tfvars_jax.contrib.eager"),
+    ("tf.contrib.eager.no_such_name", "tfvars_jax.contrib.eager.no_such_name"),
     ("tf.keras.layers", "tfvars_jax.keras.layers"),
     ("tf.keras.initializers.NoSuch", "tfvars_jax.keras.initializers.NoSuch"),
     ("tf.contrib.framework.VariableDeviceChooser", "tfvars_jax.contrib.framework.VariableDeviceChooser"),

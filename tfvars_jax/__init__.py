@@ -44,6 +44,7 @@ from tfvars_jax.framework.ops import get_default_graph
 from tfvars_jax.framework.ops import reset_default_graph
 from tfvars_jax.framework.ops import name_scope
 from tfvars_jax.framework.ops import control_dependencies
+from tfvars_jax.framework.ops import init_scope
 from tfvars_jax.framework.ops import device
 from tfvars_jax.framework.device_spec import DeviceSpec
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -54,6 +55,10 @@ from tfvars_jax.framework.ops import get_collection
 from tfvars_jax.framework.ops import get_collection_ref
 from tfvars_jax.framework.ops import set_random_seed
 from tfvars_jax.framework.ops import get_seed
+from tfvars_jax.framework.eager import enable_eager_execution
+from tfvars_jax.framework.context import executing_eagerly
+from tfvars_jax.ops.backprop import GradientTape
+from tfvars_jax.ops.backprop import UnconnectedGradients
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.op_builder import constant
 from tfvars_jax.framework.tensor_shape import Dimension
@@ -78,6 +83,7 @@ from tfvars_jax.framework.dtypes import bool  # noqa: A004
 from tfvars_jax.framework.dtypes import complex64
 from tfvars_jax.framework.dtypes import complex128
 from tfvars_jax.framework.dtypes import string
+from tfvars_jax.framework.dtypes import resource
 
 # ----- sessions -----------------------------------------------------------------------------------
 from tfvars_jax.runtime.session import Session
@@ -93,6 +99,10 @@ from tfvars_jax.runtime.state import State
 from tfvars_jax.variables.variable import Variable
 from tfvars_jax.variables.variable import VariableAggregation
 from tfvars_jax.variables.variable import VariableSynchronization
+from tfvars_jax.variables.module import Module
+from tfvars_jax.variables.resource_variable import enable_resource_variables
+from tfvars_jax.variables.resource_variable import disable_resource_variables
+from tfvars_jax.variables.resource_variable import resource_variables_enabled
 from tfvars_jax.variables.initialization import global_variables
 from tfvars_jax.variables.initialization import local_variables
 from tfvars_jax.variables.initialization import trainable_variables
@@ -318,15 +328,19 @@ __all__ = [
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
     "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",
-    "control_dependencies", "device", "add_to_collection", "add_to_collections", "get_collection",
+    "control_dependencies", "init_scope", "device", "add_to_collection", "add_to_collections", "get_collection",
     "DeviceSpec",
-    "get_collection_ref", "set_random_seed", "get_seed", "convert_to_tensor", "constant",
+    "get_collection_ref", "set_random_seed", "get_seed",
+    "enable_eager_execution", "executing_eagerly", "GradientTape", "UnconnectedGradients",
+    "convert_to_tensor", "constant",
     "Dimension", "TensorShape", "DType", "as_dtype", "float16", "float32", "float64", "bfloat16",
     "half", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "string", "newaxis", "Session", "InteractiveSession",
     "get_default_session", "IndexedSlices", "IndexedSlicesValue", "ConfigProto", "GPUOptions",
     "RunOptions", "RunMetadata", "State",
-    "Variable", "VariableAggregation", "VariableSynchronization", "global_variables",
+    "Variable", "VariableAggregation", "VariableSynchronization", "Module",
+    "enable_resource_variables",
+    "disable_resource_variables", "resource_variables_enabled", "resource", "global_variables",
     "local_variables", "trainable_variables", "model_variables", "moving_average_variables",
     "all_variables", "global_variables_initializer", "local_variables_initializer",
     "variables_initializer", "initialize_all_variables", "initialize_local_variables",

@@ -14,7 +14,9 @@ import functools
 import jax
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_kind import CONST, FilledArray, PURE
 from tfvars_jax.framework.precision import with_tf_precision
@@ -311,8 +313,14 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
       ...
       ValueError: Add op 'Add' cannot take inputs [Const:0: (2,) float32, Const_1:0: (3,) ...
     """
+    if context.EAGER.enabled and context.executing_eagerly():  # the one switch to eager mode
+        return eager.execute(op_type, fn, inputs, name or op_type, attrs, kind, out_specs,
+                             num_outputs, var, check, needs_old, seed)
     attrs = dict(attrs or {})
     graph = graph or ops_lib.graph_of(inputs)
+    if context.EAGER.enabled and any(isinstance(t, eager.EagerTensor) for t in inputs):
+        inputs = [capture_eager_tensor(t, graph) if isinstance(t, eager.EagerTensor) else t
+                  for t in inputs]
     for t in inputs:
         if t.graph is not graph:
             raise ValueError(f"Tensor {t.name} must be from the same graph as the other inputs of "
@@ -340,6 +348,24 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     if kind.random:
         op.seed = graph._op_seeds(seed)
     return op
+
+
+def capture_eager_tensor(tensor, graph):
+    """An eager tensor used by an op of a function being traced (`defun`): a constant of its
+    value in that graph (eager tensors are immutable, so the value is the one every call
+    sees), made once per tensor. Other graphs cannot take eager tensors (TypeError)."""
+    captures = getattr(graph, "captured_tensors", None)
+    if captures is None:
+        raise TypeError(f"An eager tensor ({tensor!r}) cannot be an input of a graph op: build "
+                        "the graph from graph tensors, or compile the function with "
+                        "tf.contrib.eager.defun.")
+    key = id(tensor)
+    entry = captures.get(key)
+    if entry is None:
+        with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
+            entry = captures[key] = (tensor, constant(tensor.numpy(), dtype=tensor.dtype,
+                                                      name="captured"))
+    return entry[1]
 
 
 def _dtypes_only(fn, attrs, inputs, num_outputs):

@@ -96,7 +96,7 @@ def _binary_assert(compare, symbol, default_name, x, y, data, message, name):
                 raise ValueError(f"{default_name}: shapes {x.shape} and {y.shape} are incompatible") from None
         if data is None:
             data = [message or "", f"Condition x {symbol} y did not hold element-wise:",
-                    f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+                    f"x ({ops_lib.display_name(x)}) = ", x, f"y ({ops_lib.display_name(y)}) = ", y]
         elif message:
             data = [message] + list(data)
         if x._static_value is not None and y._static_value is not None:
@@ -140,7 +140,7 @@ def _make_sign(binary, zero_first, symbol, default_name):
             x = convert_to_tensor(x, name="x")
             if data is None:
                 data = [message or "", f"Condition x {symbol} 0 did not hold element-wise:",
-                        f"x ({x.name}) = ", x]
+                        f"x ({ops_lib.display_name(x)}) = ", x]
             elif message:
                 data = [message] + list(data)
             zero = convert_to_tensor(0, dtype=x.dtype, name="zero")

@@ -41,6 +41,7 @@ class _DataDependent(OpKind):
     checks against the actual ones in the run (see the module docstring)."""
     name = "data_dependent"
     data_dependent = True
+    runs_eagerly = True  # eagerly the sizes are known (`EagerContext.assumed_sizes`)
 
     def has_checks(self, op, resolved=None):
         return True

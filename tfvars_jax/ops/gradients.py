@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -120,6 +121,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     `tf.gradients(a + b, [a, b])` is `[3, 1]`): xs computed from other xs get a vjp each,
     independent xs share one.
     """
+    if context.executing_eagerly():
+        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use "
+                           "tf.GradientTape instead.")
+    unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
     if aggregation_method is not None:
@@ -305,7 +310,7 @@ class _Gradients(OpKind):
                 return _perturb(value, delta[var]) if var in delta else value
 
             for p in path:
-                if p.kind is state_ops.READ:
+                if p.kind is state_ops.READ and p.kernel is None:  # (a gather runs below)
                     sub.env[p._outputs[0]] = perturbed(p._outputs[0], env[p._outputs[0]])
                     continue
                 saw = ctx.seen.get(p)
@@ -383,7 +388,7 @@ def _producer(key):
 def _seen_value(path, env, var):
     """A value of variable `var` as the first read of it on `path` saw it (for its shape/dtype)."""
     for p in path:
-        if p.kind is state_ops.READ and p.var == var:
+        if p.kind is state_ops.READ and p.var == var and p.kernel is None:
             return env[p._outputs[0]]
         if p in env and var in env[p]:
             return env[p][var]

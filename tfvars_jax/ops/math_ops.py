@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes, errors
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
@@ -141,7 +142,7 @@ def _division_op(op_type, fn, x, y, scope):
     static = y._static_value
     if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) != 0)):
         return op_output(op_type, fn, [x, y], name=scope)
-    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{y.name}' "
+    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{ops_lib.display_name(y)}' "
            "holds a 0")
     return op_output(op_type, fn, [x, y], name=scope, kind=CHECKED,
                      check=RunCheck(_divisor_has_zero, errors.InvalidArgumentError, msg))
@@ -182,7 +183,7 @@ def pow(x, y, name=None):  # noqa: A001 - TF1's public name
         if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) >= 0)):
             return op_output("Pow", jnp.power, [x, y], name=scope)
         msg = (f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
-               f"exponent '{y.name}')")
+               f"exponent '{ops_lib.display_name(y)}')")
         return op_output("Pow", jnp.power, [x, y], name=scope, kind=CHECKED,
                          check=RunCheck(_negative_exponent, errors.InvalidArgumentError, msg))
 
@@ -230,25 +231,30 @@ def not_equal(x, y, name=None):
 
 def _require_bool(t, op_name):
     if t.dtype.base_dtype != dtypes.bool:
-        raise TypeError(f"{op_name} expects bool tensors, got {t.dtype.name} ({t.name}).")
+        where = f" ({t.name})" if not isinstance(t, eager.EagerTensor) else ""
+        raise TypeError(f"{op_name} expects bool tensors, got {t.dtype.name}{where}.")
+
+
+def _logical(op_type, fn, x, y, name):
+    for t in (x, y):  # as TF1, non-bool tensors are rejected
+        if isinstance(t, ops_lib.Tensor) or hasattr(t, "_as_tensor"):
+            _require_bool(convert_to_tensor(t), op_type)
+    out = _binary(op_type, fn, x, y, name, op_type)
+    if not isinstance(out, eager.EagerTensor):
+        _require_bool(out.op.inputs[0], op_type)
+    return out
 
 
 def logical_and(x, y, name=None):
-    out = _binary("LogicalAnd", jnp.logical_and, x, y, name, "LogicalAnd")
-    _require_bool(out.op.inputs[0], "LogicalAnd")
-    return out
+    return _logical("LogicalAnd", jnp.logical_and, x, y, name)
 
 
 def logical_or(x, y, name=None):
-    out = _binary("LogicalOr", jnp.logical_or, x, y, name, "LogicalOr")
-    _require_bool(out.op.inputs[0], "LogicalOr")
-    return out
+    return _logical("LogicalOr", jnp.logical_or, x, y, name)
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    out = _binary("LogicalXor", jnp.logical_xor, x, y, name, "LogicalXor")
-    _require_bool(out.op.inputs[0], "LogicalXor")
-    return out
+    return _logical("LogicalXor", jnp.logical_xor, x, y, name)
 
 
 def logical_not(x, name=None):
@@ -341,7 +347,7 @@ def cast(x, dtype, name=None):
         return x
     if dtypes.string in (dtype, x.dtype.base_dtype):
         raise NotImplementedError(f"Cast between tf.string and {dtype.name} is not supported "
-                                  f"(tensor {x.name}).")
+                                  f"(tensor {ops_lib.display_name(x)}).")
     return op_output("Cast", _cast_kernel, [x], name=name or "Cast",
                      attrs={"dtype": np.dtype(dtype.as_numpy_dtype)})
 
@@ -376,7 +382,7 @@ def _static_axis(axis, what):
         t = convert_to_tensor(axis)
         if t._static_value is None:
             raise NotImplementedError(f"{what}: `axis` must be known at graph time (a Python "
-                                      f"int/list or a constant); got the computed tensor {t.name}.")
+                                      f"int/list or a constant); got the computed tensor {ops_lib.display_name(t)}.")
         axis = t._static_value
     arr = np.asarray(axis)
     return int(arr) if arr.ndim == 0 else tuple(int(a) for a in arr.reshape(-1))

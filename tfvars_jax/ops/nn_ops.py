@@ -227,7 +227,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     msg = (f"Received a label value outside the valid range of [0, "
            f"{'the number of classes' if classes is None else classes}) in "
            f"SparseSoftmaxCrossEntropyWithLogits op '{next_op_name(name)}': labels "
-           f"'{lb.name}', logits '{lg.name}'")
+           f"'{ops_lib.display_name(lb)}', logits '{ops_lib.display_name(lg)}'")
     return op_output("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, [lb, lg],
                      name=name, kind=CHECKED,
                      check=RunCheck(_label_out_of_range, errors.InvalidArgumentError, msg))

@@ -508,12 +508,7 @@ class Session:
         """Raises FailedPreconditionError if a variable `plan` reads is not initialized."""
         missing = [n for n in plan.inputs if n not in self._values]
         if missing:
-            # The first one's op: the error's str() says where it was defined.
-            first = getattr(self._graph.variables_by_name.get(missing[0]), "op", None)
-            raise errors.FailedPreconditionError(
-                None, first, "Attempting to use uninitialized value " + ", ".join(missing) +
-                ". Run tf.global_variables_initializer() (or these variables' initializers, or "
-                "restore them from a checkpoint) before this run.")
+            raise _uninitialized_error(self._graph, plan, missing)
         self._verified[plan] = self._init_version
 
     # ----- runs whose checks are read later ------------------------------------------------
@@ -785,3 +780,42 @@ def _to_numpy(value):
         return None
     arr = np.asarray(value)
     return arr[()] if arr.ndim == 0 else arr.copy()  # a 0-d array's [()] is a new scalar
+
+
+def _uninitialized_error(graph, plan, missing):
+    """The error of a run that needs variables not initialized in the session, as TF1 raises
+    it: FailedPreconditionError ("Attempting to use uninitialized value"), but NotFoundError
+    when the first one is a resource variable whose first use in the run is a resource op
+    other than ReadVariableOp (AssignAddVariableOp, ResourceScatterAdd, ResourceGather, ...
+    look the resource up and find none; a ReadVariableOp says it is uninitialized)."""
+    name = missing[0]
+    variable = graph.variables_by_name.get(name)
+    first = getattr(variable, "op", None)  # its str() says where it was defined
+    if getattr(variable, "_is_resource", False):
+        use = _first_use(plan.host_ops + plan.dev_ops, name)
+        if use is not None and use.type != "ReadVariableOp" and use.type.startswith(
+                ("Assign", "Resource")):
+            return errors.NotFoundError(None, use, f"Resource localhost/{name}/"
+                                        "N10tensorflow3VarE does not exist. (Variable "
+                                        f"'{name}' is not initialized in this session.)")
+    return errors.FailedPreconditionError(
+        None, first, "Attempting to use uninitialized value " + ", ".join(missing) +
+        ". Run tf.global_variables_initializer() (or these variables' initializers, or "
+        "restore them from a checkpoint) before this run.")
+
+
+_INNER_PROGRAMS = ("cond_ops", "body_ops", "true_ops", "false_ops")
+
+
+def _first_use(ops, name):
+    """The first op in program order that reads or writes variable `name`, looking into the
+    programs of loops and conds (None if no such op names it)."""
+    for op in sorted(ops, key=lambda o: o._id):
+        inner = [o for key in _INNER_PROGRAMS for o in (op.attrs or {}).get(key, ())]
+        if inner:
+            found = _first_use(inner, name)
+            if found is not None:
+                return found
+        elif op.var == name and op.type not in ("VarIsInitializedOp", "IsVariableInitialized"):
+            return op
+    return None

@@ -30,6 +30,8 @@ from tfvars_jax.train.training_util import assert_global_step
 from tfvars_jax.train.training_util import write_graph
 from tfvars_jax.train.saver import Saver
 from tfvars_jax.train.saver import SaverDef
+from tfvars_jax.train.object_checkpoint import Checkpoint
+from tfvars_jax.train.checkpoint_manager import CheckpointManager
 from tfvars_jax.train.checkpoint_management import latest_checkpoint
 from tfvars_jax.train.checkpoint_management import get_checkpoint_state
 from tfvars_jax.train.checkpoint_management import checkpoint_exists
@@ -91,7 +93,8 @@ __all__ = [
     "natural_exp_decay", "inverse_time_decay", "ExponentialMovingAverage", "global_step",
     "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
     "write_graph",
-    "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+    "Saver", "SaverDef", "Checkpoint", "CheckpointManager", "latest_checkpoint",
+    "get_checkpoint_state", "checkpoint_exists",
     "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
     "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint", "warm_start",
     "VocabInfo",
