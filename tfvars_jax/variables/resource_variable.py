@@ -203,8 +203,16 @@ class ResourceVariable(Variable):
         return self.value()
 
     def sparse_read(self, indices, name=None):
-        """`ResourceGather` (op `Gather`): the rows `indices` of the value."""
-        return state_ops.resource_gather(self._variable_op, indices, name=name)
+        """The rows `indices` of the value: op `Gather` reading `Gather/ReadVariableOp`.
+
+        TF1 makes one ResourceGather op of the handle; ours is a read and a GatherV2 (the
+        same name, values, index checks), so that `tf.gradients` gives the variable TF1's
+        IndexedSlices gradient and optimizers update only the gathered rows, as TF1's sparse
+        updates do."""
+        with self.graph.as_default(), ops_lib.name_scope(name or "Gather") as scope:
+            value = self._read_variable_op()
+            return array_ops.gather(value, convert_to_tensor(indices, name="indices"),
+                                    name=scope)
 
     def gather_nd(self, indices, name=None):
         """`ResourceGatherNd` (op `GatherNd`), as TF 1.15 (TF 2.x reads and gathers)."""
