@@ -18,6 +18,8 @@ def test_readme_python_blocks_run(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[:3] == ["1.0", "2.0", "[]"]
     assert out[3] == "['beta1_power', 'beta2_power', 'dense/w', 'dense/w/Adam', 'dense/w/Adam_1']"
+    # the Supervisor example: the second program resumes from the first one's checkpoint
+    assert "0 -> model.ckpt-3" in out and "3 -> model.ckpt-6" in out
 
 
 def test_demo_trains_and_prints_the_variable_table():

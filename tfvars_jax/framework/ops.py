@@ -7,6 +7,7 @@ control-dependency and device stacks, the collections, the variable store and th
 import contextlib
 import random
 import re
+import sys
 import threading
 
 
@@ -666,18 +667,45 @@ def graph_of(values):
 
 
 # ----- module-level scope functions -----------------------------------------------------
-@contextlib.contextmanager
 def name_scope(name, default_name=None, values=None):
     """TF1's `tf.name_scope(name, default_name=None, values=None)`.
 
     `name=None` with a `default_name` opens a uniquified default scope; `name=None` alone
     resets to the top-level scope.
     """
-    g = graph_of(values or [])
-    if name is None and default_name is not None:
-        name = default_name
-    with g.as_default(), g.name_scope(name) as scope:
-        yield scope
+    return _ModuleNameScope(name, default_name, values)
+
+
+class _ModuleNameScope:
+    """`name_scope`'s context: the values' graph made the default, then its name scope (a
+    class rather than a generator: several are entered per variable made)."""
+
+    __slots__ = ("_args", "_graph_ctx", "_scope_ctx")
+
+    def __init__(self, name, default_name, values):
+        self._args = (name, default_name, values)
+
+    def __enter__(self):
+        name, default_name, values = self._args
+        g = graph_of(values or [])
+        if name is None and default_name is not None:
+            name = default_name
+        graph_ctx, scope_ctx = g.as_default(), g.name_scope(name)
+        graph_ctx.__enter__()
+        try:
+            scope = scope_ctx.__enter__()
+        except BaseException:
+            graph_ctx.__exit__(*sys.exc_info())
+            raise
+        self._graph_ctx, self._scope_ctx = graph_ctx, scope_ctx
+        return scope
+
+    def __exit__(self, *exc):
+        try:
+            self._scope_ctx.__exit__(*exc)
+        finally:
+            self._graph_ctx.__exit__(*exc)
+        return False
 
 
 def control_dependencies(control_inputs):

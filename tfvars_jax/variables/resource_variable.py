@@ -17,6 +17,7 @@ The graph-building path keeps value access behind a few small methods (`_read_va
 `_write_through`, `_lazy_read`), so that a mode holding a value directly can override them.
 """
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import provenance
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.ops import array_ops, state_ops
@@ -131,20 +132,21 @@ class ResourceVariable(Variable):
             initial_value, var_shape = _initial_value_and_shape(
                 initial_value, dtype, shape, validate_shape, expected_shape, scope)
             self._initial_value = initial_value
-            self._variable_op = state_ops.var_handle_op(var_shape, initial_value.dtype.base_dtype,
-                                                        scope)
-            handle = self._variable_op.outputs[0]
-            # As TF1, the variable's own ops are placed on the handle's device.
-            with graph._colocate_with(self._variable_op):
-                with ops_lib.name_scope("IsInitialized"):
-                    self._is_initialized_op = state_ops.is_initialized_op(self._variable_op)
-                with ops_lib.name_scope("Assign") as assign_scope:
-                    self._initializer_op = state_ops.assign(
-                        handle, guard_uninitialized_reads(initial_value),
-                        validate_shape=validate_shape, name=assign_scope)
-                with ops_lib.name_scope("Read"):
-                    self._graph_element = state_ops.read(self._variable_op,
-                                                         name="ReadVariableOp", copy=True)
+            with provenance.Pinned():  # the variable's own ops: one user location
+                self._variable_op = state_ops.var_handle_op(var_shape, initial_value.dtype.base_dtype,
+                                                            scope)
+                handle = self._variable_op.outputs[0]
+                # As TF1, the variable's own ops are placed on the handle's device.
+                with graph._colocate_with(self._variable_op):
+                    with ops_lib.name_scope("IsInitialized"):
+                        self._is_initialized_op = state_ops.is_initialized_op(self._variable_op)
+                    with ops_lib.name_scope("Assign") as assign_scope:
+                        self._initializer_op = state_ops.assign(
+                            handle, guard_uninitialized_reads(initial_value),
+                            validate_shape=validate_shape, name=assign_scope)
+                    with ops_lib.name_scope("Read"):
+                        self._graph_element = state_ops.read(self._variable_op,
+                                                             name="ReadVariableOp", copy=True)
             self._cached_value = None
             if caching_device is not None:
                 with ops_lib.name_scope("Read"), graph.device(caching_device):

@@ -11,6 +11,7 @@ from tfvars_jax.framework import context
 from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import provenance
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import array_ops, state_ops
@@ -125,14 +126,16 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
                 initial_value, dtype, shape, validate_shape, expected_shape, scope)
             initial_value = guard_uninitialized_reads(initial_value)
             self._initial_value = initial_value
-            self._variable_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype,
-                                                      scope)
-            self._initializer_op = state_ops.assign(self._variable_op.outputs[0], initial_value,
-                                                    validate_shape=validate_shape).op
-            # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
-            with graph.device(caching_device) if caching_device is not None else \
-                    graph._colocate_with(self._variable_op):
-                self._snapshot = state_ops.read(self._variable_op, name="read")
+            with provenance.Pinned():  # v, v/Assign, v/read: one user location, found once
+                self._variable_op = state_ops.variable_op(var_shape,
+                                                          initial_value.dtype.base_dtype, scope)
+                self._initializer_op = state_ops.assign(self._variable_op.outputs[0],
+                                                        initial_value,
+                                                        validate_shape=validate_shape).op
+                # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
+                with graph.device(caching_device) if caching_device is not None else \
+                        graph._colocate_with(self._variable_op):
+                    self._snapshot = state_ops.read(self._variable_op, name="read")
         graph.variables_by_name[self._variable_op.name] = self
         graph.add_to_collections(collections, self)
 
