@@ -104,6 +104,11 @@ def test_reads_and_writes_return_what_tf1_returns():
                    v.assign_add([1.0, 1.0, 1.0], read_value=False),
                    v.assign_sub([1.0, 1.0, 1.0], read_value=False)]
         facts = {}
+        # sparse_read: TF1 makes one ResourceGather of the handle, we a ReadVariableOp and a
+        # GatherV2 (so that gradients are IndexedSlices); same name, dtype, shape and values.
+        gather = results.pop("sparse_read")
+        facts["sparse_read"] = (gather.name, gather.dtype.name, gather.shape.as_list(),
+                                gather.op.inputs[1].name)
         for key, r in results.items():
             is_var = isinstance(r, (tf1.Variable if tf is tf1 else tfj.Variable)) or \
                 type(r).__name__ == "_UnreadVariable"
@@ -236,6 +241,34 @@ def test_optimizers_train_resource_variables_as_tf(opt_name):
     assert facts == facts_tf  # slot names, and slots of resource variables are resource ones
     for a, b in zip(g + v, g_tf + v_tf):
         np.testing.assert_allclose(a, b, rtol=2e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("opt_name", ["sgd", "momentum", "adam", "rmsprop"])
+def test_sparse_read_trains_with_sparse_updates_as_tf(opt_name):
+    def build(tf):
+        emb = tf.get_variable("emb", initializer=tf.constant(
+            np.arange(12.0, dtype=np.float32).reshape(4, 3) / 10.0), use_resource=True)
+        rows = emb.sparse_read([0, 2, 0])
+        loss = tf.reduce_sum(tf.square(rows - 1.0))
+        opt = {"sgd": lambda: tf.train.GradientDescentOptimizer(0.1),
+               "momentum": lambda: tf.train.MomentumOptimizer(0.1, 0.9),
+               "adam": lambda: tf.train.AdamOptimizer(0.1),
+               "rmsprop": lambda: tf.train.RMSPropOptimizer(0.1)}[opt_name]()
+        (grad, _), = opt.compute_gradients(loss, [emb])
+        train = opt.apply_gradients([(grad, emb)])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            g = sess.run(grad)
+            for _ in range(3):
+                sess.run(train)
+            return type(grad).__name__, g.values, g.indices, sess.run([emb] + opt.variables())
+
+    (kind_tf, values_tf, idx_tf, after_tf), (kind, values, idx, after) = both(build)
+    assert kind == kind_tf == "IndexedSlices"
+    np.testing.assert_array_equal(idx, idx_tf)
+    np.testing.assert_allclose(values, values_tf, rtol=1e-6)
+    for a, b in zip(after, after_tf):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
 
 
 def test_ref_and_resource_variables_train_alike():

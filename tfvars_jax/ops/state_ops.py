@@ -31,7 +31,7 @@ class _Read(OpKind):
     Interpreter passes it), so `tf.identity(v)` under `control_dependencies([v.assign(..)])`
     sees the write. Fetched, a read gives the value at the read's own position. A resource
     variable's read (`attrs["copy"]`) is a copy taken where the read is. A read with a kernel
-    (`ResourceGather`: `sparse_read`) outputs `kernel(value, *other inputs)`; it keeps the value
+    (`ResourceGatherNd`: `gather_nd`) outputs `kernel(value, *other inputs)`; it keeps the value
     it read in `env[op]` so that a gradient's replay can run it on a perturbed value.
     """
     name = "read"
@@ -212,30 +212,8 @@ def read(ref, name="read", copy=False):
     return op.outputs[0]
 
 
-def _gather_kernel(value, indices, copy):
-    return jnp.take(value, indices, axis=0)
-
-
 def _gather_nd_kernel(value, indices, copy):
     return value[_nd_index(indices)]
-
-
-def resource_gather(ref, indices, name=None):
-    """TF1's `ResourceGather` (`v.sparse_read(indices)`): rows `indices` of the variable's
-    value where the op is in the run (a copy, as every resource read)."""
-    var_op = _ref_of(ref)
-    dtype, shape = value_spec(var_op)
-    with var_op.graph.as_default(), ops_lib.name_scope(name or "Gather") as scope:
-        i = convert_to_tensor(indices, name="indices")
-        if not i.dtype.is_integer:
-            raise TypeError(f"sparse_read of '{var_op.name}': indices must be int32 or int64, "
-                            f"got {i.dtype.name}")
-        out_shape = i.shape.concatenate(shape[1:]) if shape.ndims is not None \
-            else TensorShape(None)
-        op = make_op("ResourceGather", _gather_kernel, [var_op.outputs[0], i], name=scope,
-                     kind=READ, var=var_op.name, attrs={"copy": True},
-                     out_specs=[(dtype, out_shape)])
-    return op.outputs[0]
 
 
 def resource_gather_nd(ref, indices, name=None):

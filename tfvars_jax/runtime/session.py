@@ -505,7 +505,8 @@ class Session:
             self._init_version += 1
 
     def _verify(self, plan):
-        """Raises FailedPreconditionError if a variable `plan` reads is not initialized."""
+        """Raises FailedPreconditionError (NotFoundError for some resource variables: see
+        `_uninitialized_error`) if a variable `plan` reads is not initialized."""
         missing = [n for n in plan.inputs if n not in self._values]
         if missing:
             raise _uninitialized_error(self._graph, plan, missing)

@@ -21,6 +21,7 @@ import numpy as np
 from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import eager
+from tfvars_jax.framework import provenance
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.ops import array_ops, state_ops
@@ -144,20 +145,21 @@ class ResourceVariable(Variable):
             initial_value, var_shape = _initial_value_and_shape(
                 initial_value, dtype, shape, validate_shape, expected_shape, scope)
             self._initial_value = initial_value
-            self._variable_op = state_ops.var_handle_op(var_shape, initial_value.dtype.base_dtype,
-                                                        scope)
-            handle = self._variable_op.outputs[0]
-            # As TF1, the variable's own ops are placed on the handle's device.
-            with graph._colocate_with(self._variable_op):
-                with ops_lib.name_scope("IsInitialized"):
-                    self._is_initialized_op = state_ops.is_initialized_op(self._variable_op)
-                with ops_lib.name_scope("Assign") as assign_scope:
-                    self._initializer_op = state_ops.assign(
-                        handle, guard_uninitialized_reads(initial_value),
-                        validate_shape=validate_shape, name=assign_scope)
-                with ops_lib.name_scope("Read"):
-                    self._graph_element = state_ops.read(self._variable_op,
-                                                         name="ReadVariableOp", copy=True)
+            with provenance.Pinned():  # the variable's own ops: one user location
+                self._variable_op = state_ops.var_handle_op(var_shape, initial_value.dtype.base_dtype,
+                                                            scope)
+                handle = self._variable_op.outputs[0]
+                # As TF1, the variable's own ops are placed on the handle's device.
+                with graph._colocate_with(self._variable_op):
+                    with ops_lib.name_scope("IsInitialized"):
+                        self._is_initialized_op = state_ops.is_initialized_op(self._variable_op)
+                    with ops_lib.name_scope("Assign") as assign_scope:
+                        self._initializer_op = state_ops.assign(
+                            handle, guard_uninitialized_reads(initial_value),
+                            validate_shape=validate_shape, name=assign_scope)
+                    with ops_lib.name_scope("Read"):
+                        self._graph_element = state_ops.read(self._variable_op,
+                                                             name="ReadVariableOp", copy=True)
             self._cached_value = None
             if caching_device is not None:
                 with ops_lib.name_scope("Read"), graph.device(caching_device):
@@ -323,8 +325,16 @@ class ResourceVariable(Variable):
         return self.value()
 
     def sparse_read(self, indices, name=None):
-        """`ResourceGather` (op `Gather`): the rows `indices` of the value."""
-        return state_ops.resource_gather(self._variable_op, indices, name=name)
+        """The rows `indices` of the value: op `Gather` reading `Gather/ReadVariableOp`.
+
+        TF1 makes one ResourceGather op of the handle; ours is a read and a GatherV2 (the
+        same name, values, index checks), so that `tf.gradients` gives the variable TF1's
+        IndexedSlices gradient and optimizers update only the gathered rows, as TF1's sparse
+        updates do."""
+        with self.graph.as_default(), ops_lib.name_scope(name or "Gather") as scope:
+            value = self._read_variable_op()
+            return array_ops.gather(value, convert_to_tensor(indices, name="indices"),
+                                    name=scope)
 
     def gather_nd(self, indices, name=None):
         """`ResourceGatherNd` (op `GatherNd`), as TF 1.15 (TF 2.x reads and gathers)."""
