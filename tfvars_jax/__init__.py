@@ -268,6 +268,36 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.math_ops import acosh
+from tfvars_jax.ops.math_ops import asinh
+from tfvars_jax.ops.math_ops import atanh
+from tfvars_jax.ops.math_ops import erfc
+from tfvars_jax.ops.math_ops import digamma
+from tfvars_jax.ops.math_ops import igamma
+from tfvars_jax.ops.math_ops import igammac
+from tfvars_jax.ops.math_ops import betainc
+from tfvars_jax.ops.math_ops import zeta
+from tfvars_jax.ops.math_ops import polygamma
+from tfvars_jax.ops.math_ops import lbeta
+from tfvars_jax.ops.math_ops import div_no_nan
+from tfvars_jax.ops.math_ops import truncatediv
+from tfvars_jax.ops.math_ops import truncatemod
+from tfvars_jax.ops.math_ops import realdiv
+from tfvars_jax.ops.math_ops import floor_div
+from tfvars_jax.ops.math_ops import cumprod
+from tfvars_jax.ops.math_ops import count_nonzero
+from tfvars_jax.ops.math_ops import is_non_decreasing
+from tfvars_jax.ops.math_ops import is_strictly_increasing
+from tfvars_jax.ops.math_ops import scalar_mul
+from tfvars_jax.ops.math_ops import to_double
+from tfvars_jax.ops.math_ops import to_bfloat16
+from tfvars_jax.ops.math_ops import to_complex64
+from tfvars_jax.ops.math_ops import to_complex128
+from tfvars_jax.ops.math_ops import argmax as arg_max
+from tfvars_jax.ops.math_ops import argmin as arg_min
+from tfvars_jax.ops.array_ops import reverse as reverse_v2
+from tfvars_jax.ops.gradients import NotDifferentiable
+from tfvars_jax.ops.gradients import no_gradient
 from tfvars_jax.ops.random_ops import random_normal
 from tfvars_jax.ops.random_ops import truncated_normal
 from tfvars_jax.ops.random_ops import random_uniform
@@ -359,6 +389,36 @@ __all__ = [
     "assert_non_positive", "debugging", "py_func", "numpy_function",
     "custom_gradient", "load_ipython_extension", "unload_ipython_extension", "show_variables",
     "show_graph",
+    "acosh",
+    "asinh",
+    "atanh",
+    "erfc",
+    "digamma",
+    "igamma",
+    "igammac",
+    "betainc",
+    "zeta",
+    "polygamma",
+    "lbeta",
+    "div_no_nan",
+    "truncatediv",
+    "truncatemod",
+    "realdiv",
+    "floor_div",
+    "cumprod",
+    "count_nonzero",
+    "is_non_decreasing",
+    "is_strictly_increasing",
+    "scalar_mul",
+    "to_double",
+    "to_bfloat16",
+    "to_complex64",
+    "to_complex128",
+    "arg_max",
+    "arg_min",
+    "reverse_v2",
+    "NotDifferentiable",
+    "no_gradient",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
