@@ -268,6 +268,17 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.segment_ops import segment_sum
+from tfvars_jax.ops.segment_ops import segment_mean
+from tfvars_jax.ops.segment_ops import segment_max
+from tfvars_jax.ops.segment_ops import segment_min
+from tfvars_jax.ops.segment_ops import segment_prod
+from tfvars_jax.ops.segment_ops import unsorted_segment_sum
+from tfvars_jax.ops.segment_ops import unsorted_segment_mean
+from tfvars_jax.ops.segment_ops import unsorted_segment_max
+from tfvars_jax.ops.segment_ops import unsorted_segment_min
+from tfvars_jax.ops.segment_ops import unsorted_segment_prod
+from tfvars_jax.ops.segment_ops import unsorted_segment_sqrt_n
 from tfvars_jax.ops.math_ops import acosh
 from tfvars_jax.ops.math_ops import asinh
 from tfvars_jax.ops.math_ops import atanh
@@ -419,6 +430,17 @@ __all__ = [
     "reverse_v2",
     "NotDifferentiable",
     "no_gradient",
+    "segment_sum",
+    "segment_mean",
+    "segment_max",
+    "segment_min",
+    "segment_prod",
+    "unsorted_segment_sum",
+    "unsorted_segment_mean",
+    "unsorted_segment_max",
+    "unsorted_segment_min",
+    "unsorted_segment_prod",
+    "unsorted_segment_sqrt_n",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

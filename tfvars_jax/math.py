@@ -46,6 +46,17 @@ from tfvars_jax.ops.math_ops import greater
 from tfvars_jax.ops.math_ops import equal
 from tfvars_jax.ops.math_ops import not_equal
 from tfvars_jax.ops.math_ops import pow  # noqa: A004
+from tfvars_jax.ops.segment_ops import segment_sum
+from tfvars_jax.ops.segment_ops import segment_mean
+from tfvars_jax.ops.segment_ops import segment_max
+from tfvars_jax.ops.segment_ops import segment_min
+from tfvars_jax.ops.segment_ops import segment_prod
+from tfvars_jax.ops.segment_ops import unsorted_segment_sum
+from tfvars_jax.ops.segment_ops import unsorted_segment_mean
+from tfvars_jax.ops.segment_ops import unsorted_segment_max
+from tfvars_jax.ops.segment_ops import unsorted_segment_min
+from tfvars_jax.ops.segment_ops import unsorted_segment_prod
+from tfvars_jax.ops.segment_ops import unsorted_segment_sqrt_n
 from tfvars_jax.ops.math_ops import accumulate_n
 from tfvars_jax.ops.math_ops import acos
 from tfvars_jax.ops.math_ops import acosh
@@ -180,6 +191,17 @@ __all__ = [
     "log_softmax",
     "softmax",
     "softsign",
+    "segment_sum",
+    "segment_mean",
+    "segment_max",
+    "segment_min",
+    "segment_prod",
+    "unsorted_segment_sum",
+    "unsorted_segment_mean",
+    "unsorted_segment_max",
+    "unsorted_segment_min",
+    "unsorted_segment_prod",
+    "unsorted_segment_sqrt_n",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

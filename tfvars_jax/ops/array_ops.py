@@ -767,8 +767,14 @@ def strided_slice_from_key(tensor, key, name="strided_slice"):
             raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
                             f"and scalar tf.int32/tf.int64 tensors are valid indices, got {k!r}")
     _check_static_indices(x, spec, name)
-    return op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
-                     attrs={"spec": tuple(spec)})
+    out = op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
+                    attrs={"spec": tuple(spec)})
+    if x._static_value is not None and not dyn and x.dtype.is_integer and \
+            np.ndim(x._static_value) == 1:
+        # TF1's constant_value folds a slice of a known shape (`tf.shape(x)[0]`): so do we, so
+        # that what it sizes gets a static shape.
+        out._static_value = np.asarray(x._static_value)[tuple(_resolve(s, iter(())) for s in spec)]
+    return out
 
 
 def _check_static_indices(x, spec, name):
