@@ -268,6 +268,51 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.sort_ops import sort
+from tfvars_jax.ops.sort_ops import argsort
+from tfvars_jax.ops.sort_ops import searchsorted
+from tfvars_jax.ops.manip_ops import roll
+from tfvars_jax.ops.manip_ops import broadcast_to
+from tfvars_jax.ops.manip_ops import repeat
+from tfvars_jax.ops.manip_ops import meshgrid
+from tfvars_jax.ops.manip_ops import linspace
+from tfvars_jax.ops.manip_ops import lin_space
+from tfvars_jax.ops.manip_ops import sequence_mask
+from tfvars_jax.ops.manip_ops import invert_permutation
+from tfvars_jax.ops.manip_ops import unravel_index
+from tfvars_jax.ops.manip_ops import batch_gather
+from tfvars_jax.ops.manip_ops import shape_n
+from tfvars_jax.ops.manip_ops import identity_n
+from tfvars_jax.ops.manip_ops import ensure_shape
+from tfvars_jax.ops.manip_ops import space_to_depth
+from tfvars_jax.ops.manip_ops import depth_to_space
+from tfvars_jax.ops.manip_ops import space_to_batch_nd
+from tfvars_jax.ops.manip_ops import batch_to_space_nd
+from tfvars_jax.ops.manip_ops import space_to_batch
+from tfvars_jax.ops.manip_ops import batch_to_space
+from tfvars_jax.ops.manip_ops import extract_image_patches
+from tfvars_jax.ops.scatter_ops import scatter_nd
+from tfvars_jax.ops.scatter_ops import tensor_scatter_update
+from tfvars_jax.ops.scatter_ops import tensor_scatter_add
+from tfvars_jax.ops.scatter_ops import tensor_scatter_sub
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_update
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_add
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_sub
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_max
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_min
+from tfvars_jax.ops.data_dependent_ops import unique_with_counts
+from tfvars_jax.ops.data_dependent_ops import setdiff1d
+from tfvars_jax.ops.data_dependent_ops import bincount
+from tfvars_jax.ops.histogram_ops import histogram_fixed_width
+from tfvars_jax.ops.histogram_ops import confusion_matrix
+from tfvars_jax.ops.check_ops import check_numerics
+from tfvars_jax.ops.check_ops import verify_tensor_all_finite
+from tfvars_jax.ops.check_ops import add_check_numerics_ops
+from tfvars_jax.ops.tensor_util import is_tensor
+from tfvars_jax.ops.tensor_util import get_static_value
+from tfvars_jax.ops.tensor_util import broadcast_static_shape
+from tfvars_jax.ops.tensor_util import broadcast_dynamic_shape
+from tfvars_jax.ops.math_ops import clip_by_average_norm
 from tfvars_jax.ops.segment_ops import segment_sum
 from tfvars_jax.ops.segment_ops import segment_mean
 from tfvars_jax.ops.segment_ops import segment_max
@@ -441,6 +486,51 @@ __all__ = [
     "unsorted_segment_min",
     "unsorted_segment_prod",
     "unsorted_segment_sqrt_n",
+    "sort",
+    "argsort",
+    "searchsorted",
+    "roll",
+    "broadcast_to",
+    "repeat",
+    "meshgrid",
+    "linspace",
+    "lin_space",
+    "sequence_mask",
+    "invert_permutation",
+    "unravel_index",
+    "batch_gather",
+    "shape_n",
+    "identity_n",
+    "ensure_shape",
+    "space_to_depth",
+    "depth_to_space",
+    "space_to_batch_nd",
+    "batch_to_space_nd",
+    "space_to_batch",
+    "batch_to_space",
+    "extract_image_patches",
+    "scatter_nd",
+    "tensor_scatter_update",
+    "tensor_scatter_add",
+    "tensor_scatter_sub",
+    "tensor_scatter_nd_update",
+    "tensor_scatter_nd_add",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "unique_with_counts",
+    "setdiff1d",
+    "bincount",
+    "histogram_fixed_width",
+    "confusion_matrix",
+    "check_numerics",
+    "verify_tensor_all_finite",
+    "add_check_numerics_ops",
+    "is_tensor",
+    "get_static_value",
+    "broadcast_static_shape",
+    "broadcast_dynamic_shape",
+    "clip_by_average_norm",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -12,10 +12,22 @@ from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.check_ops import assert_none_equal
 from tfvars_jax.ops.check_ops import assert_positive
 
+from tfvars_jax.ops.check_ops import check_numerics
+from tfvars_jax.ops.math_ops import is_finite
+from tfvars_jax.ops.math_ops import is_inf
+from tfvars_jax.ops.math_ops import is_nan
+from tfvars_jax.ops.math_ops import is_non_decreasing
+from tfvars_jax.ops.math_ops import is_strictly_increasing
 __all__ = [
     "Assert", "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
     "assert_less_equal", "assert_negative", "assert_non_negative", "assert_non_positive",
     "assert_none_equal", "assert_positive",
+    "check_numerics",
+    "is_finite",
+    "is_inf",
+    "is_nan",
+    "is_non_decreasing",
+    "is_strictly_increasing",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

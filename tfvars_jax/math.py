@@ -121,6 +121,11 @@ from tfvars_jax.ops.nn_ops import log_softmax
 from tfvars_jax.ops.nn_ops import softmax
 from tfvars_jax.ops.nn_ops import softsign
 
+from tfvars_jax.ops.sort_ops import top_k
+from tfvars_jax.ops.sort_ops import in_top_k
+from tfvars_jax.ops.data_dependent_ops import bincount
+from tfvars_jax.ops.histogram_ops import confusion_matrix
+from tfvars_jax.ops.manip_ops import invert_permutation
 __all__ = [
     "add", "subtract", "multiply", "truediv", "divide", "floordiv", "floormod", "maximum",
     "minimum", "exp", "log", "sqrt", "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil",
@@ -202,6 +207,11 @@ __all__ = [
     "unsorted_segment_min",
     "unsorted_segment_prod",
     "unsorted_segment_sqrt_n",
+    "top_k",
+    "in_top_k",
+    "bincount",
+    "confusion_matrix",
+    "invert_permutation",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

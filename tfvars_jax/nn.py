@@ -49,6 +49,10 @@ from tfvars_jax.layers.rnn import static_bidirectional_rnn
 from tfvars_jax.layers.dynamic_rnn import dynamic_rnn
 from tfvars_jax.layers.dynamic_rnn import bidirectional_dynamic_rnn
 
+from tfvars_jax.ops.sort_ops import top_k
+from tfvars_jax.ops.sort_ops import in_top_k
+from tfvars_jax.ops.manip_ops import space_to_depth
+from tfvars_jax.ops.manip_ops import depth_to_space
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
     "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
@@ -61,6 +65,10 @@ __all__ = [
     "rnn_cell", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn",
     "bidirectional_dynamic_rnn", "sufficient_statistics",
     "normalize_moments", "weighted_moments", "lrn", "local_response_normalization",
+    "top_k",
+    "in_top_k",
+    "space_to_depth",
+    "depth_to_space",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

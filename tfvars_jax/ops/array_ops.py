@@ -480,7 +480,8 @@ def _gather_out_of_range(params, indices, axis, batch_dims):
     return jnp.any((indices < 0) | (indices >= params.shape[axis]))
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0, *,
+           _op_type="GatherV2"):
     """TF1's `tf.gather` (a "GatherV2" op), with `axis` and `batch_dims`.
 
     As TF1's CPU kernel, an index outside `[0, params.shape[axis])` (negative ones too) fails
@@ -512,7 +513,7 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     attrs = {"axis": axis, "batch_dims": batch_dims}
     msg = (f"indices out of range in GatherV2 op '{_next_op_name(name)}': every index of "
            f"'{i.name}' must be in [0, params.shape[{axis}]) of '{p.name}' ({_dim_text(p, axis)})")
-    return op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
+    return op_output(_op_type, _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
                      check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
                                     errors.InvalidArgumentError, msg))
 

@@ -156,3 +156,61 @@ assert_positive = _make_sign(assert_less, True, ">", "assert_positive")
 assert_negative = _make_sign(assert_less, False, "<", "assert_negative")
 assert_non_negative = _make_sign(assert_less_equal, True, ">=", "assert_non_negative")
 assert_non_positive = _make_sign(assert_less_equal, False, "<=", "assert_non_positive")
+
+
+# ----- numerics checks -------------------------------------------------------------------------
+def _has_nan_or_inf(x):
+    return jnp.logical_not(jnp.all(jnp.isfinite(x)))
+
+
+def _check_numerics_op(tensor, message, op_type, name):
+    from tfvars_jax.framework.op_builder import op_output
+    from tfvars_jax.framework.op_kind import CHECKED
+    from tfvars_jax.ops import array_ops
+    x = convert_to_tensor(tensor, name="tensor")
+    if not x.dtype.is_floating:
+        raise TypeError(f"Value passed to parameter 'tensor' has DataType {x.dtype.name} not in "
+                        "list of allowed values: bfloat16, float16, float32, float64 "
+                        "(CheckNumerics).")
+    text = (f"{message} : Tensor had NaN or Inf values (tensor '{x.name}', op "
+            f"'{array_ops._next_op_name(name)}')")
+    return op_output(op_type, array_ops._identity, [x], name=name, kind=CHECKED,
+                     out_specs=[(x.dtype.base_dtype, x.shape)],
+                     check=RunCheck(_has_nan_or_inf, errors.InvalidArgumentError, text))
+
+
+def check_numerics(tensor, message, name=None):
+    """TF1's `tf.check_numerics` ("CheckNumerics"): `tensor`, and the run fails with
+    InvalidArgumentError (`message` first) if it holds a NaN or an Inf (no variable changes).
+    TF1's message says which of the two it found; ours says "NaN or Inf"."""
+    return _check_numerics_op(tensor, message, "CheckNumerics", name or "CheckNumerics")
+
+
+def verify_tensor_all_finite(t=None, msg=None, name=None, x=None, message=None):
+    """TF1's `tf.verify_tensor_all_finite(t, msg)`: check_numerics as an Identity named
+    `VerifyFinite/control_dependency`, as TF1's."""
+    t = t if t is not None else x
+    msg = msg if msg is not None else message
+    with ops_lib.name_scope(name, "VerifyFinite", [t]):
+        return _check_numerics_op(t, msg, "Identity", "control_dependency")
+
+
+def add_check_numerics_ops():
+    """TF1's `tf.add_check_numerics_ops()`: a group op that, when run, checks every float16/32/64
+    output of the default graph's ops made so far (message "op:index") with check_numerics.
+    As TF1, it raises ValueError if the graph has a tf.cond or tf.while_loop (or an op built on
+    one)."""
+    from tfvars_jax.framework import dtypes
+    graph = ops_lib.get_default_graph()
+    checks = []
+    for op in graph.get_operations():
+        if op.kind.name in ("cond", "while", "while_no_backprop"):
+            raise ValueError("tf.add_check_numerics_ops() is not compatible with TensorFlow "
+                             "control flow operations such as tf.cond() or tf.while_loop().")
+        if op.kind.var_writes(op) or op.type == "VariableV2":
+            continue  # TF1 skips ref outputs (a variable, an assign)
+        for t in op.outputs:
+            if t.dtype.base_dtype in (dtypes.float16, dtypes.float32, dtypes.float64):
+                with ops_lib.control_dependencies(checks[-1:]):
+                    checks.append(check_numerics(t, f"{op.name}:{t.value_index}"))
+    return control_flow_ops.group(*checks[-1:])  # the checks are chained, as TF1's

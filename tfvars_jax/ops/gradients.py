@@ -36,7 +36,7 @@ _declared_not_differentiable = set()
 # Op types TF1 registers no gradient for at all: tf.gradients raises LookupError when one lies
 # on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
 NO_GRADIENT_DEFINED = frozenset((
-    "TruncateMod", "Bincount", "HistogramFixedWidth",
+    "TruncateMod", "DenseBincount",
 ))
 
 

@@ -1116,3 +1116,18 @@ to_double = _named_cast(dtypes.float64, "ToDouble")
 to_bfloat16 = _named_cast(dtypes.bfloat16, "ToBFloat16")
 to_complex64 = _named_cast(dtypes.complex64, "ToComplex64")
 to_complex128 = _named_cast(dtypes.complex128, "ToComplex128")
+
+
+def _clip_average_kernel(t, clip_norm):
+    n = t.size
+    l2norm_inv = jax.lax.rsqrt(jnp.sum(t * t))
+    return (t * clip_norm * jnp.minimum(l2norm_inv * n, 1.0 / clip_norm)).astype(t.dtype)
+
+
+def clip_by_average_norm(t, clip_norm, name=None):
+    """TF1's `tf.clip_by_average_norm`: t * clip_norm / max(||t||_2 / size(t), clip_norm). The op
+    is an "Identity" named `clip_by_average_norm`, as TF1's."""
+    with ops_lib.name_scope(name, "clip_by_average_norm", [t, clip_norm]) as scope:
+        t = convert_to_tensor(t, name="t")
+        c = _convert_operand(clip_norm, t.dtype, "clip_norm")
+        return op_output("Identity", _clip_average_kernel, [t, c], name=scope)
