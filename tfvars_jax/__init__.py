@@ -20,6 +20,7 @@ from tfvars_jax import functional
 from tfvars_jax import initializers
 from tfvars_jax import keras
 from tfvars_jax import layers
+from tfvars_jax import linalg
 from tfvars_jax import losses
 from tfvars_jax import math
 from tfvars_jax import metrics
@@ -268,6 +269,28 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.linalg_ops import matrix_band_part
+from tfvars_jax.ops.linalg_ops import matrix_diag
+from tfvars_jax.ops.linalg_ops import matrix_diag_part
+from tfvars_jax.ops.linalg_ops import matrix_set_diag
+from tfvars_jax.ops.linalg_ops import diag
+from tfvars_jax.ops.linalg_ops import diag_part
+from tfvars_jax.ops.linalg_ops import matrix_transpose
+from tfvars_jax.ops.linalg_ops import trace
+from tfvars_jax.ops.linalg_ops import eye
+from tfvars_jax.ops.linalg_ops import matrix_inverse
+from tfvars_jax.ops.linalg_ops import matrix_determinant
+from tfvars_jax.ops.linalg_ops import matrix_solve
+from tfvars_jax.ops.linalg_ops import matrix_triangular_solve
+from tfvars_jax.ops.linalg_ops import cholesky_solve
+from tfvars_jax.ops.linalg_ops import matrix_solve_ls
+from tfvars_jax.ops.linalg_ops import cholesky
+from tfvars_jax.ops.linalg_ops import qr
+from tfvars_jax.ops.linalg_ops import svd
+from tfvars_jax.ops.linalg_ops import self_adjoint_eig
+from tfvars_jax.ops.linalg_ops import self_adjoint_eigvals
+from tfvars_jax.ops.linalg_ops import norm
+from tfvars_jax.ops.linalg_ops import cross
 from tfvars_jax.ops.sort_ops import sort
 from tfvars_jax.ops.sort_ops import argsort
 from tfvars_jax.ops.sort_ops import searchsorted
@@ -531,6 +554,29 @@ __all__ = [
     "broadcast_static_shape",
     "broadcast_dynamic_shape",
     "clip_by_average_norm",
+    "matrix_band_part",
+    "matrix_diag",
+    "matrix_diag_part",
+    "matrix_set_diag",
+    "diag",
+    "diag_part",
+    "matrix_transpose",
+    "trace",
+    "eye",
+    "matrix_inverse",
+    "matrix_determinant",
+    "matrix_solve",
+    "matrix_triangular_solve",
+    "cholesky_solve",
+    "matrix_solve_ls",
+    "cholesky",
+    "qr",
+    "svd",
+    "self_adjoint_eig",
+    "self_adjoint_eigvals",
+    "norm",
+    "cross",
+    "linalg",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
