@@ -269,6 +269,20 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.check_ops import assert_rank
+from tfvars_jax.ops.check_ops import assert_rank_at_least
+from tfvars_jax.ops.check_ops import assert_rank_in
+from tfvars_jax.ops.check_ops import assert_integer
+from tfvars_jax.ops.check_ops import assert_type
+from tfvars_jax.ops.check_ops import assert_scalar
+from tfvars_jax.ops.check_ops import assert_same_float_dtype
+from tfvars_jax.ops.check_ops import is_numeric_tensor
+from tfvars_jax.ops.tensor_util import dimension_value
+from tfvars_jax.ops.tensor_util import dimension_at_index
+from tfvars_jax.ops.tensor_util import executing_eagerly
+from tfvars_jax.ops.math_ops import complex  # noqa: A004
+from tfvars_jax.ops.math_ops import angle
+from tfvars_jax.variables.initialization import tables_initializer
 from tfvars_jax.ops.linalg_ops import matrix_band_part
 from tfvars_jax.ops.linalg_ops import matrix_diag
 from tfvars_jax.ops.linalg_ops import matrix_diag_part
@@ -577,6 +591,20 @@ __all__ = [
     "norm",
     "cross",
     "linalg",
+    "assert_rank",
+    "assert_rank_at_least",
+    "assert_rank_in",
+    "assert_integer",
+    "assert_type",
+    "assert_scalar",
+    "assert_same_float_dtype",
+    "is_numeric_tensor",
+    "dimension_value",
+    "dimension_at_index",
+    "executing_eagerly",
+    "complex",
+    "angle",
+    "tables_initializer",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

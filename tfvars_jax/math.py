@@ -127,6 +127,7 @@ from tfvars_jax.ops.data_dependent_ops import bincount
 from tfvars_jax.ops.histogram_ops import confusion_matrix
 from tfvars_jax.ops.manip_ops import invert_permutation
 from tfvars_jax.ops.nn_ops import zero_fraction
+from tfvars_jax.ops.math_ops import angle
 __all__ = [
     "add", "subtract", "multiply", "truediv", "divide", "floordiv", "floormod", "maximum",
     "minimum", "exp", "log", "sqrt", "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil",
@@ -214,6 +215,7 @@ __all__ = [
     "confusion_matrix",
     "invert_permutation",
     "zero_fraction",
+    "angle",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

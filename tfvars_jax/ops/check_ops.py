@@ -214,3 +214,108 @@ def add_check_numerics_ops():
                 with ops_lib.control_dependencies(checks[-1:]):
                     checks.append(check_numerics(t, f"{op.name}:{t.value_index}"))
     return control_flow_ops.group(*checks[-1:])  # the checks are chained, as TF1's
+
+
+# ----- static type and rank assertions ----------------------------------------------------------
+def _static_ok(scope, name):
+    with ops_lib.name_scope(name, scope):
+        return control_flow_ops.no_op(name="static_checks_determined_all_ok"
+                                      if scope.startswith("assert_rank") else
+                                      "statically_determined_was_integer"
+                                      if scope == "assert_integer" else
+                                      "statically_determined_correct_type")
+
+
+def _prefix(message):
+    return f"{message}  " if message else ""
+
+
+def _rank_assert(scope, x, accept, describe, data, message, name):
+    x = convert_to_tensor(x, name="x")
+    rank = x.shape.ndims
+    if rank is not None:
+        if not accept(rank):
+            raise ValueError(f"{_prefix(message)}Tensor {x.name} must have rank {describe}.  "
+                             f"Received rank {rank}, shape {x.shape}")
+        return _static_ok(scope, name)
+    with ops_lib.name_scope(name, scope, [x]):
+        text = [f"{_prefix(message)}Tensor {x.name} must have rank {describe}."] + list(data or [])
+        return _assert_op(lambda v: np.bool_(not accept(np.ndim(v))), [x], text, "Assert")
+
+
+def assert_rank(x, rank, data=None, summarize=None, message=None, name=None):
+    """TF1's `tf.assert_rank`: a known rank is checked now (ValueError, else a no-op named
+    `assert_rank/static_checks_determined_all_ok`); an unknown one when the run reaches the
+    returned Assert op (InvalidArgumentError)."""
+    rank = int(rank)
+    return _rank_assert("assert_rank", x, lambda r: r == rank, str(rank), data, message, name)
+
+
+def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=None):
+    """TF1's `tf.assert_rank_at_least` (as assert_rank, for rank >= `rank`)."""
+    rank = int(rank)
+    return _rank_assert("assert_rank_at_least", x, lambda r: r >= rank, f"at least {rank}",
+                        data, message, name)
+
+
+def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
+    """TF1's `tf.assert_rank_in` (as assert_rank, for a rank among `ranks`)."""
+    ranks = tuple(int(r) for r in ranks)
+    return _rank_assert("assert_rank_in", x, lambda r: r in ranks, f"in {list(ranks)}", data,
+                        message, name)
+
+
+def assert_integer(x, message=None, name=None):
+    """TF1's `tf.assert_integer`: TypeError now unless `x` is an integer tensor; else a no-op."""
+    x = convert_to_tensor(x, name="x")
+    if not x.dtype.is_integer:
+        raise TypeError(f'{_prefix(message)}Expected "x" to be integer type.  Found: {x.name} '
+                        f"of dtype {x.dtype}")
+    return _static_ok("assert_integer", name)
+
+
+def assert_type(tensor, tf_type, message=None, name=None):
+    """TF1's `tf.assert_type`: TypeError now unless `tensor` has dtype `tf_type`; else a no-op."""
+    from tfvars_jax.framework import dtypes
+    t = convert_to_tensor(tensor, name="tensor")
+    tf_type = dtypes.as_dtype(tf_type)
+    if t.dtype.base_dtype != tf_type.base_dtype:
+        raise TypeError(f"{_prefix(message)}{t.name} must be of type tf.{tf_type.name}; got "
+                        f"tf.{t.dtype.base_dtype.name}")
+    return _static_ok("assert_type", name)
+
+
+def assert_scalar(tensor, name=None, message=None):
+    """TF1's `tf.assert_scalar`: returns `tensor` if its static shape is scalar, else raises
+    ValueError (an unknown rank too)."""
+    t = convert_to_tensor(tensor, name="tensor")
+    if t.shape.ndims != 0:
+        raise ValueError(f"{_prefix(message)}Expected scalar shape for {t.name}, saw shape: "
+                         f"{t.shape}.")
+    return t
+
+
+def assert_same_float_dtype(tensors=None, dtype=None):
+    """TF1's `tf.assert_same_float_dtype`: the common floating dtype of `tensors` (and `dtype`),
+    float32 if there are none; ValueError on a mismatch or a non-float dtype."""
+    from tfvars_jax.framework import dtypes
+    found = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
+    for t in tensors or []:
+        d = t.dtype.base_dtype
+        if found is None:
+            found = d
+        elif d != found:
+            raise ValueError(f"Tensor {t.name}: expected dtype {found.name}, got {d.name}.")
+    if found is None:
+        return dtypes.float32
+    if not found.is_floating:
+        raise ValueError(f"Expected floating point type, got {found}.")
+    return found
+
+
+def is_numeric_tensor(tensor):
+    """TF1's `tf.is_numeric_tensor`: a Tensor of a numeric (integer, float, complex) dtype."""
+    if not isinstance(tensor, ops_lib.Tensor):
+        return False
+    d = tensor.dtype.base_dtype
+    return d.is_integer or d.is_floating or d.is_complex

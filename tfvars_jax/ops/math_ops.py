@@ -1131,3 +1131,33 @@ def clip_by_average_norm(t, clip_norm, name=None):
         t = convert_to_tensor(t, name="t")
         c = _convert_operand(clip_norm, t.dtype, "clip_norm")
         return op_output("Identity", _clip_average_kernel, [t, c], name=scope)
+
+
+def _complex_kernel(re, im):
+    return jax.lax.complex(re, im)
+
+
+def complex(real, imag, name=None):  # noqa: A001 - TF1's public name
+    """TF1's `tf.complex` ("Complex"): real + 1j * imag; float32 gives complex64, float64
+    complex128."""
+    graph = ops_lib.graph_of([real, imag])
+    with graph.name_scope(name or "Complex") as scope:
+        re, im = _pair(real, imag, scope)
+        if re.dtype.base_dtype not in (dtypes.float32, dtypes.float64):
+            raise TypeError(f"complex: real and imag must be float32 or float64, got "
+                            f"{re.dtype.name}.")
+        return op_output("Complex", _complex_kernel, [re, im], name=scope)
+
+
+def _angle_real_kernel(x):
+    return jnp.where(x < 0, jnp.asarray(np.pi, x.dtype), jnp.zeros_like(x))
+
+
+def angle(input, name=None):  # noqa: A002
+    """TF1's `tf.angle`: the argument of a complex tensor ("Angle"); for a real one, pi where it
+    is negative and 0 elsewhere (TF1's `Angle/Select`)."""
+    x = convert_to_tensor(input, name="input")
+    if x.dtype.is_complex:
+        return op_output("Angle", jnp.angle, [x], name=name or "Angle")
+    with ops_lib.name_scope(name, "Angle", [x]):
+        return op_output("Select", _angle_real_kernel, [x], name="Select")

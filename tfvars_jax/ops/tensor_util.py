@@ -70,3 +70,23 @@ def broadcast_dynamic_shape(shape_x, shape_y):
     if x._static_value is not None and y._static_value is not None:
         out._static_value = _broadcast_args_kernel(x._static_value, y._static_value)
     return out
+
+
+def dimension_value(dimension):
+    """TF1's `tf.dimension_value`: a Dimension's int value (None when unknown); ints pass."""
+    return getattr(dimension, "value", dimension)
+
+
+def dimension_at_index(shape, index):
+    """TF1's `tf.dimension_at_index`: the Dimension of `shape` at `index` (unknown for an
+    unknown rank)."""
+    from tfvars_jax.framework.tensor_shape import Dimension
+    shape = as_shape(shape)
+    if shape.ndims is None:
+        return Dimension(None)
+    return shape.dims[index] if hasattr(shape, "dims") else Dimension(shape.as_list()[index])
+
+
+def executing_eagerly():
+    """TF1's `tf.executing_eagerly`: False; tfvars_jax always builds graphs (TF1's default)."""
+    return False
