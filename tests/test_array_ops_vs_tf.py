@@ -247,3 +247,22 @@ def test_error_messages_name_the_op_and_the_input():
         with tfj.Session() as sess, pytest.raises(tfj.errors.InvalidArgumentError) as info:
             sess.run(out, {i: [[4]]})
     assert "'model/ScatterNd'" in str(info.value) and "'idx:0'" in str(info.value)
+
+
+STRIDED = {
+    "plain": dict(begin=[0, 1], end=[2, 4], strides=[1, 2]),
+    "masks": dict(begin=[1, 0], end=[0, -1], strides=[1, 1], begin_mask=0b10, end_mask=0b01),
+    "negative_stride": dict(begin=[-1, 4], end=[0, 0], strides=[-1, -2], end_mask=0b01),
+    "shrink": dict(begin=[1, 0], end=[2, 5], strides=[1, 1], shrink_axis_mask=0b01),
+    "new_axis_ellipsis": dict(begin=[0, 0, 1], end=[0, 0, 3], strides=[1, 1, 1],
+                              new_axis_mask=0b001, ellipsis_mask=0b010),
+    "seq2seq_idiom": dict(begin=[0, 0], end=[3, -1], strides=[1, 1]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STRIDED))
+def test_strided_slice_matches_tf(case):
+    build = lambda tf, x: tf.strided_slice(x, **STRIDED[case])  # noqa: E731
+    assert_same(run_op(tfj, build, [X]), run_op(tf1, build, [X]))
+    assert_same(run_op(tfj, build, [X], static_shape=False),
+                run_op(tf1, build, [X], static_shape=False))

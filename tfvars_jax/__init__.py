@@ -269,6 +269,7 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.manip_ops import strided_slice
 from tfvars_jax.ops.check_ops import assert_rank
 from tfvars_jax.ops.check_ops import assert_rank_at_least
 from tfvars_jax.ops.check_ops import assert_rank_in
@@ -605,6 +606,7 @@ __all__ = [
     "complex",
     "angle",
     "tables_initializer",
+    "strided_slice",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -563,3 +563,57 @@ def extract_image_patches(images, ksizes=None, strides=None, rates=None, padding
                      attrs={"ksizes": vals[0], "strides": vals[1], "rates": vals[2],
                             "padding": padding})
 
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+    """TF1's `tf.strided_slice` ("StridedSlice"): the slice `input_[begin:end:strides]` with
+    TF1's bit masks (bit i of begin_mask/end_mask ignores begin[i]/end[i], of ellipsis_mask,
+    new_axis_mask, shrink_axis_mask makes entry i `...`, `tf.newaxis`, an index). `begin`,
+    `end` and `strides` must be static, except a shrunk index, which may be a computed scalar.
+    `var` is not supported (NotImplementedError)."""
+    if var is not None:
+        raise NotImplementedError("tf.strided_slice argument 'var' is not supported.")
+    x = convert_to_tensor(input_, name="input")
+
+    def entries(v, what):
+        if isinstance(v, ops_lib.Tensor) and v._static_value is None:
+            if v.op.type == "Pack":
+                return list(v.op.inputs)
+            raise NotImplementedError(f"strided_slice: {what} must be known when the graph is "
+                                      f"built (or a list of scalars); got {v.name}.")
+        if isinstance(v, ops_lib.Tensor):
+            return [int(e) for e in np.reshape(v._static_value, -1)]
+        return list(v)
+
+    b, e = entries(begin, "begin"), entries(end, "end")
+    s = [1] * len(b) if strides is None else entries(strides, "strides")
+    if not len(b) == len(e) == len(s):
+        raise ValueError(f"strided_slice: begin, end and strides must have the same length, got "
+                         f"{len(b)}, {len(e)}, {len(s)}.")
+
+    def static(v, what):
+        if isinstance(v, ops_lib.Tensor):
+            if v._static_value is None:
+                raise NotImplementedError(f"strided_slice: {what} must be static here; got "
+                                          f"{v.name}.")
+            return int(v._static_value)
+        return int(v)
+
+    key = []
+    for i, (bi, ei, si) in enumerate(zip(b, e, s)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            key.append(Ellipsis)
+        elif new_axis_mask & bit:
+            key.append(None)
+        elif shrink_axis_mask & bit:
+            key.append(bi if isinstance(bi, ops_lib.Tensor) and bi._static_value is None
+                       else static(bi, "begin"))
+        else:
+            step = static(si, "strides")
+            if step == 0:
+                raise ValueError("strided_slice: strides must be non-zero.")
+            key.append(slice(None if begin_mask & bit else static(bi, "begin"),
+                             None if end_mask & bit else static(ei, "end"), step))
+    return array_ops.strided_slice_from_key(x, tuple(key), name=name or "StridedSlice")
