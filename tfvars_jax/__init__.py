@@ -269,6 +269,9 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.random_dist_ops import random_gamma
+from tfvars_jax.ops.random_dist_ops import random_poisson
+from tfvars_jax.ops.random_dist_ops import random_crop
 from tfvars_jax.ops.manip_ops import strided_slice
 from tfvars_jax.ops.check_ops import assert_rank
 from tfvars_jax.ops.check_ops import assert_rank_at_least
@@ -607,6 +610,9 @@ __all__ = [
     "angle",
     "tables_initializer",
     "strided_slice",
+    "random_gamma",
+    "random_poisson",
+    "random_crop",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)
