@@ -94,3 +94,47 @@ def test_graph_time_errors_as_tf(case):
     for tf in (tf1, tfj):
         with tf.Graph().as_default(), pytest.raises((ValueError, TypeError)):
             GRAPH_ERRORS[case](tf)
+
+
+MORE = {
+    "depthwise_backprop_input": (lambda tf, k, dy: tf.nn.depthwise_conv2d_native_backprop_input(
+        [2, 6, 5, 3], k, dy, [1, 1, 1, 1], "SAME"), [DW, np.ones((2, 6, 5, 6), np.float32)]),
+    "depthwise_backprop_filter": (lambda tf, x, dy: tf.nn.depthwise_conv2d_backprop_filter(
+        x, [3, 3, 3, 2], dy, [1, 2, 2, 1], "VALID"), [IMG, np.ones((2, 2, 2, 6), np.float32)]),
+    "conv1d_transpose": (lambda tf, x, k: tf.nn.conv1d_transpose(x, k, [2, 14, 4], 2),
+                         [SEQ, rng.normal(size=(3, 4, 3)).astype(np.float32)]),
+    "batch_norm_global": (lambda tf, x, m: tf.nn.batch_norm_with_global_normalization(
+        x, m, m * m + 0.5, m, m + 1.0, 0.001, True), [X, B.repeat(2)]),
+    "batch_norm_global_unscaled": (lambda tf, x, m: tf.nn.batch_norm_with_global_normalization(
+        x, m, m * m + 0.5, m, m + 1.0, 0.001, False), [X, B.repeat(2)]),
+    "compute_average_loss": (lambda tf, x: tf.nn.compute_average_loss(x), [X[0]]),
+    "compute_average_loss_weighted": (lambda tf, x, w: tf.nn.compute_average_loss(
+        x, sample_weight=w, global_batch_size=8), [X[0], X[1]]),
+    "scale_regularization_loss": (lambda tf, x: tf.nn.scale_regularization_loss(x), [X]),
+    "space_to_batch": (lambda tf, x: tf.nn.space_to_batch(x, [[0, 0], [1, 0]], 2), [IMG]),
+    "erfcinv": (lambda tf, x: tf.math.erfcinv(x * 0.5 + 1.0), [np.clip(X, -1.5, 1.5)]),
+    "polyval": (lambda tf, x: tf.math.polyval([x, 2.0, x * x], x), [X]),
+    "polyval_two": (lambda tf, x: tf.math.polyval([3.0, x], x, name="p"), [X]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MORE))
+def test_more_nn_and_math_ops_match_tf(case):
+    build, inputs = MORE[case]
+    assert_same(run_op(tfj, build, inputs), run_op(tf1, build, inputs), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("value,ok", [(1.0 + 1e-7, True), (1.001, False)])
+def test_assert_near_as_tf(value, ok):
+    for tf in (tf1, tfj):
+        with tf.Graph().as_default():
+            p = tf.placeholder(tf.float32, [2])
+            check = tf.assert_near(p, tf.constant([1.0, 1.0]))
+            with tf.Session() as sess:
+                if ok:
+                    sess.run(check, {p: [1.0, value]})
+                else:
+                    with pytest.raises(tf.errors.InvalidArgumentError):
+                        sess.run(check, {p: [1.0, value]})
+                with pytest.raises(tf.errors.InvalidArgumentError):
+                    sess.run(tf.assert_near(tf.constant([1.0]), tf.constant([2.0])))

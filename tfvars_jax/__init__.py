@@ -269,6 +269,7 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.check_ops import assert_near
 from tfvars_jax.ops.random_dist_ops import random_gamma
 from tfvars_jax.ops.random_dist_ops import random_poisson
 from tfvars_jax.ops.random_dist_ops import random_crop
@@ -613,6 +614,7 @@ __all__ = [
     "random_gamma",
     "random_poisson",
     "random_crop",
+    "assert_near",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

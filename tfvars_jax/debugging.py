@@ -27,6 +27,7 @@ from tfvars_jax.ops.check_ops import assert_scalar
 from tfvars_jax.ops.check_ops import assert_same_float_dtype
 from tfvars_jax.ops.check_ops import is_numeric_tensor
 from tfvars_jax.ops.check_ops import verify_tensor_all_finite as assert_all_finite
+from tfvars_jax.ops.check_ops import assert_near
 __all__ = [
     "Assert", "assert_equal", "assert_greater", "assert_greater_equal", "assert_less",
     "assert_less_equal", "assert_negative", "assert_non_negative", "assert_non_positive",
@@ -46,6 +47,7 @@ __all__ = [
     "assert_same_float_dtype",
     "is_numeric_tensor",
     "assert_all_finite",
+    "assert_near",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -128,6 +128,8 @@ from tfvars_jax.ops.histogram_ops import confusion_matrix
 from tfvars_jax.ops.manip_ops import invert_permutation
 from tfvars_jax.ops.nn_ops import zero_fraction
 from tfvars_jax.ops.math_ops import angle
+from tfvars_jax.ops.math_ops import erfcinv
+from tfvars_jax.ops.math_ops import polyval
 __all__ = [
     "add", "subtract", "multiply", "truediv", "divide", "floordiv", "floormod", "maximum",
     "minimum", "exp", "log", "sqrt", "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil",
@@ -216,6 +218,8 @@ __all__ = [
     "invert_permutation",
     "zero_fraction",
     "angle",
+    "erfcinv",
+    "polyval",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

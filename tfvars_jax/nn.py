@@ -75,6 +75,15 @@ from tfvars_jax.ops.conv_ops import avg_pool2d
 from tfvars_jax.ops.conv_ops import max_pool1d
 from tfvars_jax.ops.conv_ops import avg_pool1d
 from tfvars_jax.ops.conv_ops import pool
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_input
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_filter
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter
+from tfvars_jax.ops.conv_ops import conv1d_transpose
+from tfvars_jax.ops.conv_ops import batch_norm_with_global_normalization
+from tfvars_jax.ops.conv_ops import compute_average_loss
+from tfvars_jax.ops.conv_ops import scale_regularization_loss
+from tfvars_jax.ops.manip_ops import space_to_batch
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
     "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
@@ -113,6 +122,15 @@ __all__ = [
     "max_pool1d",
     "avg_pool1d",
     "pool",
+    "depthwise_conv2d_native_backprop_input",
+    "depthwise_conv2d_native_backprop_filter",
+    "depthwise_conv2d_backprop_input",
+    "depthwise_conv2d_backprop_filter",
+    "conv1d_transpose",
+    "batch_norm_with_global_normalization",
+    "compute_average_loss",
+    "scale_regularization_loss",
+    "space_to_batch",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

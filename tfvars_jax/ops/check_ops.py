@@ -319,3 +319,40 @@ def is_numeric_tensor(tensor):
         return False
     d = tensor.dtype.base_dtype
     return d.is_integer or d.is_floating or d.is_complex
+
+
+def _tolerance(v, default, what):
+    if v is None:
+        return default
+    if isinstance(v, ops_lib.Tensor) or hasattr(v, "_as_tensor"):
+        t = convert_to_tensor(v)
+        if t._static_value is None:
+            raise NotImplementedError(f"assert_near: {what} must be known when the graph is "
+                                      f"built; got {t.name}.")
+        return float(t._static_value)
+    return float(v)
+
+
+def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=None, name=None):
+    """TF1's `tf.assert_near`: an op that raises InvalidArgumentError when a run reaches it and
+    |x - y| <= atol + rtol * |y| does not hold element-wise (also for inputs known when the
+    graph is built, as TF's); the tolerances default to 10 * eps of the dtype, as TF1, and
+    must be static."""
+    with ops_lib.name_scope(name, "assert_near", [x, y, rtol, atol]):
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype=x.dtype, name="y")
+        if not (x.dtype.is_floating or x.dtype.is_complex):
+            raise TypeError(f"assert_near: x must be floating-point, got {x.dtype.name}.")
+        eps = float(np.finfo(x.dtype.as_numpy_dtype).eps)
+        rt, at = _tolerance(rtol, 10 * eps, "rtol"), _tolerance(atol, 10 * eps, "atol")
+
+        def close(a, b, lib):
+            return lib.all(lib.abs(a - b) <= at + rt * lib.abs(b))
+        if data is None:
+            data = [message or "", f"x and y not equal to tolerance rtol = {rt}, atol = {at}",
+                    f"x ({x.name}) = ", x, f"y ({y.name}) = ", y]
+        elif message:
+            data = [message] + list(data)
+        # Decided when the run reaches it even for known inputs, as TF's assert_near.
+        return _assert_op(lambda xv, yv: jnp.logical_not(close(xv, yv, jnp)), [x, y], data,
+                          "Assert")

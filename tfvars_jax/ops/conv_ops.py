@@ -253,3 +253,109 @@ def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides
     kind, default = ("max", "max_pool") if pooling_type == "MAX" else ("avg", "avg_pool")
     return nn_ops._pool(kind, input, [1] + window + [1], [1] + s + [1], padding, "NHWC",
                         name or default, "MaxPool" if kind == "max" else "AvgPool")
+
+
+def _depthwise_backprop_input_kernel(w, dy, in_shape, strides, padding, dilations, spec):
+    def forward(x):
+        return nn_ops._depthwise_kernel(x, w, strides, padding, dilations, spec)
+
+    (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(in_shape, dy.dtype))(dy)
+    return out
+
+
+def _depthwise_backprop_filter_kernel(x, dy, filter_shape, strides, padding, dilations, spec):
+    def forward(w):
+        return nn_ops._depthwise_kernel(x, w, strides, padding, dilations, spec)
+
+    (out,) = jax.linear_transpose(forward, jax.ShapeDtypeStruct(filter_shape, x.dtype))(dy)
+    return out
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides,  # noqa: A002
+                                           padding, data_format="NHWC",
+                                           dilations=(1, 1, 1, 1), name=None):
+    """TF1's `tf.nn.depthwise_conv2d_native_backprop_input` (also
+    `depthwise_conv2d_backprop_input`): the gradient of depthwise_conv2d_native with respect to
+    its input, of shape `input_sizes` (static)."""
+    dy = convert_to_tensor(out_backprop, name="out_backprop")
+    w = math_ops._convert_operand(filter, dy.dtype, "filter")
+    attrs = _conv_args(strides, padding, dilations, data_format, 2,
+                       "depthwise_conv2d_native_backprop_input")
+    return op_output("DepthwiseConv2dNativeBackpropInput", _depthwise_backprop_input_kernel,
+                     [w, dy], name=name or "DepthwiseConv2dNativeBackpropInput",
+                     attrs=dict(attrs, in_shape=_static_dims(input_sizes, "input_sizes")))
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides,  # noqa: A002
+                                            padding, data_format="NHWC",
+                                            dilations=(1, 1, 1, 1), name=None):
+    """TF1's `tf.nn.depthwise_conv2d_native_backprop_filter` (also
+    `depthwise_conv2d_backprop_filter`): the gradient of depthwise_conv2d_native with respect
+    to its filter, of shape `filter_sizes` (static)."""
+    x = convert_to_tensor(input, name="input")
+    dy = math_ops._convert_operand(out_backprop, x.dtype, "out_backprop")
+    attrs = _conv_args(strides, padding, dilations, data_format, 2,
+                       "depthwise_conv2d_native_backprop_filter")
+    return op_output("DepthwiseConv2dNativeBackpropFilter", _depthwise_backprop_filter_kernel,
+                     [x, dy], name=name or "DepthwiseConv2dNativeBackpropFilter",
+                     attrs=dict(attrs, filter_shape=_static_dims(filter_sizes, "filter_sizes")))
+
+
+def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
+                     data_format="NWC", dilations=None, name=None):
+    """TF1's `tf.nn.conv1d_transpose`: the gradient of conv1d with respect to its input; filter
+    [width, output_channels, in_channels]; `output_shape` static. The op is
+    `conv1d_transpose/Squeeze`, as TF1's."""
+    if data_format not in ("NWC", None):
+        raise NotImplementedError(f"conv1d_transpose: data_format {data_format!r} is not "
+                                  "supported (NWC).")
+    with ops_lib.name_scope(name, "conv1d_transpose", [input, filters, output_shape]):
+        x = convert_to_tensor(input, name="input")
+        w = math_ops._convert_operand(filters, x.dtype, "filters")
+        attrs = _conv_args(strides, padding, dilations, "NWC", 1, "conv1d_transpose")
+        return op_output("Squeeze", nn_ops._conv_transpose_kernel, [x, w], name="Squeeze",
+                         attrs=dict(attrs, out_shape=_static_dims(output_shape, "output_shape")))
+
+
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,
+                                         variance_epsilon=None, scale_after_normalization=None,
+                                         name=None, input=None, mean=None,  # noqa: A002
+                                         variance=None):
+    """TF1's `tf.nn.batch_norm_with_global_normalization`: `tf.nn.batch_normalization` with
+    `gamma` applied only when `scale_after_normalization`."""
+    t = input if t is None else t
+    m = mean if m is None else m
+    v = variance if v is None else v
+    return nn_ops.batch_normalization(t, m, v, beta, gamma if scale_after_normalization
+                                      else None, variance_epsilon, name)
+
+
+def _average_loss_kernel(loss, *weights, batch):
+    if weights:
+        loss = loss * weights[0]
+    total = jnp.sum(loss)
+    count = jnp.asarray(loss.shape[0] if batch is None else batch, total.dtype)
+    return jnp.where(count == 0, jnp.zeros_like(total), total / jnp.where(count == 0, 1, count))
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """TF's `tf.nn.compute_average_loss` with one replica: sum(per_example_loss *
+    sample_weight) / global_batch_size (default the loss's first dimension); 0 for a batch of
+    0. The op is a "DivNoNan" named `div_no_nan`, as TF's."""
+    loss = convert_to_tensor(per_example_loss, name="per_example_loss")
+    if not loss.dtype.is_floating:
+        raise TypeError(f"compute_average_loss: per_example_loss must be floating-point, got "
+                        f"{loss.dtype.name}.")
+    inputs = [loss]
+    if sample_weight is not None:
+        inputs.append(math_ops._convert_operand(sample_weight, loss.dtype, "sample_weight"))
+    batch = None if global_batch_size is None else int(global_batch_size)
+    return op_output("DivNoNan", _average_loss_kernel, inputs, name="div_no_nan",
+                     attrs={"batch": batch})
+
+
+def scale_regularization_loss(regularization_loss):
+    """TF's `tf.nn.scale_regularization_loss` with one replica: sum(regularization_loss) / 1
+    (a "RealDiv" op named `truediv`, as TF's)."""
+    loss = convert_to_tensor(regularization_loss, name="regularization_loss")
+    return op_output("RealDiv", lambda v: jnp.sum(v), [loss], name="truediv")

@@ -1161,3 +1161,40 @@ def angle(input, name=None):  # noqa: A002
         return op_output("Angle", jnp.angle, [x], name=name or "Angle")
     with ops_lib.name_scope(name, "Angle", [x]):
         return op_output("Select", _angle_real_kernel, [x], name="Select")
+
+
+def _erfcinv_kernel(x):
+    return -_special.ndtri(0.5 * x) / np.sqrt(2.0).astype(x.dtype)
+
+
+def erfcinv(x, name=None):
+    """TF's `tf.math.erfcinv`: the inverse of erfc, -ndtri(x / 2) / sqrt(2); the op is
+    `erfcinv/mul_1`, as TF's."""
+    with ops_lib.name_scope(name, "erfcinv", [x]):
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise TypeError(f"erfcinv: '{x.name}' must be floating-point, got {x.dtype.name}.")
+        return op_output("Mul", _erfcinv_kernel, [x], name="mul_1")
+
+
+def _polyval_kernel(x, *coeffs):
+    p = coeffs[0]
+    for c in coeffs[1:]:
+        p = c + p * x
+    return p
+
+
+def polyval(coeffs, x, name=None):
+    """TF's `tf.math.polyval`: sum(coeffs[i] * x**(n-1-i)) by Horner's rule (an empty list gives
+    zeros); the op is `polyval/add_<n-2>`, as TF's."""
+    if not isinstance(coeffs, (list, tuple)):
+        raise ValueError(f"Argument coeffs must be list type found {type(coeffs)}.")
+    with ops_lib.name_scope(name, "polyval", list(coeffs) + [x]):
+        x = convert_to_tensor(x, name="x")
+        if not coeffs:
+            return array_ops.zeros_like(x, name=name)
+        cs = [_convert_operand(c, x.dtype, f"coeff_{i}") for i, c in enumerate(coeffs)]
+        if len(cs) == 1:
+            return cs[0]
+        n = len(cs) - 2
+        return op_output("AddV2", _polyval_kernel, [x] + cs, name="add" if n == 0 else f"add_{n}")
