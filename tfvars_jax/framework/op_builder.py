@@ -357,6 +357,14 @@ def _dtypes_only(fn, attrs, inputs, num_outputs):
         return [(inputs[0].dtype if inputs else dtypes.float32, None)] * n
 
 
+def next_op_name(name):
+    """The name the next op made with `name` will get (for a message written before the op
+    exists, such as a `RunCheck`'s). A name ending in "/" is used as is, as in `make_op`."""
+    if name.endswith("/"):
+        return name[:-1]
+    return ops_lib.get_default_graph().unique_name(name, mark_as_used=False)
+
+
 def op_output(op_type, fn, inputs, **kwargs):
     """`make_op(...)` for a single-output op: returns its Tensor."""
     return make_op(op_type, fn, inputs, **kwargs).outputs[0]

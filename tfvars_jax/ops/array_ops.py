@@ -15,7 +15,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import (constant, convert_to_tensor, filled_constant, make_op,
-                                             op_output, register_list_packer)
+                                             next_op_name, op_output, register_list_packer)
 from tfvars_jax.framework.op_kind import CHECKED, OpKind, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import math_ops
@@ -372,33 +372,67 @@ def unstack(value, num=None, axis=0, name="unstack"):
                    attrs={"axis": int(axis), "num": int(num)}).outputs
 
 
-def _split_kernel(x, sections, axis):
+def _split_kernel(x, sections, axis, sizes=None):
+    if isinstance(sections, int) and x.shape[axis] % sections:  # dimension unknown at graph time
+        raise errors.InvalidArgumentError(
+            None, None, f"Number of ways to split should evenly divide the split dimension, but "
+                        f"got split_dim {axis} (size = {x.shape[axis]}) and num_split {sections}")
+    if sizes is not None and sum(sizes) != x.shape[axis]:
+        raise errors.InvalidArgumentError(
+            None, None, f"Determined shape must either match input shape along split_dim exactly "
+                        f"if fully specified, or be less than the size of the input along "
+                        f"split_dim if not fully specified.  Got: {sum(sizes)} (tf.split sizes "
+                        f"{list(sizes)} of a dimension of size {x.shape[axis]})")
     return tuple(jnp.split(x, sections, axis=axis))
 
 
+def _split_specs(x, axis, sizes):
+    """The outputs' (dtype, shape) when the split dimension is unknown until the run."""
+    dims = list(x.shape.as_tuple()) if x.shape.ndims is not None else None
+    return [(x.dtype.base_dtype, TensorShape(
+        None if dims is None else dims[:axis] + [size] + dims[axis + 1:])) for size in sizes]
+
+
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
-    """TF1's `tf.split`: an int gives equal parts, a list gives sizes (one may be -1)."""
+    """TF1's `tf.split`: an int gives equal parts ("Split"), a list gives sizes ("SplitV"; one
+    may be -1). Sizes that do not add up to the dimension raise ValueError, as TF1's shape
+    inference does (InvalidArgumentError when the run meets a dimension unknown until then)."""
     x = convert_to_tensor(value)
     axis = _int(axis)
+    if axis < 0 and x.shape.ndims is not None:
+        axis += x.shape.ndims
+    dim = x.shape[axis].value if x.shape.ndims is not None else None
     if isinstance(num_or_size_splits, (int, np.integer)):
-        dim = x.shape[axis].value
-        if dim is not None and dim % int(num_or_size_splits):
-            raise ValueError(f"Dimension {axis} of shape {x.shape} is not evenly divisible by "
-                             f"{num_or_size_splits}")
-        sections = int(num_or_size_splits)
-    else:
-        sizes, _ = _static_shape_arg(num_or_size_splits, "split")
-        if sizes is None:
-            raise NotImplementedError("split: size_splits must be known at graph time.")
-        sizes = list(sizes)
-        if -1 in sizes:
-            dim = x.shape[axis].value
-            if dim is None:
-                raise NotImplementedError("split with -1 needs a known dimension.")
-            sizes[sizes.index(-1)] = dim - (sum(sizes) + 1)
-        sections = tuple(np.cumsum(sizes)[:-1].tolist())
-    return make_op("Split", _split_kernel, [x], name=name,
-                   attrs={"sections": sections, "axis": axis}).outputs
+        n = int(num_or_size_splits)
+        if n < 1:
+            raise ValueError(f"tf.split: num_or_size_splits must be >= 1, got {n}.")
+        if dim is not None and dim % n:
+            raise ValueError(f"Dimension {axis} of shape {x.shape} is not evenly divisible by {n}")
+        return make_op("Split", _split_kernel, [x], name=name, attrs={"sections": n, "axis": axis},
+                       out_specs=None if dim is not None else _split_specs(x, axis, [None] * n)
+                       ).outputs
+    sizes, _ = _static_shape_arg(num_or_size_splits, "split")
+    if sizes is None:
+        raise NotImplementedError("split: size_splits must be known at graph time.")
+    sizes = list(sizes)
+    if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
+        raise ValueError(f"tf.split: size_splits {sizes} may hold one -1 and sizes >= 0 only.")
+    if -1 in sizes:
+        if dim is None:
+            raise NotImplementedError("split with -1 needs a known dimension.")
+        rest = dim - (sum(sizes) + 1)
+        if rest < 0:
+            raise ValueError(f"tf.split: size_splits {sizes} add up to more than dimension "
+                             f"{axis} of shape {x.shape}.")
+        sizes[sizes.index(-1)] = rest
+    elif dim is not None and sum(sizes) != dim:
+        raise ValueError(f"Can't split axis {axis} of shape {x.shape} into pieces of size "
+                         f"{sizes} (they add up to {sum(sizes)}).")
+    sections = tuple(np.cumsum(sizes)[:-1].tolist())
+    return make_op("SplitV", _split_kernel, [x], name=name,
+                   out_specs=None if dim is not None else _split_specs(x, axis, sizes),
+                   attrs={"sections": sections, "axis": axis,
+                          "sizes": None if dim is not None else tuple(sizes)}).outputs
 
 
 def _tile_kernel(x, multiples):
@@ -511,18 +545,11 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
         raise ValueError(f"tf.gather: batch_dims ({batch_dims}) must be in [0, axis ({axis})].")
     name = name or "GatherV2"
     attrs = {"axis": axis, "batch_dims": batch_dims}
-    msg = (f"indices out of range in GatherV2 op '{_next_op_name(name)}': every index of "
+    msg = (f"indices out of range in GatherV2 op '{next_op_name(name)}': every index of "
            f"'{i.name}' must be in [0, params.shape[{axis}]) of '{p.name}' ({_dim_text(p, axis)})")
     return op_output(_op_type, _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
                      check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
                                     errors.InvalidArgumentError, msg))
-
-
-def _next_op_name(name):
-    """The name the next op made with `name` gets (for messages written before it exists)."""
-    if name.endswith("/"):
-        return name[:-1]
-    return ops_lib.get_default_graph().unique_name(name, mark_as_used=False)
 
 
 def _dim_text(t, axis):
@@ -549,7 +576,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)
     name = name or "GatherNd"
-    msg = (f"indices out of range in GatherNd op '{_next_op_name(name)}': every index of "
+    msg = (f"indices out of range in GatherNd op '{next_op_name(name)}': every index of "
            f"'{i.name}' must lie inside the shape {p.shape} of '{p.name}'")
     return op_output("GatherNd", _gather_nd_kernel, [p, i], name=name, kind=CHECKED,
                      check=RunCheck(_gather_nd_out_of_range, errors.InvalidArgumentError, msg))

@@ -10,12 +10,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from tfvars_jax.framework import dtypes
-from tfvars_jax.framework import errors
+from tfvars_jax.framework import dtypes, errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
-from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.ops import array_ops
 
 
@@ -75,12 +74,20 @@ def _floordiv_kernel(x, y):
 
 # Kernels written so their JAX gradients at ties and kinks are TF1's: max/min send the whole
 # gradient to x on a tie, |x| has gradient sign(x) (0 at 0), clipping passes it at the bounds.
+# A NaN on either side gives NaN, as TF's kernels (the gradient still follows `x >= y`).
 def _maximum_kernel(x, y):
-    return jnp.where(x >= y, x, y)
+    return _propagate_nan(x, jnp.where(x >= y, x, y))
 
 
 def _minimum_kernel(x, y):
-    return jnp.where(x <= y, x, y)
+    return _propagate_nan(x, jnp.where(x <= y, x, y))
+
+
+def _propagate_nan(x, chosen):
+    """`chosen`, made NaN where `x` is (a NaN `y` is chosen already: the comparison is False)."""
+    if not jnp.issubdtype(jnp.result_type(x), jnp.inexact):
+        return chosen
+    return jnp.where(jnp.isnan(x), chosen + jax.lax.stop_gradient(x), chosen)
 
 
 def _abs_kernel(x):
@@ -117,23 +124,66 @@ def div(x, y, name=None):
     with graph.name_scope(name or "div") as scope:
         x, y = _pair(x, y, scope)
         if x.dtype.is_integer:
-            return op_output("FloorDiv", _floordiv_kernel, [x, y], name=scope)
+            return _division_op("FloorDiv", _floordiv_kernel, x, y, scope)
         return op_output("RealDiv", _truediv_kernel, [x, y], name=scope)
 
 
+def _divisor_has_zero(x, y):
+    del x
+    return jnp.any(y == 0)
+
+
+def _division_op(op_type, fn, x, y, scope):
+    """An integer division op fails the run on a zero divisor, as TF1's CPU kernels ("Integer
+    division by zero"; JAX alone returns an arbitrary value). Not checked when the divisor is
+    a constant without zeros, or for floats (IEEE: inf/nan, as TF1)."""
+    static = y._static_value
+    if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) != 0)):
+        return op_output(op_type, fn, [x, y], name=scope)
+    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{y.name}' "
+           "holds a 0")
+    return op_output(op_type, fn, [x, y], name=scope, kind=CHECKED,
+                     check=RunCheck(_divisor_has_zero, errors.InvalidArgumentError, msg))
+
+
+def _integer_division(op_type, fn, x, y, name, default_name):
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or default_name) as scope:
+        x, y = _pair(x, y, scope)
+        return _division_op(op_type, fn, x, y, scope)
+
+
 def floordiv(x, y, name=None):
-    return _binary("FloorDiv", _floordiv_kernel, x, y, name, "floordiv")
+    """TF1's `tf.floordiv` ("FloorDiv"); integer division by zero fails the run as in TF1."""
+    return _integer_division("FloorDiv", _floordiv_kernel, x, y, name, "floordiv")
 
 
 def floormod(x, y, name=None):
-    return _binary("FloorMod", jnp.mod, x, y, name, "FloorMod")
+    """TF1's `tf.floormod`/`tf.mod` ("FloorMod"); integer modulo by zero fails the run."""
+    return _integer_division("FloorMod", jnp.mod, x, y, name, "FloorMod")
 
 
 mod = floormod
 
 
+def _negative_exponent(x, y):
+    del x
+    return jnp.any(y < 0)
+
+
 def pow(x, y, name=None):  # noqa: A001 - TF1's public name
-    return _binary("Pow", jnp.power, x, y, name, "Pow")
+    """TF1's `tf.pow` ("Pow"). An integer base to a negative integer power fails the run with
+    InvalidArgumentError, as TF1 (JAX alone returns 0)."""
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or "Pow") as scope:
+        x, y = _pair(x, y, scope)
+        static = y._static_value
+        if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) >= 0)):
+            return op_output("Pow", jnp.power, [x, y], name=scope)
+        msg = (f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
+               f"exponent '{y.name}')")
+        return op_output("Pow", jnp.power, [x, y], name=scope, kind=CHECKED,
+                         check=RunCheck(_negative_exponent, errors.InvalidArgumentError, msg))
 
 
 def maximum(x, y, name=None):
@@ -385,6 +435,8 @@ reduce_logsumexp = _reduction("ReduceLogSumExp", jax.scipy.special.logsumexp, "R
 
 
 def _arg_kernel(x, fn, axis, out_dtype):
+    if jnp.issubdtype(x.dtype, jnp.floating):  # TF's kernels skip NaNs (JAX would pick one)
+        x = jnp.where(jnp.isnan(x), -jnp.inf if fn is jnp.argmax else jnp.inf, x)
     return fn(x, axis=axis).astype(out_dtype)
 
 
@@ -510,7 +562,7 @@ def _clip_norm_kernel(t, clip_norm, axes):
     pred = l2sum > 0
     l2sum_safe = jnp.where(pred, l2sum, jnp.ones_like(l2sum))
     l2norm = jnp.where(pred, jnp.sqrt(l2sum_safe), l2sum)
-    return (t * clip_norm / jnp.maximum(l2norm, clip_norm)).astype(t.dtype)
+    return (t * clip_norm / _maximum_kernel(l2norm, clip_norm)).astype(t.dtype)
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
@@ -536,7 +588,8 @@ def global_norm(t_list, name=None):
 
 
 def _clip_global_kernel(clip_norm, norm, *ts):
-    scale = clip_norm * jnp.minimum(1.0 / norm, 1.0 / clip_norm)
+    scale = clip_norm * _minimum_kernel(1.0 / norm, 1.0 / clip_norm)
+    scale = scale + (norm - norm)  # an infinite or NaN norm makes every entry NaN, as TF1
     return tuple((t * scale).astype(t.dtype) for t in ts)
 
 
@@ -584,6 +637,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
         if isinstance(v, ops_lib.Tensor):
             v = v._static_value.item()
         vals.append(v)
+    _check_range_bounds(*vals, error=ValueError)
     if dtype is None:
         dtype = dtypes.float32 if any(isinstance(v, float) for v in vals) else dtypes.int32
     dtype = dtypes.as_dtype(dtype)
@@ -598,7 +652,23 @@ def _range_traced_kernel(start, limit, delta, dtype):
         raise NotImplementedError(
             "tf.range: its bounds depend on values computed in the run, not only on the shapes "
             "of fed tensors; its length must be known when the run is compiled.") from None
+    _check_range_bounds(*bounds, error=errors.InvalidArgumentError)
     return jnp.arange(*bounds, dtype=dtype)
+
+
+def _check_range_bounds(start, limit, delta, error):
+    """TF1's Range checks (NumPy would return an empty range instead)."""
+    if delta == 0:
+        raise _range_error(error, "Requires delta != 0")
+    if delta > 0 and start > limit:
+        raise _range_error(error, f"Requires start <= limit when delta > 0: {start}/{limit}")
+    if delta < 0 and start < limit:
+        raise _range_error(error, f"Requires start >= limit when delta < 0: {start}/{limit}")
+
+
+def _range_error(error, message):
+    message = f"tf.range: {message}"
+    return error(message) if error is ValueError else error(None, None, message)
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
@@ -891,23 +961,15 @@ def multiply_no_nan(x, y, name=None):
         return op_output("MulNoNan", _mul_no_nan_kernel, [x, y], name=scope)
 
 
-def _int_division_by_zero(x, y):
-    return jnp.any(y == 0)
-
-
 def _integer_checked_binary(op_type, fn, x, y, name, default_name):
     """A binary op that, on integers, fails the run on a zero divisor as TF1's CPU kernel
-    ("Integer division by zero", InvalidArgumentError): XLA would return a silent value."""
+    (`_division_op`, shared with floordiv/floormod); bools are rejected."""
     graph = ops_lib.graph_of([x, y])
     with graph.name_scope(name or default_name) as scope:
         x, y = _pair(x, y, scope)
         if x.dtype.base_dtype == dtypes.bool:
             raise TypeError(f"{op_type} does not accept bool tensors ('{x.name}').")
-        if not x.dtype.is_integer:
-            return op_output(op_type, fn, [x, y], name=scope)
-        msg = f"Integer division by zero in {op_type} op '{scope[:-1]}' (divisor '{y.name}')"
-        return op_output(op_type, fn, [x, y], name=scope, kind=CHECKED,
-                         check=RunCheck(_int_division_by_zero, errors.InvalidArgumentError, msg))
+        return _division_op(op_type, fn, x, y, scope)
 
 
 def _truncatediv_kernel(x, y):

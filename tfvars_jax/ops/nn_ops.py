@@ -7,9 +7,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import dtypes, errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, next_op_name, op_output
+from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.ops import math_ops
 from tfvars_jax.ops.array_ops import _dynamic_shape_spec, concrete_dims
 from tfvars_jax.ops.random_ops import dropout  # noqa: F401 - re-exported as tf.nn.dropout
@@ -221,8 +222,20 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     if lg.shape.ndims is not None and lb.shape.ndims is not None and lb.shape.ndims != lg.shape.ndims - 1:
         raise ValueError(f"Rank mismatch: Rank of labels (received {lb.shape.ndims}) should equal "
                          f"rank of logits minus 1 (received {lg.shape.ndims}).")
+    name = name or "SparseSoftmaxCrossEntropyWithLogits"
+    classes = lg.shape.as_tuple()[-1] if lg.shape.ndims else None
+    msg = (f"Received a label value outside the valid range of [0, "
+           f"{'the number of classes' if classes is None else classes}) in "
+           f"SparseSoftmaxCrossEntropyWithLogits op '{next_op_name(name)}': labels "
+           f"'{lb.name}', logits '{lg.name}'")
     return op_output("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, [lb, lg],
-                     name=name or "SparseSoftmaxCrossEntropyWithLogits")
+                     name=name, kind=CHECKED,
+                     check=RunCheck(_label_out_of_range, errors.InvalidArgumentError, msg))
+
+
+def _label_out_of_range(labels, logits):
+    """TF1's CPU kernel raises on such a label (JAX would index out of bounds silently)."""
+    return jnp.any((labels < 0) | (labels >= logits.shape[-1]))
 
 
 def _xent_kernel(labels, logits, axis, stop_labels):
@@ -257,7 +270,12 @@ def softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
 
 
 def _sigmoid_xent_kernel(labels, logits):
-    return jnp.maximum(logits, 0) - logits * labels + jnp.log1p(jnp.exp(-jnp.abs(logits)))
+    # Written as TF1 writes it (with `where`, not max/abs), so the gradient at logits == 0 is
+    # TF1's sigmoid(0) - labels (JAX's max/abs split that tie differently and gave -labels).
+    positive = logits >= 0
+    relu_logits = jnp.where(positive, logits, jnp.zeros_like(logits))
+    neg_abs_logits = jnp.where(positive, -logits, logits)
+    return relu_logits - logits * labels + jnp.log1p(jnp.exp(neg_abs_logits))
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
