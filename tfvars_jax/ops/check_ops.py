@@ -13,7 +13,7 @@ import numpy as np
 
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, next_op_name
 from tfvars_jax.framework.op_kind import OpKind, RunCheck
 from tfvars_jax.ops import control_flow_ops
 
@@ -173,7 +173,7 @@ def _check_numerics_op(tensor, message, op_type, name):
                         "list of allowed values: bfloat16, float16, float32, float64 "
                         "(CheckNumerics).")
     text = (f"{message} : Tensor had NaN or Inf values (tensor '{x.name}', op "
-            f"'{array_ops._next_op_name(name)}')")
+            f"'{next_op_name(name)}')")
     return op_output(op_type, array_ops._identity, [x], name=name, kind=CHECKED,
                      out_specs=[(x.dtype.base_dtype, x.shape)],
                      check=RunCheck(_has_nan_or_inf, errors.InvalidArgumentError, text))

@@ -18,7 +18,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output, next_op_name
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops
@@ -257,7 +257,7 @@ def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
     x = _matrix(input, "matrix_inverse", square=True)
     op_name = name or "MatrixInverse"
     message = (f"Input is not invertible. (MatrixInverse op "
-               f"'{array_ops._next_op_name(op_name)}' of '{x.name}')")
+               f"'{next_op_name(op_name)}' of '{x.name}')")
     return op_output("MatrixInverse", _inverse_kernel, [x], name=op_name,
                      attrs={"adjoint": bool(adjoint)}, kind=CHECKED,
                      check=RunCheck(_zero_pivot, errors.InvalidArgumentError, message))
@@ -314,7 +314,7 @@ def matrix_solve(matrix, rhs, adjoint=False, name=None):
     _check_rhs(a, b, "matrix_solve")
     op_name = name or "MatrixSolve"
     message = (f"Input matrix is not invertible. (MatrixSolve op "
-               f"'{array_ops._next_op_name(op_name)}' of '{a.name}')")
+               f"'{next_op_name(op_name)}' of '{a.name}')")
     return op_output("MatrixSolve", _solve_kernel, [a, b], name=op_name,
                      attrs={"adjoint": bool(adjoint)}, kind=CHECKED,
                      check=RunCheck(lambda av, bv: _zero_pivot(av),

@@ -17,7 +17,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output
+from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output, next_op_name
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import array_ops
@@ -261,7 +261,7 @@ def invert_permutation(x, name=None):
     if x.shape.ndims not in (None, 1):
         raise ValueError(f"invert_permutation expects a 1-D vector, got shape {x.shape}.")
     op_name = name or "InvertPermutation"
-    message = (f"InvertPermutation op '{array_ops._next_op_name(op_name)}': '{x.name}' must be "
+    message = (f"InvertPermutation op '{next_op_name(op_name)}': '{x.name}' must be "
                "a permutation of 0..n-1 (each value once)")
     shape = x.shape.with_rank(1) if x.shape.ndims is None else x.shape
     return op_output("InvertPermutation", _invert_permutation_kernel, [x], name=op_name,
@@ -294,7 +294,7 @@ def unravel_index(indices, dims, name=None):
     k = d.shape[0].value if d.shape.ndims == 1 else None
     shape = TensorShape(None if i.shape.ndims is None else [k] + i.shape.as_list())
     op_name = name or "UnravelIndex"
-    message = (f"UnravelIndex op '{array_ops._next_op_name(op_name)}': every index of "
+    message = (f"UnravelIndex op '{next_op_name(op_name)}': every index of "
                f"'{i.name}' must be in [0, prod(dims)) for dims '{d.name}'")
     return op_output("UnravelIndex", _unravel_kernel, [i, d], name=op_name, kind=CHECKED,
                      out_specs=[(i.dtype.base_dtype, shape)],
@@ -365,7 +365,7 @@ def ensure_shape(x, shape, name=None):
     if dims is None:
         return array_ops.identity(x, name=name or "EnsureShape")
     op_name = name or "EnsureShape"
-    message = (f"EnsureShape op '{array_ops._next_op_name(op_name)}': the shape of tensor "
+    message = (f"EnsureShape op '{next_op_name(op_name)}': the shape of tensor "
                f"'{x.name}' is not compatible with the expected shape {shape}")
     return op_output("EnsureShape", array_ops._identity, [x], name=op_name, kind=CHECKED,
                      out_specs=[(x.dtype.base_dtype, x.shape.merge_with(shape))],

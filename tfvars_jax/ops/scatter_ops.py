@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
-from tfvars_jax.framework.op_builder import convert_to_tensor, op_output
+from tfvars_jax.framework.op_builder import convert_to_tensor, op_output, next_op_name
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops
@@ -70,7 +70,7 @@ def _tensor_scatter(how, op_type, tensor, indices, updates, name):
                           dtype=None if hasattr(updates, "dtype") else t.dtype.base_dtype)
     _check_args(t, i, u, op_type)
     op_name = name or op_type
-    message = (f"indices out of range in {op_type} op '{array_ops._next_op_name(op_name)}': "
+    message = (f"indices out of range in {op_type} op '{next_op_name(op_name)}': "
                f"every index of '{i.name}' must lie inside the shape {t.shape} of '{t.name}'")
     return op_output(op_type, functools.partial(_scatter_kernel, how=how), [t, i, u],
                      name=op_name, kind=CHECKED, out_specs=[(t.dtype.base_dtype, t.shape)],
@@ -124,7 +124,7 @@ def scatter_nd(indices, updates, shape, name=None):
             raise ValueError(f"scatter_nd: updates must have shape {expected} "
                              f"(indices.shape[:-1] + shape[indices.shape[-1]:]), got {u.shape}.")
     op_name = name or "ScatterNd"
-    message = (f"indices out of range in ScatterNd op '{array_ops._next_op_name(op_name)}': "
+    message = (f"indices out of range in ScatterNd op '{next_op_name(op_name)}': "
                f"every index of '{i.name}' must lie inside the shape {list(dims)}")
     return op_output("ScatterNd", _scatter_nd_kernel, [i, u], name=op_name, kind=CHECKED,
                      attrs={"shape": dims}, out_specs=[(u.dtype.base_dtype, TensorShape(dims))],

@@ -20,7 +20,7 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor, op_output
+from tfvars_jax.framework.op_builder import convert_to_tensor, op_output, next_op_name
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, unknown_shape
 from tfvars_jax.ops import array_ops
@@ -143,7 +143,7 @@ def _sorted_segment(kind, op_type):
         out_shape = (TensorShape([None] + data.shape.as_list()[1:]) if data.shape.ndims
                      else unknown_shape())
         op_name = name or op_type
-        message = (f"{op_type} op '{array_ops._next_op_name(op_name)}': segment ids "
+        message = (f"{op_type} op '{next_op_name(op_name)}': segment ids "
                    f"'{ids.name}' must be non-negative and sorted in increasing order")
         return data_dependent_ops._make(
             op_type, functools.partial(_sorted_kernel, kind=kind), [data, ids], op_name,
@@ -211,7 +211,7 @@ def _unsorted_segment(kind, op_type, data, segment_ids, num_segments, name, op_n
     out_shape = TensorShape([n] + rest) if rest is not None else unknown_shape()
     op_name = op_name or name or op_type
     bound = n if n is not None else "num_segments"
-    message = (f"{op_type} op '{array_ops._next_op_name(op_name)}': every segment id of "
+    message = (f"{op_type} op '{next_op_name(op_name)}': every segment id of "
                f"'{ids.name}' must be < {bound} (num_segments); negative ids drop their rows")
     inputs = [data, ids] + ([] if n is not None else [num])
     return op_output(op_type, functools.partial(_unsorted_kernel, kind=kind, n=n), inputs,
