@@ -520,7 +520,8 @@ def _gather_out_of_range(params, indices, axis, batch_dims):
     return jnp.any((indices < 0) | (indices >= params.shape[axis]))
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0, *,
+           _op_type="GatherV2"):
     """TF1's `tf.gather` (a "GatherV2" op), with `axis` and `batch_dims`.
 
     As TF1's CPU kernel, an index outside `[0, params.shape[axis])` (negative ones too) fails
@@ -553,7 +554,7 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     msg = (f"indices out of range in GatherV2 op '{next_op_name(name)}': every index of "
            f"'{ops_lib.display_name(i)}' must be in [0, params.shape[{axis}]) of "
            f"'{ops_lib.display_name(p)}' ({_dim_text(p, axis)})")
-    out = op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
+    out = op_output(_op_type, _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
                     check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
                                    errors.InvalidArgumentError, msg))
     if axis == 0 and batch_dims == 0 and not getattr(out, "_is_eager", False):
@@ -821,8 +822,14 @@ def strided_slice_from_key(tensor, key, name="strided_slice"):
             raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
                             f"and scalar tf.int32/tf.int64 tensors are valid indices, got {k!r}")
     _check_static_indices(x, spec, name)
-    return op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
-                     attrs={"spec": tuple(spec)})
+    out = op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
+                    attrs={"spec": tuple(spec)})
+    if x._static_value is not None and not dyn and x.dtype.is_integer and \
+            np.ndim(x._static_value) == 1:
+        # TF1's constant_value folds a slice of a known shape (`tf.shape(x)[0]`): so do we, so
+        # that what it sizes gets a static shape.
+        out._static_value = np.asarray(x._static_value)[tuple(_resolve(s, iter(())) for s in spec)]
+    return out
 
 
 def _check_static_indices(x, spec, name):

@@ -38,8 +38,33 @@ from tfvars_jax.ops import state_ops
 # (Sign is not here: TF1's gradient of Sign is zeros, not None.)
 NON_DIFFERENTIABLE = frozenset((
     "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
-    "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range",
+    "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
 ))
+# Inputs TF1's registered gradient returns None for (the kernels stop JAX's gradient there).
+NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}
+# Op types a user declared not differentiable (`tf.NotDifferentiable`, `tf.no_gradient`).
+_declared_not_differentiable = set()
+# Op types TF1 registers no gradient for at all: tf.gradients raises LookupError when one lies
+# on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
+NO_GRADIENT_DEFINED = frozenset((
+    "TruncateMod", "DenseBincount",
+))
+
+
+def NotDifferentiable(op_type):  # noqa: N802 - TF1's name
+    """TF1's `tf.NotDifferentiable(op_type)` (`tf.no_gradient`): gradients do not flow through
+    ops of `op_type` (an x reaching the ys only through them gets None). Useful for op types
+    made with `make_op`. As TF1, declaring a type twice raises KeyError; unlike TF1, declaring
+    a built-in differentiable type (e.g. "MatMul") is accepted and stops its gradients."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    if op_type in NON_DIFFERENTIABLE or op_type in _declared_not_differentiable:
+        raise KeyError(f"Registering two gradient with name '{op_type}'! (Previous registration "
+                       "was in tfvars_jax)")
+    _declared_not_differentiable.add(op_type)
+
+
+no_gradient = NotDifferentiable
 
 
 def _x_key(x):
@@ -61,6 +86,9 @@ def _data_inputs(op):
     inputs = op.kind.value_inputs(op)
     if op.type == "SoftmaxCrossEntropyWithLogits" and op.attrs.get("stop_labels"):
         inputs = inputs[1:]
+    skip = NO_GRADIENT_INPUTS.get(op.type)
+    if skip:
+        inputs = [t for i, t in enumerate(inputs) if i not in skip]
     return inputs
 
 
@@ -70,7 +98,8 @@ def _var_reads(op):
 
 
 def _differentiable(op):
-    return op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
+    return (op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
+            and op.type not in _declared_not_differentiable)
 
 
 def _path_ops(ys, x_keys, stops):
@@ -107,6 +136,11 @@ def _path_ops(ys, x_keys, stops):
             reached.update(("tensor", t) for t in hit)
             reached.update(("var", v) for v in var_hit)
     reached.update(("tensor", y) for y in ys if y in x_tensors)
+    for op in path:
+        if op.type in NO_GRADIENT_DEFINED:
+            raise LookupError(f"No gradient defined for operation '{op.name}' (op type: "
+                              f"{op.type}). TF1 defines none either: stop the gradient before "
+                              "it (tf.stop_gradient) or compute the value another way.")
     return path, reached
 
 
