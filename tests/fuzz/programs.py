@@ -15,7 +15,9 @@ reads variables and may assign_add one, TensorArray writes in a loop then stack/
 tf.scan/map_fn/foldl/foldr over constants or fed tensors of varying length, tf.case with and
 without default/exclusive, and boolean_mask / where(cond) / unique / dynamic_partition /
 dynamic_stitch over fed tensors whose lengths change between runs or variables whose values do,
-with their static shapes recorded) and run it in
+with their static shapes recorded; and, from a third stream, the wide table of stateless ops of
+tests/fuzz/wide_ops.py over the program's nodes and placeholders fed ties, kinks, NaN and inf,
+their static shapes recorded too) and run it in
 one or more Sessions (`sess.run` with random nested fetch structures and feeds, and
 `make_callable`). After every run the interpreter fetches, in a separate run, the values of the
 variables the generator knows to be initialized in that session.
@@ -287,16 +289,13 @@ class _Gen:
         dtype, shape = xn.dtype, xn.shape
         nid = self.new_id()
         r = rng.random()
-        nondiff = False
         if r < 0.25:
             ops = ["square", "negative", "abs"] + (["tanh", "sigmoid", "exp"] if dtype in FLOATS else [])
             op = rng.choice(ops)
-            nondiff = op == "abs"
             step = ("unary", nid, op, x, list(ctrl))
             ins, out_shape = [x], shape
         elif r < 0.65:
             op = rng.choice(("add", "subtract", "multiply", "maximum"))
-            nondiff = op == "maximum"
             same = [i for i in pool if self.nodes[i].dtype == dtype and self.nodes[i].shape == shape and i != x]
             if same and rng.random() < 0.6:
                 y = self.pick(same)
@@ -306,7 +305,7 @@ class _Gen:
                     x in self.nodes[y].parents or y in self.nodes[x].parents):
                 # TF's grappler rewrites maximum(x, x * c) into a LeakyRelu that then fails
                 # with InvalidArgumentError (seed 2174): a TF bug, not a behaviour to copy.
-                op, nondiff = "add", False
+                op = "add"
             form = rng.choice(("fn", "fn", "operator"))
             step = ("binary", nid, op, x, y, form, list(ctrl))
             ins, out_shape = [x, y], shape
@@ -322,7 +321,7 @@ class _Gen:
             step = ("reduce_sum", nid, x, axis, list(ctrl))
             ins, out_shape = [x], ([] if axis is None else shape[1:])
         parents, reads, dc = self.consume(ins)
-        if dtype not in FLOATS or nondiff:
+        if dtype not in FLOATS:  # abs and maximum too: their gradients at ties are compared
             dc = None
         self.ctrl_used.update(ctrl)
         self.steps.append(step)
@@ -1532,7 +1531,8 @@ def render_step(i, step):
         return [f"{nid} = tf.placeholder(tf.{dtype}, shape={shape!r})"]
     if kind == "wide":
         _, nid, _name, template, operands, ctrl = step
-        return _with_ctrl(ctrl, f"{nid} = " + template.format(*map(_wide_opnd, operands)))
+        return _with_ctrl(ctrl, f"{nid} = " + template.format(*map(_wide_opnd, operands))) + [
+            f"_rec('shape', {i}, _shp({nid}))"]
     if kind == "unary":
         _, nid, op, x, ctrl = step
         return _with_ctrl(ctrl, f"{nid} = tf.{op}({x})")

@@ -224,7 +224,7 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     """TF1's `tf.nn.moments`: (mean, variance) over `axes`."""
     keep = bool(keepdims if keepdims is not None else (keep_dims or False))
     op = make_op("moments", _moments_kernel, [convert_to_tensor(x)], name=name or "moments",
-                 attrs={"axes": tuple(int(a) for a in axes), "keepdims": keep})
+                 attrs={"axes": tuple(int(a) for a in axes), "keepdims": keep}, num_outputs=2)
     return op.outputs[0], op.outputs[1]
 
 
