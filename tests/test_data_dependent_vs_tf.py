@@ -75,3 +75,27 @@ def test_range_of_a_fed_tensors_size_as_tf1():
     from a fed tensor's shape is resolved when the run is traced."""
     assert _range_of_fed_size(tf1) == [[0, 1, 2], []]
     assert _range_of_fed_size(tfj) == [[0, 1, 2], []]
+
+
+def _sized_consumers(tf):
+    """Ops after a data-dependent one that need its exact size to trace (a first guess of the
+    size fails there), and dynamic_stitch's gradient where an index repeats (TF1 gathers the
+    gradient for every data element, also one a later element overwrote)."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [2, 2, 3], name="x")
+        y = tf.placeholder(tf.float32, [None, 3], name="y")
+        ids = tf.placeholder(tf.int32, [None], name="ids")
+        out = tf.dynamic_stitch([[[0, 1], [1, 4]], ids], [x, y])
+        weighted = tf.reduce_sum(out * tf.range(5.0)[:, None])
+        masked = tf.boolean_mask(y, y[:, 0] > 1.0) * tf.constant([[1.0, 2.0, 3.0]] * 2)
+        fetches = [out, tf.gradients(weighted, [x, y]), masked]
+        with tf.Session() as sess:
+            return [sess.run(fetches, {x: np.ones((2, 2, 3)), ids: i,
+                                       y: np.arange(6.0).reshape(2, 3) + k})
+                    for i, k in (([4, 2], 0.0), ([4, 2], 0.0), ([2, 3], -1.0))]
+
+
+def test_sizes_that_a_later_op_needs_and_stitch_gradients_as_tf1():
+    for got, ref in zip(_sized_consumers(tfj), _sized_consumers(tf1)):
+        for a, b in zip(_leaves(got), _leaves(ref)):
+            np.testing.assert_array_equal(a, b)

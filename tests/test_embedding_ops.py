@@ -43,17 +43,21 @@ def test_partitioned_variable_and_max_norm():
         np.testing.assert_allclose(sess.run(out), np.full((2, 3), 1 / np.sqrt(3)), rtol=1e-6)
 
 
-def test_unknown_ids_shape_and_gradient_is_dense():
+def test_unknown_ids_shape_and_gradient_is_indexed_slices():
     w = tf.get_variable("w", initializer=P)
     ids = tf.placeholder(tf.int64, [None])
     out = tf.nn.embedding_lookup(w, ids)
     assert out.shape.as_list() == [None, 4]
     (grad,) = tf.gradients(tf.reduce_sum(out), [w])
-    assert grad.shape.as_list() == [5, 4]  # dense, where TF1 gives IndexedSlices
+    assert isinstance(grad, tf.IndexedSlices)  # as TF1: the gathered rows and their ids
+    assert grad.shape.as_list() == [5, 4] and grad.indices.dtype == tf.int64
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         g = sess.run(grad, {ids: [1, 1, 4]})
-    np.testing.assert_array_equal(g[:, 0], [0, 2, 0, 0, 1])
+        dense = sess.run(tf.convert_to_tensor(grad), {ids: [1, 1, 4]})
+    assert g.indices.tolist() == [1, 1, 4] and g.dense_shape.tolist() == [5, 4]
+    np.testing.assert_array_equal(g.values, np.ones((3, 4)))
+    np.testing.assert_array_equal(dense[:, 0], [0, 2, 0, 0, 1])
 
 
 def test_out_of_range_ids_fail_the_run_naming_the_op():

@@ -1,7 +1,7 @@
 """Layering: no module imports a higher layer, at top level or inside a function (issue 9).
 
 framework -> ops -> variables -> layers (tf.layers) -> summary (tf.summary ops and writers)
--> runtime -> data (tf.data) -> train; the public namespace
+-> runtime -> data (tf.data) -> train -> estimator (tf.estimator); the public namespace
 modules, `functional`, `checkpoint` and `inspect_checkpoint` sit on top and may import anything.
 """
 import ast
@@ -10,7 +10,8 @@ import pathlib
 import tfvars_jax
 
 PACKAGE = pathlib.Path(tfvars_jax.__file__).parent
-LAYERS = ["framework", "ops", "variables", "layers", "summary", "runtime", "data", "train"]
+LAYERS = ["framework", "ops", "variables", "layers", "summary", "runtime", "data", "train",
+          "estimator"]
 
 
 def _layer(module):

@@ -376,12 +376,19 @@ def test_empty_deferred_and_unsupported_arguments(tmp_path):
     for method, args in [("as_saver_def", ()), ("to_proto", ()), ("export_meta_graph", ())]:
         with pytest.raises(NotImplementedError):
             getattr(saver, method)(*args)
+    with tf.device("/cpu:0"):
+        u = tf.Variable(4.0, name="u")
     sharded = tf.train.Saver(sharded=True)
     with tf.Session() as sess:
-        sess.run(v.initializer)
-        with pytest.raises(NotImplementedError, match="sharded=True"):
+        sess.run([v.initializer, u.initializer])
+        with pytest.raises(NotImplementedError, match=r"sharded=True.*several devices"):
             sharded.save(sess, str(tmp_path / "s"))
-        sharded.restore(sess, str(tmp_path / "d"))  # restoring works
+        assert not any(p.name.startswith("s.") for p in tmp_path.iterdir())
+        one_device = tf.train.Saver([v], sharded=True)
+        one_device.save(sess, str(tmp_path / "one"), write_meta_graph=False)
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("one")) == [
+            "one.data-00000-of-00001", "one.index"]  # TF1's files for one device's shard
+        one_device.restore(sess, str(tmp_path / "one"))
 
 
 def test_save_creates_missing_directories_as_tf1s_savev2(tmp_path, monkeypatch):

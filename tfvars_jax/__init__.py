@@ -16,6 +16,7 @@ from tfvars_jax import contrib
 from tfvars_jax import data
 from tfvars_jax import debugging
 from tfvars_jax import dtypes
+from tfvars_jax import estimator
 from tfvars_jax import functional
 from tfvars_jax import initializers
 from tfvars_jax import keras
@@ -44,6 +45,8 @@ from tfvars_jax.framework.ops import name_scope
 from tfvars_jax.framework.ops import control_dependencies
 from tfvars_jax.framework.ops import device
 from tfvars_jax.framework.device_spec import DeviceSpec
+from tfvars_jax.framework.indexed_slices import IndexedSlices
+from tfvars_jax.framework.indexed_slices import IndexedSlicesValue
 from tfvars_jax.framework.ops import add_to_collection
 from tfvars_jax.framework.ops import add_to_collections
 from tfvars_jax.framework.ops import get_collection
@@ -308,7 +311,7 @@ from tfvars_jax.graph_picture import show_graph
 newaxis = None
 
 __all__ = [
-    "contrib", "dtypes", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
+    "contrib", "dtypes", "estimator", "functional", "initializers", "keras", "losses", "math", "metrics", "nn",
     "data",
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
@@ -319,7 +322,8 @@ __all__ = [
     "Dimension", "TensorShape", "DType", "as_dtype", "float16", "float32", "float64", "bfloat16",
     "half", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "string", "newaxis", "Session", "InteractiveSession",
-    "get_default_session", "ConfigProto", "GPUOptions", "RunOptions", "RunMetadata", "State",
+    "get_default_session", "IndexedSlices", "IndexedSlicesValue", "ConfigProto", "GPUOptions",
+    "RunOptions", "RunMetadata", "State",
     "Variable", "VariableAggregation", "VariableSynchronization", "global_variables",
     "local_variables", "trainable_variables", "model_variables", "moving_average_variables",
     "all_variables", "global_variables_initializer", "local_variables_initializer",

@@ -22,7 +22,9 @@ from tfvars_jax import _namespace
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, op_output
-from tfvars_jax.ops import array_ops, check_ops, control_flow_ops, math_ops, state_ops
+from tfvars_jax.ops import array_ops, check_ops, math_ops, state_ops
+from tfvars_jax.ops.weights_broadcast_ops import broadcast_weights
+from tfvars_jax.ops.weights_broadcast_ops import known_rank as _rank
 from tfvars_jax.variables import variable_scope as vs
 from tfvars_jax.variables.variable import Variable, VariableAggregation, VariableSynchronization
 
@@ -59,15 +61,6 @@ def _div_no_nan(x, y, name=None):
 def _add_to_collections(collections, value):
     if collections:
         ops_lib.add_to_collections(collections, value)
-
-
-def _rank(t, what):
-    rank = t.shape.ndims
-    if rank is None:
-        raise NotImplementedError(f"tf.metrics: {what} '{t.name}' has an unknown rank; tfvars_jax "
-                                  "needs ranks known when the graph is built (TF1 adds run-time "
-                                  "rank checks here).")
-    return rank
 
 
 def _squeeze_last(t):
@@ -112,51 +105,6 @@ def _remove_squeezable_dimensions(predictions, labels, weights):
     return predictions, labels, weights
 
 
-def _broadcastable_kernel(weights, values):
-    ok = all(w in (1, v) for w, v in zip(weights.shape, values.shape))
-    return jnp.asarray(ok)
-
-
-def _assert_broadcastable(weights, values):
-    """TF1's `weights_broadcast_ops.assert_broadcastable`: weights are a scalar or have the
-    values' rank with each dimension 1 or the values'. Decided at graph time when the shapes are
-    known, else checked when the run is traced."""
-    error = "weights can not be broadcast to values."
-    with ops_lib.name_scope(None, "assert_broadcastable", [weights, values]):
-        weights_rank, values_rank = _rank(weights, "weights"), _rank(values, "values")
-        if weights_rank == 0:
-            return control_flow_ops.no_op(name="static_scalar_check_success")
-        if weights_rank != values_rank:
-            raise ValueError(f"{error} values.rank={values_rank}. weights.rank={weights_rank}. "
-                             f"values.shape={values.shape}. weights.shape={weights.shape}.")
-        w_dims, v_dims = weights.shape.as_list(), values.shape.as_list()
-        if None not in w_dims and None not in v_dims:
-            for i, (w, v) in enumerate(zip(w_dims, v_dims)):
-                if w not in (1, v):
-                    raise ValueError(f"{error} Mismatch at dim {i}. values.shape={values.shape} "
-                                     f"weights.shape={weights.shape}.")
-            return control_flow_ops.no_op(name="static_scalar_check_success")
-        ok = op_output("IsValidShape", _broadcastable_kernel, [weights, values],
-                       name="is_valid_shape")
-        return check_ops.Assert(ok, [error, "weights.shape=", weights.name, "values.shape=",
-                                     values.name],
-                                name="is_valid_shape")
-
-
-def _broadcast_weights(weights, values):
-    """TF1's `weights_broadcast_ops.broadcast_weights`: `weights` broadcast to `values`' shape."""
-    with ops_lib.name_scope(None, "broadcast_weights", [weights, values]) as scope:
-        values = convert_to_tensor(values, name="values")
-        weights = convert_to_tensor(weights, name="weights")
-        if weights.dtype.base_dtype != values.dtype.base_dtype:
-            weights = math_ops.cast(weights, values.dtype.base_dtype)
-        w_shape, v_shape = weights.shape, values.shape
-        if w_shape.is_fully_defined() and v_shape.is_fully_defined() and w_shape.is_compatible_with(v_shape):
-            return weights
-        with ops_lib.control_dependencies([_assert_broadcastable(weights, values)]):
-            return math_ops.multiply(weights, array_ops.ones_like(values), name=scope)
-
-
 # ----- mean and the metrics built on it ---------------------------------------------------------
 def mean(values, weights=None, metrics_collections=None, updates_collections=None, name=None):
     """The (weighted) mean of `values` over every batch: local variables `total` and `count`.
@@ -189,7 +137,7 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
         else:
             values, _, weights = _remove_squeezable_dimensions(predictions=values, labels=None,
                                                                weights=weights)
-            weights = _broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
+            weights = broadcast_weights(math_ops.cast(weights, dtypes.float32), values)
             values = math_ops.multiply(values, weights)
             num_values = math_ops.reduce_sum(weights)
         update_total_op = state_ops.assign_add(total, math_ops.reduce_sum(values))
@@ -381,7 +329,7 @@ def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights=Non
     num_thresholds = len(thresholds)
     inputs = [predictions, labels]
     if weights is not None:
-        inputs.append(_broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions))
+        inputs.append(broadcast_weights(math_ops.cast(weights, dtypes.float32), predictions))
     values, update_ops = {}, {}
     for key in _INCLUDES:
         if key not in includes:

@@ -6,6 +6,7 @@ concrete shapes.
 """
 import builtins
 import functools
+from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -551,9 +552,27 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     attrs = {"axis": axis, "batch_dims": batch_dims}
     msg = (f"indices out of range in GatherV2 op '{next_op_name(name)}': every index of "
            f"'{i.name}' must be in [0, params.shape[{axis}]) of '{p.name}' ({_dim_text(p, axis)})")
-    return op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
-                     check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
-                                    errors.InvalidArgumentError, msg))
+    out = op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
+                    check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
+                                   errors.InvalidArgumentError, msg))
+    if axis == 0 and batch_dims == 0:  # its params' gradient is an IndexedSlices (tf.gradients)
+        out.op.attrs["row_gather"] = RowGather(positions=(0,), ids_input=1, rows=_gathered_rows)
+    return out
+
+
+class RowGather(NamedTuple):
+    """How an op's output rows are rows of some of its inputs, for `tf.gradients`' IndexedSlices:
+    `rows(input values, position)` gives, for input `position` (one of `positions`), the row of
+    that input each output row is (flattened), and a mask of the output rows taken from it
+    (None: all of them). `ids_input` is the input holding the ids (its dtype is the indices')."""
+    positions: tuple
+    ids_input: int
+    rows: Callable
+
+
+def _gathered_rows(inputs, position):
+    del position
+    return jnp.reshape(inputs[1], -1), None
 
 
 def _dim_text(t, axis):

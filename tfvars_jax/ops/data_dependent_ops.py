@@ -49,7 +49,7 @@ class _DataDependent(OpKind):
         k = op.kernel
         args = [ctx.env[t] for t in op._inputs]
         actual = jnp.asarray(k.size_fn(*args), jnp.int32).reshape(-1)
-        assumed = ctx.assumed_sizes(op, tuple(k.guess_fn(*args)))
+        assumed = ctx.assumed_sizes(op, tuple(k.guess_fn(*args)), actual)
         ctx.check_sizes(op, actual, assumed)
         if k.check is not None:
             predicate, error_class, message = k.check
@@ -223,11 +223,15 @@ def dynamic_partition(data, partitions, num_partitions, name=None):
 
 
 def _stitch_kernel(*args, sizes):
+    return _stitch(sizes[0], *args)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(0,))
+def _stitch(size, *args):
     n = len(args) // 2
     idx = jnp.concatenate([jnp.reshape(jnp.asarray(i), -1) for i in args[:n]])
     elem = np.shape(args[n])[np.ndim(args[0]):]
     data = jnp.concatenate([jnp.reshape(d, (-1,) + elem) for d in args[n:]])
-    size = sizes[0]
     order = jnp.arange(idx.shape[0])
     # The last occurrence of an index wins, as in TF1.
     winner = jax.ops.segment_max(order, idx, num_segments=size)
@@ -235,6 +239,23 @@ def _stitch_kernel(*args, sizes):
     picked = _take(data, jnp.clip(winner, 0, max(idx.shape[0] - 1, 0)), 0)
     return jnp.where(jnp.reshape(covered, (size,) + (1,) * len(elem)), picked,
                      jnp.zeros_like(picked))
+
+
+def _stitch_fwd(size, *args):
+    return _stitch(size, *args), args[:len(args) // 2]
+
+
+def _stitch_bwd(size, indices, grad):
+    """TF1's gradient: every data element gets the gradient at its index, even one that a later
+    element of the same index overwrote (TF1 gathers the gradient for each data input)."""
+    del size
+    elem = np.shape(grad)[1:]
+    return (None,) * len(indices) + tuple(
+        jnp.reshape(_take(grad, jnp.reshape(jnp.asarray(i), -1), 0), np.shape(i) + elem)
+        for i in indices)
+
+
+_stitch.defvjp(_stitch_fwd, _stitch_bwd)
 
 
 def dynamic_stitch(indices, data, name=None):

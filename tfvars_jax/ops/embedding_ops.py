@@ -12,9 +12,11 @@ The result and its name are TF1's.
 
 Ids out of range fail the run with InvalidArgumentError (a run-time check of the gather op,
 as TF1's CPU kernel checks), also when the ids are constants. Gradients into `params` are
-dense tensors where TF1 gives `IndexedSlices`: `opt.compute_gradients` returns a dense
-gradient of the full embedding shape; the update applied is the same.
+`IndexedSlices`, as in TF1 (each shard's has an entry for every id, index -1 for the ids of
+other shards, where TF1's lists only the shard's ids), and optimizers update only those rows.
 """
+import functools
+
 import jax.numpy as jnp
 import numpy as np
 
@@ -56,6 +58,13 @@ def _stitch_kernel(flat_ids, *shards, strategy):
             mask = (shard == p).reshape((-1,) + (1,) * (rows.ndim - 1))
             out = jnp.where(mask, rows, out)
     return out
+
+
+def _shard_rows(inputs, position, strategy):
+    """The row of shard `position - 1` each id is, and which ids are in that shard."""
+    flat_ids, shards = inputs[0], inputs[1:]
+    shard, row, _ = _assign(flat_ids, [s.shape[0] for s in shards], strategy)
+    return row, shard == position - 1
 
 
 def _stitch_out_of_range(flat_ids, *shards, strategy):
@@ -120,7 +129,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
 
     Where we differ: the sharded lookup is one "ParallelDynamicStitch" op instead of TF1's
     DynamicPartition/GatherV2/stitch ops (see the module docstring); gradients into `params`
-    are dense, not `IndexedSlices`. `validate_indices` is accepted and, as in TF1 (CPU), ids
+    are `IndexedSlices` as in TF1 (a shard's lists every id, index -1 for other shards' ids).
+    `validate_indices` is accepted and, as in TF1 (CPU), ids
     are always validated: an id outside the params fails the run with InvalidArgumentError
     naming the op.
 
@@ -159,6 +169,9 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
                      attrs={"strategy": partition_strategy}, kind=CHECKED,
                      check=RunCheck(lambda f, *s: _stitch_out_of_range(
                          f, *s, strategy=partition_strategy), errors.InvalidArgumentError, msg))
+        op.attrs["row_gather"] = array_ops.RowGather(  # each shard's gradient: IndexedSlices
+            positions=tuple(range(1, len(params) + 1)), ids_input=0,
+            rows=functools.partial(_shard_rows, strategy=partition_strategy))
         ret = op.outputs[0]
         if element.is_fully_defined():
             shape = array_ops.shape(ids)

@@ -7,6 +7,11 @@ in the run (TF1's sum over the ref's consumers), so what else a run fetches, fee
 never changes a gradient. So gradients flow through every op of the op
 library, and `compute_gradients`, clipping and `apply_gradients` compose as in TF1.
 
+A variable or tensor that reaches the ys only as the params of `tf.gather` on axis 0 (an
+`embedding_lookup`) gets a `tf.IndexedSlices` gradient, as in TF1: the gradient of each
+gathered row and its index (the zero perturbation then sits on the gathers' outputs). Used as
+a tensor it is the dense sum; optimizers update only its rows (`train/optimizer.py`).
+
 Which gradients are `None` follows TF1: an x gets `None` unless a path of floating-point
 tensors leads from it to a y without passing a `stop_gradients` tensor or an op TF1 does not
 differentiate (`tf.floor`, `tf.stop_gradient`, `tf.zeros_like`, casts to integers, ...);
@@ -14,11 +19,16 @@ integer xs and integer ys give `None`; `tf.gradients(x, x)` is `grad_ys` (ones).
 """
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.indexed_slices import IndexedSlices
+from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
 from tfvars_jax.ops.array_ops import zeros_like
+from tfvars_jax.ops import indexed_slices_ops  # noqa: F401 - installs IndexedSlices' conversion
 from tfvars_jax.ops import state_ops
 
 # Op types TF1 registers as not differentiable (`ops.NotDifferentiable`) or whose registered
@@ -142,17 +152,71 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if not live:
                 continue
             inputs = list(ys) + [g for g in (grad_ys or []) if g is not None] + [k[1] for k in live if k[0] == "tensor"]
-            specs = [(_x_dtype(xs[x_keys.index(k)]), _x_shape(xs[x_keys.index(k)])) for k in live]
+            sparse = {k: g for k in live if (g := _row_gathers(path, k, ys)) is not None}
+            specs = []
+            for k in live:
+                x = xs[x_keys.index(k)]
+                specs += _slices_specs(x, sparse[k]) if k in sparse else [(_x_dtype(x), _x_shape(x))]
             has_random = any(o.kind.has_random(o) for o in path)
             op = make_op("Gradients", None, inputs, name=scope if len(groups) == 1 else "Gradients",
                          kind=GRADIENTS, out_specs=specs,
                          attrs={"path": path, "ys": ys, "grad_ys": grad_ys, "xs": live,
-                                "has_random": has_random})
-            grads.update(zip(live, op.outputs))
+                                "has_random": has_random, "sparse": sparse})
+            outputs = iter(op.outputs)
+            for k in live:
+                if k in sparse:
+                    values, indices, dense_shape = next(outputs), next(outputs), next(outputs)
+                    shape = _x_shape(xs[x_keys.index(k)])
+                    if shape.is_fully_defined():  # TF1's tf.shape(params): a known constant
+                        dense_shape._static_value = np.asarray(shape.as_list(), np.int32)
+                    grads[k] = IndexedSlices(values, indices, dense_shape)
+                else:
+                    grads[k] = next(outputs)
     results = [grads.get(k) for k in x_keys]
     if unconnected_gradients == "zero":
         results = [zeros_like(x) if r is None else r for x, r in zip(xs, results)]
     return results
+
+
+def _row_gathers(path, key, ys):
+    """The ops through which x reaches the ys as gathered rows, when that is the only way:
+    ops declaring a `row_gather` (GatherV2 on axis 0, a sharded embedding lookup) that take x
+    (for a variable, one of its reads) at one of their row positions. TF1 then gives x an
+    IndexedSlices gradient. Returns ((op, position), ...), or None (a dense gradient)."""
+    what, x = key
+    if what == "var":
+        readers = [op for op in path if x in _var_reads(op)]
+        if any(op.kind is not state_ops.READ for op in readers):
+            return None
+        sources = {t for op in readers for t in op.outputs}
+    else:
+        sources = {x}
+    if not sources or any(y in sources for y in ys):
+        return None
+    gathers = []
+    for op in path:
+        at = [i for i, t in enumerate(op._inputs) if t in sources]
+        if not at:
+            continue
+        spec = op.attrs.get("row_gather")
+        if spec is None or len(at) > 1 or at[0] not in spec.positions:
+            return None
+        gathers.append((op, at[0]))
+    return tuple(gathers) or None
+
+
+def _slices_specs(x, gathers):
+    """(dtype, shape) of an IndexedSlices gradient's values, indices and dense_shape."""
+    shape = _x_shape(x)
+    ids = [g._inputs[g.attrs["row_gather"].ids_input] for g, _ in gathers]
+    counts = [t.shape.num_elements() for t in ids]
+    rows = None if None in counts else sum(counts)
+    row_shape = shape.as_list()[1:] if shape.ndims is not None else None
+    values = TensorShape(None) if row_shape is None else TensorShape([rows] + row_shape)
+    index_dtypes = {t.dtype.base_dtype for t in ids}
+    index_dtype = index_dtypes.pop() if len(index_dtypes) == 1 else dtypes.int64
+    return [(_x_dtype(x), values), (index_dtype, TensorShape([rows])),
+            (dtypes.int32, TensorShape([shape.ndims]))]
 
 
 def _interdependent(keys, stops):
@@ -207,20 +271,32 @@ class _Gradients(OpKind):
 
     def run(self, op, ctx):
         a = op.attrs
-        path, xs, env = a["path"], a["xs"], ctx.env
+        path, xs, env, sparse = a["path"], a["xs"], ctx.env, a["sparse"]
         on_path = set(path)
         base_env = {k: v for k, v in env.items() if _producer(k) not in on_path}
-        x_values = [jnp.zeros_like(_seen_value(path, env, x)) if what == "var" else env[x] for what,
-                    x in xs]
-
+        # What is perturbed: a variable x at its reads, a tensor x itself, and for an x with
+        # an IndexedSlices gradient, the outputs of the gathers of its rows.
+        x_values = []
+        for key in xs:
+            what, x = key
+            if key in sparse:
+                x_values.append(tuple(jnp.zeros_like(env[g._outputs[0]]) for g, _ in sparse[key]))
+            elif what == "var":
+                x_values.append(jnp.zeros_like(_seen_value(path, env, x)))
+            else:
+                x_values.append(env[x])
         x_tensors = {x for what, x in xs if what == "tensor"}
 
         def forward(*x_vals):
             sub = ctx.sub(dict(base_env), {})
             sub.for_gradients = True
-            delta = {}
-            for (what, x), val in zip(xs, x_vals):
-                if what == "var":
+            delta, gathered = {}, {}
+            for key, val in zip(xs, x_vals):
+                what, x = key
+                if key in sparse:
+                    for (g, _), d in zip(sparse[key], val):
+                        gathered.setdefault(g, []).append(d)
+                elif what == "var":
                     delta[x] = val
                 else:
                     sub.env[x] = val
@@ -243,14 +319,21 @@ class _Gradients(OpKind):
                 sub.vars = {n: _perturb(v, delta[n]) if n in delta else v
                             for n, v in seen_vars.items()}
                 sub.execute([p])
+                for d in gathered.get(p, ()):
+                    sub.env[p._outputs[0]] = _perturb(sub.env[p._outputs[0]], d)
             return [sub.env[y] if y in sub.env else env[y] for y in a["ys"]]
 
         ys, vjp = jax.vjp(forward, *x_values)
         grad_ys = a["grad_ys"] or [None] * len(ys)
         cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y,
                g in zip(ys, grad_ys)]
-        for t, g, x, (what, _) in zip(op._outputs, vjp(cts), x_values, xs):
-            env[t] = (-g if what == "var" else g).astype(x.dtype)  # see _perturb
+        outputs = iter(op._outputs)
+        for key, g, x in zip(xs, vjp(cts), x_values):
+            if key in sparse:
+                env.update(zip((next(outputs), next(outputs), next(outputs)),
+                               _slices_values(key, sparse[key], g, path, env)))
+            else:  # a variable's gradient is the negated cotangent: see _perturb
+                env[next(outputs)] = (-g if key[0] == "var" else g).astype(x.dtype)
         # The replay computed the ys exactly as the forward pass did (the perturbations are
         # zeros that keep every value, -0.0 included): later consumers and fetches use the
         # replay's values, so when nothing else needs the forward pass's (a fetched loss), XLA
@@ -258,6 +341,31 @@ class _Gradients(OpKind):
         for y, value in zip(a["ys"], ys):
             if _producer(y) in on_path and y not in ctx.fed:
                 env[y] = value
+
+
+def _slices_values(key, gathers, cotangents, path, env):
+    """The values, indices and dense_shape of x's IndexedSlices gradient: each gathered row's
+    gradient (the negated cotangent of its perturbation) and its row in x, concatenated over
+    the gathers as TF1 does. An output row not taken from x (another shard's) has index -1 and
+    zero values, which the dense sum and the optimizers drop (TF1 leaves it out)."""
+    what, x = key
+    dense = _seen_value(path, env, x) if what == "var" else env[x]
+    row_shape = tuple(np.shape(dense)[1:])
+    index_dtype = np.result_type(*[
+        np.dtype(g._inputs[g.attrs["row_gather"].ids_input].dtype.base_dtype.as_numpy_dtype)
+        for g, _ in gathers])
+    values, indices = [], []
+    for (g, position), ct in zip(gathers, cotangents):
+        rows, taken = g.attrs["row_gather"].rows([env[t] for t in g._inputs], position)
+        grad = jnp.reshape(-ct, (-1,) + row_shape)
+        rows = jnp.reshape(rows, -1).astype(index_dtype)
+        if taken is not None:
+            grad = jnp.where(jnp.reshape(taken, (-1,) + (1,) * len(row_shape)), grad, 0)
+            rows = jnp.where(taken, rows, -1)
+        values.append(grad)
+        indices.append(rows)
+    return (jnp.concatenate(values).astype(dense.dtype), jnp.concatenate(indices),
+            np.asarray(np.shape(dense), np.int32))
 
 
 def _perturb(value, delta):

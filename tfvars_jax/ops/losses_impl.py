@@ -19,7 +19,8 @@ from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.ops import array_ops, math_ops, nn_ops
 from tfvars_jax.ops.loss_ops import add_loss
-from tfvars_jax.ops.weights_broadcast_ops import _rank, assert_broadcastable, broadcast_weights
+from tfvars_jax.ops.weights_broadcast_ops import assert_broadcastable, broadcast_weights
+from tfvars_jax.ops.weights_broadcast_ops import known_rank as _rank
 
 __all__ = [
     "Reduction", "compute_weighted_loss", "absolute_difference", "cosine_distance", "hinge_loss",

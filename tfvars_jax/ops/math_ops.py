@@ -13,6 +13,7 @@ import numpy as np
 
 from tfvars_jax.framework import dtypes, errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output
@@ -588,11 +589,14 @@ def _clip_norm_kernel(t, clip_norm, axes):
 
 
 def clip_by_norm(t, clip_norm, axes=None, name=None):
-    """TF1's `tf.clip_by_norm`: t * clip_norm / max(||t||, clip_norm) over `axes`."""
-    t = convert_to_tensor(t, name="t")
+    """TF1's `tf.clip_by_norm`: t * clip_norm / max(||t||, clip_norm) over `axes`. An
+    IndexedSlices is clipped through its values and stays an IndexedSlices, as in TF1."""
+    given = t
+    t = convert_to_tensor(_values_of(t), name="t")
     c = _convert_operand(clip_norm, t.dtype, "clip_norm")
-    return op_output("clip_by_norm", _clip_norm_kernel, [t, c], name=name or "clip_by_norm",
-                     attrs={"axes": _static_axis(axes, "clip_by_norm")})
+    return _like(given, op_output("clip_by_norm", _clip_norm_kernel, [t, c],
+                                  name=name or "clip_by_norm",
+                                  attrs={"axes": _static_axis(axes, "clip_by_norm")}))
 
 
 def _global_norm_kernel(*ts):
@@ -602,7 +606,7 @@ def _global_norm_kernel(*ts):
 def global_norm(t_list, name=None):
     """TF1's `tf.global_norm`: sqrt(sum of squares of every tensor); `None`s are skipped, and the
     tensors must share one dtype (TF1 stacks their partial sums)."""
-    ts = [convert_to_tensor(t) for t in t_list if t is not None]
+    ts = [convert_to_tensor(_values_of(t)) for t in t_list if t is not None]
     if len({t.dtype.base_dtype for t in ts}) > 1:
         raise TypeError("global_norm: the tensors must share one dtype, got "
                         f"{[t.dtype.name for t in ts]}")
@@ -621,15 +625,27 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
         raise TypeError("t_list should be a sequence")
     t_list = list(t_list)
     present = [i for i, t in enumerate(t_list) if t is not None]
-    ts = [convert_to_tensor(t_list[i]) for i in present]
+    # An IndexedSlices (a gathered gradient) is clipped through its values and stays sparse,
+    # as in TF1 (its norm is its values' norm).
+    ts = [convert_to_tensor(_values_of(t_list[i])) for i in present]
     norm = convert_to_tensor(use_norm) if use_norm is not None else global_norm(ts)
     c = convert_to_tensor(clip_norm, dtype=dtypes.float32)
     op = make_op("clip_by_global_norm", _clip_global_kernel, [c, norm] + ts,
                  name=name or "clip_by_global_norm")
     clipped = [None] * len(t_list)
     for i, out in zip(present, op.outputs):
-        clipped[i] = out
+        clipped[i] = _like(t_list[i], out)
     return clipped, norm
+
+
+def _values_of(t):
+    """An IndexedSlices' values, or `t` itself."""
+    return t.values if isinstance(t, IndexedSlices) else t
+
+
+def _like(t, values):
+    """`values` as `t` was given: IndexedSlices with `t`'s indices, or a Tensor."""
+    return IndexedSlices(values, t.indices, t.dense_shape) if isinstance(t, IndexedSlices) else values
 
 
 # ----- misc -------------------------------------------------------------------------------

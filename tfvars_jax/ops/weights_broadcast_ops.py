@@ -14,7 +14,8 @@ from tfvars_jax.ops import array_ops, check_ops, control_flow_ops, math_ops
 _ERROR = "weights can not be broadcast to values."
 
 
-def _rank(t, what):
+def known_rank(t, what):
+    """`t`'s rank, which losses and metrics need known when the graph is built."""
     rank = t.shape.ndims
     if rank is None:
         raise NotImplementedError(f"{what} '{t.name}' has an unknown rank; tfvars_jax needs the "
@@ -38,10 +39,10 @@ def assert_broadcastable(weights, values):
             weights = convert_to_tensor(weights, name=weights_scope)
         with ops_lib.name_scope(None, "values", (values,)) as values_scope:
             values = convert_to_tensor(values, name=values_scope)
-        weights_rank = _rank(weights, "weights")
+        weights_rank = known_rank(weights, "weights")
         if weights_rank == 0:
             return control_flow_ops.no_op(name="static_scalar_check_success")
-        values_rank = _rank(values, "values")
+        values_rank = known_rank(values, "values")
         if weights_rank != values_rank:
             raise ValueError(f"{_ERROR} values.rank={values_rank}. weights.rank={weights_rank}. "
                              f"values.shape={values.shape}. weights.shape={weights.shape}. "

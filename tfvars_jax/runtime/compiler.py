@@ -213,15 +213,27 @@ class Plan:
             # Data-dependent shapes: run with the sizes assumed (the last run's); each such
             # op checks its actual sizes, and on a mismatch the run changes nothing and runs
             # again with the actual sizes (at most once per data-dependent op).
-            for _ in range(len(self.data_dependent) + 1):
+            learned = False
+            for _ in range(len(self.data_dependent) + 2):
                 key = self._sizes_key()
                 if self.eager:
                     outs, new_vars, flags, reports = self.step(donated, readonly, dev_feeds, rng,
                                                                mode="eager")
                 else:
-                    # The counter is an argument only when random ops need it.
-                    outs, new_vars, flags, reports = self._jit(donate, key)(
-                        donated, readonly, dev_feeds, rng if self.has_random else None)
+                    try:
+                        # The counter is an argument only when random ops need it.
+                        outs, new_vars, flags, reports = self._jit(donate, key)(
+                            donated, readonly, dev_feeds, rng if self.has_random else None)
+                    except (errors.OpError, TypeError, ValueError):
+                        # An op after a data-dependent one may not trace with the sizes
+                        # assumed (`x * tf.range(5.0)` needs 5 rows): learn the actual sizes
+                        # op by op (concrete values, nothing written) and trace again.
+                        if not self.data_dependent or learned:
+                            raise
+                        learned = True
+                        run = self._learn_sizes(donated, readonly, dev_feeds, rng)
+                        self.sizes.update(run)
+                        continue
                 if not self.has_checks:
                     break
                 flags = np.asarray(flags)
@@ -240,6 +252,13 @@ class Plan:
                 fetched[i] = v
             updates.update(new_vars)
         return fetched, updates
+
+    def _learn_sizes(self, donated, readonly, dev_feeds, rng):
+        """The data-dependent ops' actual output sizes for these inputs, from an op-by-op run
+        whose results are dropped (the donated buffers are only read)."""
+        *_, reports = self.step(donated, readonly, dev_feeds, rng, mode="eager")
+        ops = self._report_ops[self._sizes_key()]
+        return {op: tuple(int(d) for d in np.asarray(r)) for op, r in zip(ops, reports)}
 
     def _sizes_key(self):
         return tuple(self.sizes.get(op) for op in self.data_dependent)
@@ -401,8 +420,11 @@ class Interpreter:
         sub.sizes = self.sizes
         return sub
 
-    def assumed_sizes(self, op, guess):
-        """The output sizes the run assumes for data-dependent op `op` (`guess` if none yet)."""
+    def assumed_sizes(self, op, guess, actual):
+        """The output sizes the run assumes for data-dependent op `op`: the `actual` ones when
+        values are concrete (op by op), else those of the last run (`guess` if none yet)."""
+        if self.mode == "eager" and not isinstance(actual, jax.core.Tracer):
+            self.sizes[op] = tuple(int(d) for d in np.asarray(actual))  # for gradient replays
         return self.sizes.get(op, guess)
 
     def check_sizes(self, op, actual, assumed):

@@ -1,9 +1,11 @@
 """FetchMapper: flattens a `Session.run` fetch structure and rebuilds it with values.
 
-Accepts Tensors, Operations, Variables, tensor/op name strings and any nesting of lists,
-tuples, namedtuples and dicts, as TF1 does. Operations fetch `None`.
+Accepts Tensors, Operations, Variables, tensor/op name strings, IndexedSlices (fetched as an
+IndexedSlicesValue) and any nesting of lists, tuples, namedtuples and dicts, as TF1 does.
+Operations fetch `None`.
 """
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 
 
 class FetchMapper:
@@ -43,6 +45,9 @@ class FetchMapper:
             return ("namedtuple", type(fetch), tuple(self._flatten(v) for v in fetch))
         if isinstance(fetch, (list, tuple)):
             return ("seq", type(fetch), tuple(self._flatten(v) for v in fetch))
+        if isinstance(fetch, IndexedSlices):
+            parts = (fetch.values, fetch.indices, fetch.dense_shape)
+            return ("slices", None, tuple(None if t is None else self._flatten(t) for t in parts))
         el = self._element(fetch)
         if isinstance(el, ops_lib.Operation):
             if el not in self.ops:
@@ -74,6 +79,8 @@ def _build(s, values):
         out = cls(factory) if factory is not None else cls()
         out.update((k, _build(v, values)) for k, v in s[2])
         return out
+    if kind == "slices":
+        return IndexedSlicesValue(*[None if v is None else _build(v, values) for v in s[2]])
     items = [_build(v, values) for v in s[2]]
     if kind == "namedtuple":
         return s[1](*items)

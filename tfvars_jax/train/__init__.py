@@ -39,6 +39,8 @@ from tfvars_jax.train.checkpoint_utils import load_checkpoint
 from tfvars_jax.train.checkpoint_utils import load_variable
 from tfvars_jax.train.checkpoint_utils import list_variables
 from tfvars_jax.train.checkpoint_utils import init_from_checkpoint
+from tfvars_jax.train.warm_starting_util import warm_start
+from tfvars_jax.train.warm_starting_util import VocabInfo
 from tfvars_jax.train.session_run_hook import SessionRunHook
 from tfvars_jax.train.session_run_hook import SessionRunArgs
 from tfvars_jax.train.session_run_hook import SessionRunContext
@@ -85,7 +87,8 @@ __all__ = [
     "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
     "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
     "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
-    "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint",
+    "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint", "warm_start",
+    "VocabInfo",
     "SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues", "Coordinator",
     "SecondOrStepTimer", "LoggingTensorHook", "StopAtStepHook", "CheckpointSaverListener",
     "CheckpointSaverHook", "StepCounterHook", "NanLossDuringTrainingError", "NanTensorHook",

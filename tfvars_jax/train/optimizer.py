@@ -18,6 +18,7 @@ import optax
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.precision import tf_precision
@@ -44,18 +45,34 @@ def _leaf_field(path):
 
 
 def _apply_kernel(old, *inputs, factory, static_hyper, hyper_names, param_names, leaf_names,
-                  treedef):
+                  treedef, sparse_params, slots_of, rows_only):
     hyper = dict(static_hyper)
     hyper.update(zip(hyper_names, inputs[:len(hyper_names)]))
-    grads = dict(zip(param_names, inputs[len(hyper_names):]))
+    grads, touched = {}, {}
+    given = iter(inputs[len(hyper_names):])
+    for n in param_names:
+        if n in sparse_params:  # an IndexedSlices: its rows summed, and which rows it has
+            values, indices = next(given), next(given)
+            shape = old[n].shape
+            indices = jnp.reshape(indices, -1)
+            grads[n] = jax.ops.segment_sum(jnp.reshape(values, (-1,) + shape[1:]), indices,
+                                           num_segments=shape[0]).astype(old[n].dtype)
+            touched[n] = jax.ops.segment_sum(jnp.ones(indices.shape, jnp.int32), indices,
+                                             num_segments=shape[0]) > 0  # drops index -1
+        else:
+            grads[n] = next(given)
     tx = factory(**hyper)
     params = {n: old[n] for n in param_names}
     state = jax.tree_util.tree_unflatten(treedef, [old[n] for n in leaf_names])
     updates, new_state = tx.update(grads, state, params)
     out = dict(optax.apply_updates(params, updates))
     out.update(zip(leaf_names, jax.tree_util.tree_leaves(new_state)))
+    if rows_only:  # TF1's sparse kernels: rows without a gradient keep variable and slots
+        for n, rows in touched.items():
+            mask = jnp.reshape(rows, (-1,) + (1,) * (old[n].ndim - 1))
+            for name in (n,) + slots_of.get(n, ()):
+                out[name] = jnp.where(mask, out[name], old[name])
     return out
-
 
 
 class _ApplyUpdates(OpKind):
@@ -84,6 +101,11 @@ class Optimizer:
 
     GATE_NONE, GATE_OP, GATE_GRAPH = 0, 1, 2
     _default_name = None
+    # An IndexedSlices gradient (from tf.gather / embedding_lookup) updates only its rows, as
+    # TF1's sparse kernels do (`_apply_sparse`): the other rows keep their values and slots.
+    # Adam's TF1 sparse path decays every row's moments and moves every row: dense. (Gradient
+    # descent moves no row without a gradient, so it skips the masking.)
+    _sparse_rows_only = True
 
     def __init__(self, use_locking, name):
         if not name:
@@ -272,7 +294,12 @@ class Optimizer:
                 self._non_slots[(id(graph), field)] = var
             store[(field, param)] = var
         names = [store[_leaf_field(path)].op.name for path, _ in paths]
-        return names, treedef, state_cls
+        slots_of = {}
+        for path, _ in paths:
+            field, param = _leaf_field(path)
+            if param is not None:
+                slots_of.setdefault(param, []).append(store[(field, param)].op.name)
+        return names, treedef, {p: tuple(n) for p, n in slots_of.items()}
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
         """Adds an op that applies the gradients to their variables, and returns it.
@@ -319,7 +346,8 @@ class Optimizer:
             if not hasattr(v, "_variable_op"):
                 raise TypeError(f"Gradient pair ({g}, {v}): the second element must be a "
                                 "tf.Variable.")
-        pairs = [(convert_to_tensor(g), v) for g, v in grads_and_vars if g is not None]
+        pairs = [(g if isinstance(g, IndexedSlices) else convert_to_tensor(g), v)
+                 for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable: "
                              f"{[str(v.name) for _, v in grads_and_vars]}.")
@@ -330,15 +358,20 @@ class Optimizer:
         var_list = [v for _, v in pairs]
         graph = var_list[0].graph
         static, dynamic = self._split_hyper()
-        leaf_names, treedef, _ = self._state_variables(graph, var_list, static)
+        leaf_names, treedef, slots_of = self._state_variables(graph, var_list, static)
         param_names = tuple(v.op.name for v in var_list)
         hyper_names = tuple(dynamic)
+        sparse = frozenset(v.op.name for g, v in pairs if isinstance(g, IndexedSlices))
         with graph.as_default(), ops_lib.name_scope(name, self._name) as scope:
-            inputs = [dynamic[k] for k in hyper_names] + [g for g, _ in pairs]
+            inputs = [dynamic[k] for k in hyper_names]
+            for g, _ in pairs:
+                inputs += [convert_to_tensor(g.values), convert_to_tensor(g.indices)] \
+                    if isinstance(g, IndexedSlices) else [g]
             kernel = functools.partial(_apply_kernel, factory=self._factory(),
                                        static_hyper=tuple(static.items()), hyper_names=hyper_names,
                                        param_names=param_names, leaf_names=tuple(leaf_names),
-                                       treedef=treedef)
+                                       treedef=treedef, sparse_params=sparse, slots_of=slots_of,
+                                       rows_only=self._sparse_rows_only)
             apply_name = "update" if global_step is not None or any(v.constraint for v in var_list) else scope
             # TF1 groups the per-variable updates (each colocated with its variable): on the
             # variables' device when they share one, else on the surrounding device.
@@ -403,7 +436,7 @@ def _placeholder_hyper(static, hyper):
     return out
 
 
-def _tf1(factory, default_name, doc):
+def _tf1(factory, default_name, doc, sparse_rows_only=True):
     """Builds a TF1 optimizer class over a `tf1_optax` factory."""
     sig = inspect.signature(factory)
     hyper_names = list(sig.parameters)
@@ -436,7 +469,7 @@ def _tf1(factory, default_name, doc):
     cls = type(f"{default_name}Optimizer", (Optimizer,), {
         "__init__": __init__, "__doc__": doc, "_default_name": default_name,
         "_hyper": lambda self: dict(self._hyper_values),
-        "_factory": lambda self: factory,
+        "_factory": lambda self: factory, "_sparse_rows_only": sparse_rows_only,
     })
     return cls
 
@@ -465,7 +498,7 @@ GradientDescentOptimizer = _tf1(tf1_optax.gradient_descent, "GradientDescent", "
       ...         _ = sess.run(train_op)
       ...         print(sess.run(w))
       [0.5 1.5]
-    """)
+    """, sparse_rows_only=False)  # a row without gradient does not move anyway
 MomentumOptimizer = _tf1(tf1_optax.momentum, "Momentum", """Gradient descent with momentum.
 
     TF1's `tf.train.MomentumOptimizer` (its `ApplyMomentum` kernel, `tf1_optax.momentum`):
@@ -533,7 +566,7 @@ AdamOptimizer = _tf1(tf1_optax.adam, "Adam", """Adam, with TF1's epsilon placeme
       ...         print([round(float(x), 4) for x in sess.run(w)])  # a first step moves each by ~lr
       ['beta1_power', 'beta2_power', 'w/Adam', 'w/Adam_1']
       [0.9, -1.1]
-    """)
+    """, sparse_rows_only=False)
 AdagradOptimizer = _tf1(tf1_optax.adagrad, "Adagrad",
                         "TF1's `tf.train.AdagradOptimizer(learning_rate, initial_accumulator_value=0.1)`.")
 RMSPropOptimizer = _tf1(tf1_optax.rmsprop, "RMSProp",
@@ -541,7 +574,7 @@ RMSPropOptimizer = _tf1(tf1_optax.rmsprop, "RMSProp",
                         "centered=False)`; the mean square starts at ones, as TF1.")
 AdadeltaOptimizer = _tf1(tf1_optax.adadelta, "Adadelta",
                          "TF1's `tf.train.AdadeltaOptimizer(learning_rate=0.001, rho=0.95, epsilon=1e-8)`.")
-FtrlOptimizer = _tf1(tf1_optax.ftrl, "Ftrl", "TF1's `tf.train.FtrlOptimizer` (dense updates).")
+FtrlOptimizer = _tf1(tf1_optax.ftrl, "Ftrl", "TF1's `tf.train.FtrlOptimizer`.")
 ProximalGradientDescentOptimizer = _tf1(tf1_optax.proximal_gradient_descent,
                                         "ProximalGradientDescent",
                                         "TF1's `tf.train.ProximalGradientDescentOptimizer`.")
@@ -555,6 +588,8 @@ class OptaxOptimizer(Optimizer):
     State leaves mirroring a parameter become slots `w/<name>`, `w/<name>_1`, ...; other leaves
     non-slot variables `<name>/<field>`.
     """
+
+    _sparse_rows_only = False  # no TF1 sparse kernel to follow: IndexedSlices apply densely
 
     def __init__(self, transformation, use_locking=False, name="Optax"):
         if not isinstance(transformation, optax.GradientTransformation):

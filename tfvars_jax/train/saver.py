@@ -21,7 +21,9 @@ after 2 leaves at worst an old checkpoint that nothing names any more.
 leaves the session's values unchanged.
 
 Not supported (raise NotImplementedError naming the argument): `saver_def`, `builder`,
-`write_version=V1`, writing with `sharded=True` (restoring sharded checkpoints works),
+`write_version=V1`, writing with `sharded=True` when the variables are on several devices
+(TF1 writes a shard per device; on one device the files are TF's, and restoring sharded
+checkpoints works),
 `as_saver_def`/`to_proto`/`export_meta_graph` (no protos). With `write_meta_graph=True`
 no `.meta` file is written (we cannot write a real MetaGraphDef); the Saver warns once.
 """
@@ -406,6 +408,18 @@ class Saver:
                                       for p in entry.parts]
         return tensors, slices
 
+    def _check_one_shard(self):
+        """sharded=True writes one shard per device of the saved variables (TF1's
+        `_GroupByDevices`); with every variable on one device that is the one shard an
+        unsharded Saver writes (`.data-00000-of-00001`, `.index`), TF's files exactly."""
+        devices = sorted({v.device for e in self._saveables for v in e.variables()})
+        if len(devices) > 1:
+            raise NotImplementedError(
+                "tf.train.Saver(sharded=True).save: the variables are on several devices "
+                f"({devices}), for which TF1 writes one data shard per device; tfvars_jax writes "
+                "sharded checkpoints of variables on one device only. Use sharded=False "
+                "(restoring sharded checkpoints written by TensorFlow works).")
+
     def save(self, sess, save_path, global_step=None, latest_filename=None,
              meta_graph_suffix="meta", write_meta_graph=True, write_state=True,
              strip_default_attrs=False, save_debug_info=False):
@@ -432,7 +446,8 @@ class Saver:
           The prefix written ("model.ckpt-1000"), or None if the Saver is empty.
 
         Raises:
-          NotImplementedError: the Saver was built with sharded=True.
+          NotImplementedError: the Saver was built with sharded=True and its variables are
+            on several devices (one device: the same files as TF's one shard).
           RuntimeError: the Saver was built with defer_build=True and `build()` was not called.
           TypeError: `sess` is not a Session.
           ValueError: bad latest_filename, or `sess` runs another graph. (A missing parent
@@ -460,10 +475,7 @@ class Saver:
         if not self._is_built:
             raise RuntimeError("`build()` should be called before save if defer_build==True")
         if self._sharded:
-            raise NotImplementedError("tf.train.Saver(sharded=True).save: writing sharded "
-                                      "checkpoints is not supported by tfvars_jax; use "
-                                      "sharded=False (restoring sharded checkpoints written by "
-                                      "TensorFlow works).")
+            self._check_one_shard()
         if latest_filename is None:
             latest_filename = "checkpoint"
         if os.path.split(latest_filename)[0]:
