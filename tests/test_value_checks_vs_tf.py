@@ -6,7 +6,8 @@ not add up (at graph time, and at run time when the dimension is unknown until t
 maximum/minimum/clip (propagated), argmax/argmin (skipped) and clip_by_global_norm (all NaN),
 as TF's kernels; sigmoid cross-entropy's gradient at logits == 0 (a zero-initialised logits
 layer's first step) is sigmoid(0) - labels; elu/selu/softsign and reduce_max/min gradients at
-NaN and inf follow TF's gradient kernels (found by tests/fuzz/wide_ops.py). Also that
+NaN and inf follow TF's gradient kernels, and an exclusive cumsum after an inf is not NaN
+(found by tests/fuzz/wide_ops.py). Also that
 splitting a dimension unknown at graph time gives every part (it used to give one).
 """
 import os
@@ -78,6 +79,11 @@ CASES = {
                                                *tf.gradients(tf.reduce_min(x * 2.0), x),
                                                *tf.gradients(tf.reduce_max(x), x)],
                                 [[np.nan, 1.0, 1.0], [1.0, 1.0, 0.0], [np.inf, np.inf, 0.0]]),
+    "cumsum_exclusive_inf": (lambda tf, x: [
+        tf.cumsum(x, exclusive=True), tf.cumsum(x, exclusive=True, reverse=True),
+        tf.cumsum(x, reverse=True), *tf.gradients(tf.reduce_sum(
+            tf.cumsum(x, exclusive=True) * tf.range(4.0)), x)],
+        [[np.inf, 1.0, 2.0, 0.5], [1.0, -np.inf, 3.0, np.nan], [1e8, 3.0, 1.0, 1.0]]),
 }
 
 

@@ -484,6 +484,31 @@ def _bias_add(c):
     return ("tf.nn.bias_add({0}, {1})", [y], c.dtype, c.shape, True)
 
 
+def _cumsum(c):
+    axis = c.rng.randrange(c.rank)
+    ex, rev = c.rng.random() < 0.4, c.rng.random() < 0.4
+    return (f"tf.cumsum({{0}}, axis={axis}, exclusive={ex}, reverse={rev})", [], c.dtype, c.shape,
+            True)
+
+
+def _add_n(c):
+    return ("tf.add_n([{0}, {1}, {0}])", [c.same(scalar_ok=False)], c.dtype, c.shape, True)
+
+
+def _global_norm_clip(c):
+    norm = c.rng.choice((1.0, 0.5, 3.0))
+    i = c.rng.randrange(2)
+    return (f"tf.clip_by_global_norm([{{0}}, {{1}}], {norm})[0][{i}]",
+            [c.same(scalar_ok=False, allow_x=False)], c.dtype, c.shape, True)
+
+
+def _tensordot(c):
+    if c.rng.random() < 0.5:
+        return ("tf.tensordot({0}, {1}, axes=1)", [c.lit([c.shape[-1]])], c.dtype, c.shape[:-1],
+                True)
+    return ("tf.tensordot({0}, {1}, axes=0)", [c.lit([2])], c.dtype, c.shape + [2], True)
+
+
 ANY = FLOATS + INTS
 TABLE = [
     # activations (x * 3 spans relu6's kink at 6)
@@ -558,6 +583,12 @@ TABLE = [
     _Op("losses", _loss, nf=True),
     _Op("bias_add", _bias_add, ranks=(2,), nf=True),
     _Op("dropout0", _unary("tf.nn.dropout({0}, rate=0.0)"), nf=True),
+    # appended (keep the order: a seed means the same program)
+    _Op("cumsum", _cumsum, ANY, ranks=(1, 2), nf=True),
+    _Op("atan2", _binary("tf.atan2", allow_x=False), nf=True),
+    _Op("add_n", _add_n, ANY, nf=True),
+    _Op("clip_by_global_norm", _global_norm_clip, nf=True),
+    _Op("tensordot", _tensordot, ranks=(1, 2), nf=True),
 ]
 OP_NAMES = tuple(op.name for op in TABLE)
 

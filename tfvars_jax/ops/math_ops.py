@@ -720,6 +720,9 @@ def _cumsum_kernel(x, axis, exclusive, reverse):
     if reverse:
         x = jnp.flip(x, axis)
     out = jnp.cumsum(x, axis=axis)
-    if exclusive:
-        out = out - x
+    if exclusive:  # shifted by one, as TF1 (`out - x` is NaN after an inf and loses precision)
+        axis = axis % x.ndim
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (1, 0)
+        out = jax.lax.slice_in_dim(jnp.pad(out, pad), 0, x.shape[axis], axis=axis)
     return jnp.flip(out, axis) if reverse else out
