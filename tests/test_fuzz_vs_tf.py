@@ -4,7 +4,8 @@ Random TF1 programs (tests/fuzz/programs.py: variables, scopes, reads, writes, s
 count_up_to, control dependencies, group, cond, placeholders and feeds, stateless math,
 gradients, every TF1 optimizer, EMA, Saver, initializers, several sessions, make_callable,
 random nested fetch structures, while loops, TensorArrays, scan/map_fn/foldl/foldr, tf.case and
-data-dependent shapes over feeds of changing sizes) run on TensorFlow and on tfvars_jax (also with every
+data-dependent shapes over feeds of changing sizes, and a wide table of stateless ops fed ties,
+kinks, NaN and inf: tests/fuzz/wide_ops.py) run on TensorFlow and on tfvars_jax (also with every
 variable a resource variable); every record (fetched
 values, exception classes, variables after each run, collections) must agree. A mismatching
 program is shrunk (tests/fuzz/shrink.py) and the failure message holds a standalone script.
@@ -22,7 +23,7 @@ tf1.disable_v2_behavior()
 tf1.logging.set_verbosity(tf1.logging.ERROR)
 
 import tfvars_jax as tfj  # noqa: E402
-from tests.fuzz import interpreter, programs, shrink  # noqa: E402
+from tests.fuzz import interpreter, programs, shrink, wide_ops  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
 
@@ -125,8 +126,24 @@ def test_generator_covers_the_features():
                  "ema_average", "saver", "save", "restore", "report_run", "init_vars", "init_local",
                  "make_callable", "call", "session", "while", "ta_loop", "functional", "case",
                  "boolean_mask", "where", "unique", "dynamic_partition", "dynamic_stitch",
-                 "dd_reduce"):
+                 "dd_reduce", "wide"):
         assert kind in kinds, kind
+
+
+def test_generator_draws_every_wide_op():
+    """Every entry of the wide op table (tests/fuzz/wide_ops.py) appears in CI's 300 programs,
+    and some runs feed NaN or inf."""
+    drawn, special = set(), 0
+    for seed in range(300):
+        program = programs.gen_program(seed)
+        for step in program.steps:
+            if step[0] == "wide":
+                drawn.add(step[2])
+            if step[0] == "run":
+                special += any(v != v or v in (float("inf"), float("-inf"))
+                               for _, value, _ in step[3] for v in wide_ops._flat(value))
+    assert drawn == set(wide_ops.OP_NAMES)
+    assert special > 0
 
 
 def test_standalone_script_runs_the_same_program(tmp_path):

@@ -175,6 +175,39 @@ def _broadcast_known(inputs):
     return {pos: next(iter(v)) for pos, v in sizes.items() if len(v) == 1}
 
 
+def _eval_aligned(fn, attrs, statics, inputs, aligned):
+    """Two `_eval_shape` results with the unknown dims at the known sizes `aligned` gives them,
+    except the dims the kernel does not tie to that size (concat's axis: `concat([x, c], 0)`
+    with x [?, ?] and c [2, 3] is [?, 3], not [4, 3]), which get the stand-ins."""
+    base = [_spec_of(t, _STAND_INS[0], aligned) for t in inputs]
+    _eval_shape(fn, attrs, statics, base)  # raises when no alignment fits
+    free = set()
+    for j, t in enumerate(inputs):
+        dims = t.shape.as_tuple()
+        for i, d in enumerate(dims):
+            if d is None and len(dims) - i in aligned:
+                trial = list(base)
+                trial[j] = _with_dim(base[j], i, _STAND_INS[0])
+                try:
+                    _eval_shape(fn, attrs, statics, trial)
+                    free.add((j, i))
+                except Exception:  # noqa: BLE001 - tied to the known size
+                    pass
+    results = []
+    for k in _STAND_INS:
+        specs = [_spec_of(t, k, aligned) for t in inputs]
+        for j, i in free:
+            specs[j] = _with_dim(specs[j], i, k)
+        results.append(_eval_shape(fn, attrs, statics, specs))
+    return results
+
+
+def _with_dim(spec, i, size):
+    dims = list(spec.shape)
+    dims[i] = size
+    return jax.ShapeDtypeStruct(tuple(dims), spec.dtype)
+
+
 def infer_outputs(op_type, fn, attrs, inputs, name):
     """Static (dtype, TensorShape) of each output of `fn(*inputs, **attrs)`.
 
@@ -206,9 +239,7 @@ def infer_outputs(op_type, fn, attrs, inputs, name):
             # An unknown dim may have to equal a known one (`[None] + [3]`): give it that size.
             aligned = _broadcast_known(inputs)
             try:
-                results = [_eval_shape(fn, attrs, statics,
-                                       [_spec_of(t, k, aligned) for t in inputs])
-                           for k in _STAND_INS]
+                results = _eval_aligned(fn, attrs, statics, inputs, aligned)
             except Exception:  # noqa: BLE001 - genuinely unknown
                 return None
         else:

@@ -246,8 +246,13 @@ def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
     static, dyn = _static_shape_arg(shape, "reshape")
     if static is not None:
+        out_specs = None
+        if not x.shape.is_fully_defined() and (x.shape.ndims is None or -1 not in static):
+            # TF1: the target shape is the static shape (its -1 unknown) whatever x's is
+            out_specs = [(x.dtype.base_dtype, TensorShape([None if d == -1 else d
+                                                           for d in static]))]
         return op_output("Reshape", _reshape_kernel, [x], name=name or "Reshape",
-                         attrs={"static_shape": static})
+                         attrs={"static_shape": static}, out_specs=out_specs)
     spec = _dynamic_shape_spec(dyn)
     dims = spec.as_tuple()
     if dims is not None and dims.count(None) == 1 and x.shape.is_fully_defined():

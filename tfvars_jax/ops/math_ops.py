@@ -4,6 +4,7 @@ Each op is one `make_op` call over a `jax.numpy` function. Binary ops convert a 
 NumPy operand to the other operand's dtype and reject two tensors of different dtypes, as TF1.
 """
 import builtins
+import functools
 import collections.abc
 
 import jax
@@ -413,6 +414,25 @@ def _reduction(op_type, fn, default_name):
     return reduce
 
 
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3, 4))
+def _max_or_min(x, fn, initial, axis, keepdims):
+    return fn(x, axis=axis, keepdims=keepdims, initial=initial)
+
+
+@_max_or_min.defjvp
+def _max_or_min_jvp(fn, initial, axis, keepdims, primals, tangents):
+    """TF1's _MinOrMaxGrad: the gradient is split evenly among the entries equal to the result
+    (ties), and is NaN everywhere when the result is NaN (no entry equals it: 0 / 0)."""
+    (x,), (t,) = primals, tangents
+    kept = fn(x, axis=axis, keepdims=True, initial=initial)
+    chosen = (x == kept).astype(x.dtype)
+    count = jnp.sum(chosen, axis=axis, keepdims=True)
+    # spelled out: XLA folds `select(c, 1, 0) / count` into `select(c, 1 / count, 0)`, 0 not NaN
+    share = jnp.where(count == 0, jnp.nan, chosen / jnp.maximum(count, 1)).astype(x.dtype)
+    out = kept if keepdims else fn(x, axis=axis, keepdims=False, initial=initial)
+    return out, jnp.sum(t * share, axis=axis, keepdims=keepdims)
+
+
 def _reduce_kernel(x, fn, axis, keepdims):
     if fn is jnp.mean and jnp.issubdtype(x.dtype, jnp.integer):  # TF1: C integer division (truncates)
         axes = builtins.range(x.ndim) if axis is None else np.atleast_1d(axis)
@@ -426,6 +446,8 @@ def _reduce_kernel(x, fn, axis, keepdims):
             initial = -jnp.inf if floating else info.min
         else:
             initial = jnp.inf if floating else info.max
+        if floating:
+            return _max_or_min(x, fn, initial, axis, keepdims)
         return fn(x, axis=axis, keepdims=keepdims, initial=initial)
     out = fn(x, axis=axis, keepdims=keepdims)
     return out.astype(x.dtype) if fn in (jnp.sum, jnp.prod) else out
@@ -704,8 +726,11 @@ def _cumsum_kernel(x, axis, exclusive, reverse):
     if reverse:
         x = jnp.flip(x, axis)
     out = jnp.cumsum(x, axis=axis)
-    if exclusive:
-        out = out - x
+    if exclusive:  # shifted by one, as TF1 (`out - x` is NaN after an inf and loses precision)
+        axis = axis % x.ndim
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (1, 0)
+        out = jax.lax.slice_in_dim(jnp.pad(out, pad), 0, x.shape[axis], axis=axis)
     return jnp.flip(out, axis) if reverse else out
 
 

@@ -24,17 +24,42 @@ def _act(op_type, fn, default_name):
     return act
 
 
+def _negative_part(x):
+    """x where x < 0, else 0: the exponential branch of elu/selu sees no NaN or inf, so its
+    (unselected) derivative cannot turn the gradient into NaN."""
+    return jnp.where(x < 0, x, jnp.zeros_like(x))
+
+
+def _elu_kernel(x):
+    """TF1's elu: gradient 1 where x >= 0 or x is NaN (TF's EluGrad takes the linear branch
+    unless the activation is < 0), e^x below 0."""
+    return jnp.where(x < 0, jnp.expm1(_negative_part(x)), x)
+
+
+def _selu_kernel(x):
+    """TF1's selu; its gradient at 0 (and at NaN) is `scale`, as TF1's (x >= 0 takes the linear
+    branch)."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return scale * jnp.where(x < 0, alpha * jnp.expm1(_negative_part(x)), x)
+
+
+@jax.custom_jvp
+def _softsign_kernel(x):
+    return x / (jnp.abs(x) + 1)
+
+
+@_softsign_kernel.defjvp
+def _softsign_jvp(primals, tangents):
+    """TF1's SoftsignGrad, g / (1 + |x|)^2: 0 at +-inf (the quotient rule gives NaN there)."""
+    (x,), (t,) = primals, tangents
+    return _softsign_kernel(x), t / jnp.square(jnp.abs(x) + 1)
+
+
 relu = _act("Relu", jax.nn.relu, "Relu")
 relu6 = _act("Relu6", jax.nn.relu6, "Relu6")
-elu = _act("Elu", jax.nn.elu, "Elu")
-def _selu_kernel(x):
-    """TF1's selu; its gradient at 0 is `scale`, as TF1's (x >= 0 takes the linear branch)."""
-    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    return scale * jnp.where(x < 0, alpha * jnp.expm1(jnp.minimum(x, 0)), x)
-
-
+elu = _act("Elu", _elu_kernel, "Elu")
 selu = _act("Selu", _selu_kernel, "Selu")
-softsign = _act("Softsign", jax.nn.soft_sign, "Softsign")
+softsign = _act("Softsign", _softsign_kernel, "Softsign")
 softplus = math_ops.softplus
 sigmoid = math_ops.sigmoid
 tanh = math_ops.tanh
@@ -199,7 +224,7 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     """TF1's `tf.nn.moments`: (mean, variance) over `axes`."""
     keep = bool(keepdims if keepdims is not None else (keep_dims or False))
     op = make_op("moments", _moments_kernel, [convert_to_tensor(x)], name=name or "moments",
-                 attrs={"axes": tuple(int(a) for a in axes), "keepdims": keep})
+                 attrs={"axes": tuple(int(a) for a in axes), "keepdims": keep}, num_outputs=2)
     return op.outputs[0], op.outputs[1]
 
 
