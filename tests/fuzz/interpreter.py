@@ -29,10 +29,11 @@ def _norm(x):
     if x is None:
         return ("None",)
     if all(hasattr(x, a) for a in ("values", "indices", "dense_shape")):
-        # a gradient through tf.gather: TF1 gives IndexedSlices, we a dense tensor (documented
-        # in docs/ARCHITECTURE.md, "Gradients are dense"): compare the dense values
+        # a gradient through tf.gather (IndexedSlices in both): compare the dense values, since
+        # the order and repetition of rows may differ (a shard's lists others' ids as -1 here)
         dense = np.zeros(np.asarray(x.dense_shape), np.asarray(x.values).dtype)
-        np.add.at(dense, np.asarray(x.indices), np.asarray(x.values))
+        keep = np.asarray(x.indices) >= 0
+        np.add.at(dense, np.asarray(x.indices)[keep], np.asarray(x.values)[keep])
         return _norm(dense)
     if isinstance(x, dict):
         return ("dict", sorted((str(k), _norm(v)) for k, v in x.items()))
