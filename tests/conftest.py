@@ -21,3 +21,24 @@ collect_ignore = [] if EIGHT_DEVICES else ["devices"]
 def _fresh_default_graph():
     tf.reset_default_graph()
     yield
+
+
+@pytest.fixture
+def eager():
+    """Eager execution for one test, in this process. TF1's eager mode is process-global and
+    cannot be disabled; the library keeps its switch in one place (`context.EAGER`), so a
+    test can turn it on and off again. A fresh default graph and eager seed before and
+    after keep other tests unaffected. (`tf.enable_eager_execution()` itself, with its
+    program-start rule, is tested in a subprocess.)"""
+    from tfvars_jax.framework import context, eager as eager_lib
+
+    assert not context.EAGER.enabled, "eager mode leaked from another test"
+    tf.reset_default_graph()
+    eager_lib.SEEDS.set_global_seed(None)
+    context.EAGER.enabled = True
+    try:
+        yield tf
+    finally:
+        context.EAGER.enabled = False
+        eager_lib.SEEDS.set_global_seed(None)
+        tf.reset_default_graph()

@@ -58,8 +58,15 @@ def test_a_failing_assertion_undoes_writes_that_precede_it_in_the_run():
         check = tf.Assert(p > 0, ["p must be positive", p])
     with tf.Session() as sess:
         sess.run(v.initializer)
-        with pytest.raises(errors.InvalidArgumentError, match=r"assertion failed: \[p must be positive\]"):
-            sess.run(check, {p: -1.0})
+        # The run fetches nothing and writes v: it returns before its check is read, and the
+        # next run touching v raises the error (ARCHITECTURE.md, "Run-time checks").
+        sess.run(check, {p: -1.0})
+        with pytest.raises(errors.InvalidArgumentError,
+                           match=r"assertion failed: \[p must be positive\].*earlier run"):
+            sess.run(v)
+        assert sess.run(v) == 5.0
+        with pytest.raises(errors.InvalidArgumentError, match=r"p must be positive"):
+            sess.run([check, p], {p: -1.0})  # fetching a value: raised by the run itself
         assert sess.run(v) == 5.0
         sess.run(check, {p: 1.0})
         assert sess.run(v) == 100.0

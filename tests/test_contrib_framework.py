@@ -19,8 +19,8 @@ def test_namespace():
     assert cf.assign_from_checkpoint is checkpoint_utils.assign_from_checkpoint
     with pytest.raises(AttributeError, match="tfvars_jax.contrib.framework.VariableDeviceChooser is not supported"):
         cf.VariableDeviceChooser  # noqa: B018
-    with pytest.raises(AttributeError, match="tfvars_jax.contrib.eager is not supported"):
-        tf.contrib.eager  # noqa: B018
+    with pytest.raises(AttributeError, match="tfvars_jax.contrib.eager.Network is not supported"):
+        tf.contrib.eager.Network  # noqa: B018
 
 
 def test_local_and_global_variable():

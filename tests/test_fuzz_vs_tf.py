@@ -4,7 +4,9 @@ Random TF1 programs (tests/fuzz/programs.py: variables, scopes, reads, writes, s
 count_up_to, control dependencies, group, cond, placeholders and feeds, stateless math,
 gradients, every TF1 optimizer, EMA, Saver, initializers, several sessions, make_callable,
 random nested fetch structures, while loops, TensorArrays, scan/map_fn/foldl/foldr, tf.case and
-data-dependent shapes over feeds of changing sizes) run on TensorFlow and on tfvars_jax; every record (fetched
+data-dependent shapes over feeds of changing sizes, and a wide table of stateless ops fed ties,
+kinks, NaN and inf: tests/fuzz/wide_ops.py) run on TensorFlow and on tfvars_jax (also with every
+variable a resource variable); every record (fetched
 values, exception classes, variables after each run, collections) must agree. A mismatching
 program is shrunk (tests/fuzz/shrink.py) and the failure message holds a standalone script.
 
@@ -21,7 +23,7 @@ tf1.disable_v2_behavior()
 tf1.logging.set_verbosity(tf1.logging.ERROR)
 
 import tfvars_jax as tfj  # noqa: E402
-from tests.fuzz import interpreter, programs, shrink  # noqa: E402
+from tests.fuzz import interpreter, programs, shrink, wide_ops  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
 
@@ -68,6 +70,40 @@ def test_random_programs_match_tf():
                         + "\n".join(listed) + "\n\n" + "\n\n".join(failures))
 
 
+N_RESOURCE = int(os.environ.get("TFVARS_FUZZ_RESOURCE_N", "40"))
+RESOURCE_SEEDS = 500000  # a seed range of its own
+# TF 2.x's resource variables lack initialized_value() (TF 1.15 has it; ours follow 1.15), and
+# ExponentialMovingAverage calls it: programs with these steps are left out.
+_TF2_RESOURCE_GAPS = ("initialized_value", "ema_apply", "ema_average")
+
+
+def _run_with_resource_variables(program, tf):
+    tf.enable_resource_variables()
+    try:
+        return interpreter.run_program(program, tf)
+    finally:
+        tf.disable_resource_variables()
+
+
+def test_random_programs_with_resource_variables_match_tf():
+    """The same generator with every variable a resource variable (tf.enable_resource_variables
+    around the program, in both libraries): the ref-variable determinacy rules are stricter than
+    what resource variables need, so every generated run is determinate for them too."""
+    listed, ran = [], 0
+    for seed in range(RESOURCE_SEEDS + SEED_OFFSET, RESOURCE_SEEDS + SEED_OFFSET + N_RESOURCE):
+        program = programs.gen_program(seed)
+        if any(step[0] in _TF2_RESOURCE_GAPS for step in program.steps):
+            continue
+        ran += 1
+        diff = interpreter.first_difference(_run_with_resource_variables(program, tf1),
+                                            _run_with_resource_variables(program, tfj))
+        if diff is not None:
+            i, tf_rec, our_rec = diff
+            listed.append(f"seed {seed}: record {i}: TF {tf_rec!r:.500} ours {our_rec!r:.500}")
+    assert ran >= N_RESOURCE // 2
+    assert not listed, "\n".join(listed) + "\n(rerun a seed with tf.enable_resource_variables())"
+
+
 def test_generator_is_a_function_of_the_seed():
     assert programs.gen_program(12345) == programs.gen_program(12345)
     assert programs.gen_program(1) != programs.gen_program(2)
@@ -90,8 +126,24 @@ def test_generator_covers_the_features():
                  "ema_average", "saver", "save", "restore", "report_run", "init_vars", "init_local",
                  "make_callable", "call", "session", "while", "ta_loop", "functional", "case",
                  "boolean_mask", "where", "unique", "dynamic_partition", "dynamic_stitch",
-                 "dd_reduce"):
+                 "dd_reduce", "wide"):
         assert kind in kinds, kind
+
+
+def test_generator_draws_every_wide_op():
+    """Every entry of the wide op table (tests/fuzz/wide_ops.py) appears in CI's 300 programs,
+    and some runs feed NaN or inf."""
+    drawn, special = set(), 0
+    for seed in range(300):
+        program = programs.gen_program(seed)
+        for step in program.steps:
+            if step[0] == "wide":
+                drawn.add(step[2])
+            if step[0] == "run":
+                special += any(v != v or v in (float("inf"), float("-inf"))
+                               for _, value, _ in step[3] for v in wide_ops._flat(value))
+    assert drawn == set(wide_ops.OP_NAMES)
+    assert special > 0
 
 
 def test_standalone_script_runs_the_same_program(tmp_path):

@@ -20,7 +20,7 @@ BEFORE = json.loads((pathlib.Path(__file__).parent / "data" / "namespace_names.j
 SUBPACKAGES = {"framework", "ops", "runtime", "variables"}
 # Namespace modules built with explicit imports, `__all__` and the "not supported" __getattr__.
 MODULES = ["tf", "tf.contrib", "tf.contrib.framework", "tf.contrib.layers", "tf.contrib.slim", "tf.dtypes",
-           "tf.initializers", "tf.keras", "tf.keras.initializers", "tf.losses", "tf.math", "tf.metrics", "tf.nn",
+           "tf.initializers", "tf.keras", "tf.keras.initializers", "tf.linalg", "tf.losses", "tf.math", "tf.metrics", "tf.nn",
            "tf.random", "tf.train"]
 
 
@@ -66,7 +66,7 @@ def test_no_public_name_was_lost(path):
     ("tf.train.NoSuchThing", "tfvars_jax.train.NoSuchThing"),
     ("tf.nn.no_such_op", "tfvars_jax.nn.no_such_op"),
     ("tf.no_such_op", "tfvars_jax.no_such_op"),
-    ("tf.contrib.eager", "tfvars_jax.contrib.eager"),
+    ("tf.contrib.eager.no_such_name", "tfvars_jax.contrib.eager.no_such_name"),
     ("tf.keras.layers", "tfvars_jax.keras.layers"),
     ("tf.keras.initializers.NoSuch", "tfvars_jax.keras.initializers.NoSuch"),
     ("tf.contrib.framework.VariableDeviceChooser", "tfvars_jax.contrib.framework.VariableDeviceChooser"),

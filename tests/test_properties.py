@@ -438,6 +438,8 @@ def test_a_run_that_raises_leaves_every_variable_as_it_was(data):
             for _ in range(2):  # twice: the first failure must leave the state usable
                 with pytest.raises(FAILURES[failure]):
                     sess.run(fetches, feed)
+                    if isinstance(fetches, tf.Operation):  # fetches nothing: it may return
+                        sess.run(everything)  # before its checks are read; this run raises
                 after = sess.run({v.op.name: v for v in everything})
                 assert sorted(after) == sorted(before)
                 for name in before:

@@ -18,6 +18,21 @@ def test_readme_python_blocks_run(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[:3] == ["1.0", "2.0", "[]"]
     assert out[3] == "['beta1_power', 'beta2_power', 'dense/w', 'dense/w/Adam', 'dense/w/Adam_1']"
+    # the Supervisor example: the second program resumes from the first one's checkpoint
+    assert "0 -> model.ckpt-3" in out and "3 -> model.ckpt-6" in out
+
+
+def test_readme_eager_block_runs_in_its_own_process():
+    """Eager mode is process-global (TF1): the README's eager example runs in a subprocess."""
+    text = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python eager\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 1
+    result = subprocess.run([sys.executable, "-c", blocks[0]], capture_output=True, text=True,
+                            cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "[ -8. -12.]"
+    assert lines[1].startswith("<tf.Variable 'w:0' shape=(2, 1) dtype=float32, numpy=")
 
 
 def test_demo_trains_and_prints_the_variable_table():

@@ -284,6 +284,8 @@ with tf.variable_scope("s"):
 """)
     assert ns["v"].name == "s/v:0"
     assert tf.get_variable_scope().use_resource is None
+    assert ns["v"].op.type == "VarHandleOp" and ns["v"].dtype == tf.float32
+    assert isinstance(ns["v"], tf.Variable) and isinstance(ns["v"], tf.contrib.eager.Variable)
 
 
 def test_variable_docstring_name_uniquified():
@@ -296,9 +298,23 @@ c = tf.Variable(1.0, trainable=False)
     assert names(tf.trainable_variables()) == ["Variable:0", "Variable_1:0"]
 
 
-def test_contrib_eager_variable_not_shipped():
-    with pytest.raises(AttributeError, match="tfvars_jax.contrib"):
-        run("v = tf.contrib.eager.Variable(1.0)")
+def test_variable_docstring_cond_on_a_resource_variable_is_determinate():
+    # The seed: `tf.cond(v, lambda: v.assign(False), my_false_fn)` is broken with tf.Variable;
+    # "replacing tf.Variable with tf.contrib.eager.Variable will fix any nondeterminism
+    # issues". With it, the first run reads True and assigns False (the branch returns the
+    # variable read after the assign); later runs read False. TF 2.21 compat.v1 gives the same.
+    ns = run("""
+v = tf.contrib.eager.Variable(True)
+my_false_fn = lambda: tf.constant(True)
+out = tf.cond(v, lambda: v.assign(False), my_false_fn)
+with tf.Session() as sess:
+    sess.run(v.initializer)
+    outs = [sess.run(out) for _ in range(3)]
+    final = sess.run(v)
+""")
+    assert [bool(o) for o in ns["outs"]] == [False, True, True]
+    assert ns["final"] == np.bool_(False)
+    assert ns["v"].op.type == "VarHandleOp" and ns["v"].dtype == tf.bool
 
 
 # ===== seed 003: the sharing variables guide ==============================================

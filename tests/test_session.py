@@ -6,8 +6,11 @@ User-visible expectations are TF1's (checked against `tensorflow.compat.v1`); th
 state checks look at our runtime (`sess._plans`, `Plan.donated`/`readonly`, `sess.state`).
 """
 import collections
+import gc
 import threading
+import weakref
 
+import jax
 import numpy as np
 import pytest
 
@@ -360,17 +363,17 @@ def test_only_touched_variables_are_passed_and_only_written_ones_donated():
         (plan,) = [p for p in plans_of(sess) if "v9000" in p.donated]
         assert plan.donated == ("v9000",)
         assert plan.readonly == ("v17",)
-        # Wrap the compiled call and count the arrays a run hands it.
+        # Wrap what gathers the compiled call's arguments and count the arrays a run hands it.
         passed = []
-        call = plan._call
+        get_args = plan._get_args
 
-        def counting(donate, args):
-            donated, readonly, feeds, _ = args
-            passed.append((sorted(donated), sorted(readonly), len(feeds)))
-            return call(donate, args)
-        plan._call = counting
+        def counting(values):
+            args = get_args(values)
+            passed.append(len(args))
+            return args
+        plan._get_args = counting
         assert sess.run(update) == 9036.0
-        assert passed == [(["v9000"], ["v17"], 0)]
+        assert passed == [2] and plan.arg_names == ("v9000", "v17")  # donated first
         assert sess.run(a) == 17.0
 
 
@@ -491,3 +494,155 @@ def test_state_is_a_pytree():
     assert isinstance(doubled, tf.State)
     assert_exact(np.asarray(doubled["v"]), [2.0, 4.0], F32)
     del v, w
+
+
+# ===== runs that fetch nothing: checks read later, nothing lost ================================
+def _counted_step(limit):
+    """A step that counts up to `limit` and then adds 1 to w (fetching `step` fetches nothing)."""
+    v = tf.Variable(0, name="v")
+    w = tf.Variable(0.0, name="w")
+    with tf.control_dependencies([v.count_up_to(limit)]):
+        step = w.assign_add(1.0).op
+    return v, w, step
+
+
+def test_a_check_failing_in_a_run_that_fetches_nothing_is_raised_by_the_next_run_touching_it():
+    v, w, step = _counted_step(2)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        sess.run(step)
+        assert sess.run(step) is None  # the limit is hit: the run returns, its flag pending
+        with pytest.raises(errors.OutOfRangeError, match="earlier run"):
+            sess.run(w)
+        assert sess.run([v, w]) == [2, 2.0]  # the failed run changed nothing
+        with pytest.raises(errors.OutOfRangeError):  # fetching a value: raised by the run itself
+            sess.run([step, w])
+        assert sess.run([v, w]) == [2, 2.0]
+
+
+def test_a_failed_run_restores_variables_it_wrote_without_reading_them():
+    a = tf.Variable([1.0, 2.0], name="a")
+    fresh = tf.Variable([0.0], name="fresh")
+    b = tf.Variable([0.0, 0.0], name="b")
+    bad = tf.group(a.assign([7.0, 8.0]), fresh.assign([5.0]),
+                   tf.scatter_update(b, [5], [1.0]))  # index 5 is out of range: the run fails
+    with tf.Session() as sess:
+        sess.run([a.initializer, b.initializer])
+        assert sess.run(bad) is None
+        with pytest.raises(errors.InvalidArgumentError, match="earlier run"):
+            sess.run(a)
+        assert sess.run(a).tolist() == [1.0, 2.0]
+        with pytest.raises(errors.FailedPreconditionError, match="uninitialized value fresh"):
+            sess.run(fresh)  # it was uninitialized before the failed run, and is again
+
+
+def test_a_pending_failure_is_raised_at_the_latest_by_state_or_close():
+    v, w, step = _counted_step(1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        sess.run(step)
+        with pytest.raises(errors.OutOfRangeError):
+            sess.state  # noqa: B018 - the export reads pending flags
+        assert sess.state["w"] == 1.0
+    sess = tf.Session()
+    sess.run(tf.global_variables_initializer())
+    sess.run(step)
+    sess.run(step)
+    with pytest.raises(errors.OutOfRangeError, match="earlier run"):
+        sess.close()
+    with pytest.raises(ValueError, match="mine"):  # an exception leaving the block wins
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(step)
+            sess.run(step)
+            raise ValueError("mine")
+
+
+def test_a_run_not_touching_a_failed_runs_variables_may_run_first():
+    v, w, step = _counted_step(1)
+    other = tf.Variable(0.0, name="other")
+    bump = other.assign_add(1.0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        sess.run(step)  # fails, pending
+        raised = 0
+        try:  # unrelated: raises only if the flags happen to be ready already
+            sess.run(bump)
+        except errors.OutOfRangeError:
+            raised += 1
+        try:
+            sess.run(w)
+        except errors.OutOfRangeError:
+            raised += 1
+        assert raised == 1  # exactly once
+        assert sess.run([v, w]) == [1, 1.0]
+
+
+# ===== sess.state donated by the user's jit ===================================================
+def test_state_donated_to_a_users_jit_is_reported_and_can_be_set_back():
+    v = tf.Variable(1.0, name="v")
+    u = tf.Variable(5.0, name="u")
+    inc = v.assign_add(1.0)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        bump = jax.jit(lambda s: s.replace({"v": s["v"] + 10.0}), donate_argnums=0)
+        new = bump(sess.state)  # deletes the exported buffers, the Session's too
+        with pytest.raises(errors.FailedPreconditionError,
+                           match=r"value of v was deleted outside this Session.*sess.state = "):
+            sess.run(inc)
+        with pytest.raises(errors.FailedPreconditionError, match="deleted outside"):
+            sess.state  # noqa: B018
+        sess.state = new
+        assert sess.run(inc) == 12.0
+        assert sess.run(u) == 5.0
+
+
+# ===== Session.run keeps its analysis of flat fetch structures ================================
+def test_run_caches_fetch_structures_by_type():
+    Pair = collections.namedtuple("Pair", "a b")
+    x = tf.constant(1.0)
+    y = tf.constant(2.0)
+    p = tf.placeholder(tf.float32, [])
+    with tf.Session() as sess:
+        for _ in range(2):
+            assert sess.run((x, y)) == (1.0, 2.0) and type(sess.run((x, y))) is tuple
+            assert type(sess.run(Pair(x, y))) is Pair
+            assert sess.run([x, y]) == [1.0, 2.0]
+            assert sess.run([[x], (y,)]) == [[1.0], (2.0,)]
+            assert sess.run(p * 2.0, {p: 3.0}) == 6.0
+            assert sess.run(p * 2.0, {p: 4.0}) == 8.0
+            assert sess.run(p.name, {p.name: 5.0}) == 5.0
+
+
+def test_a_session_left_open_is_freed_by_reference_counting_after_runs():
+    v = tf.Variable(1.0)
+    sess = tf.Session()
+    sess.run(v.initializer)
+    assert sess.run(v) == 1.0 and sess.run([v]) == [1.0]  # Session.run keeps these analyses
+    ref = weakref.ref(sess)
+    gc.disable()  # so no collector pass frees a cycle meanwhile: no cycle may hold its values
+    try:
+        del sess
+        assert ref() is None
+    finally:
+        gc.enable()
+
+
+def test_checks_on_the_hot_path_raise_in_the_run_and_change_nothing():
+    v, w, step = _counted_step(3)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fetching = sess.make_callable([step, w])
+        silent = sess.make_callable(step)
+        # w fetched unordered with its write: its value at the start of the run
+        assert fetching() == [None, 0.0] and fetching() == [None, 1.0]  # the second: hot
+        silent()  # the 3rd count
+        silent()  # hot: the 4th fails; the run returns, its flags pending
+        with pytest.raises(errors.OutOfRangeError, match="earlier run"):
+            silent()  # reads the pending flags first, and does not run
+        with pytest.raises(errors.OutOfRangeError):
+            fetching()  # hot, fetching a value: raised by the run itself
+        assert sess.run([v, w]) == [3, 3.0]

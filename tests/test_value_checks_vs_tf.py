@@ -5,7 +5,9 @@ labels outside the classes, tf.range bounds that run the wrong way, and tf.split
 not add up (at graph time, and at run time when the dimension is unknown until then). NaNs in
 maximum/minimum/clip (propagated), argmax/argmin (skipped) and clip_by_global_norm (all NaN),
 as TF's kernels; sigmoid cross-entropy's gradient at logits == 0 (a zero-initialised logits
-layer's first step) is sigmoid(0) - labels. Also that
+layer's first step) is sigmoid(0) - labels; elu/selu/softsign and reduce_max/min gradients at
+NaN and inf follow TF's gradient kernels, and an exclusive cumsum after an inf is not NaN
+(found by tests/fuzz/wide_ops.py). Also that
 splitting a dimension unknown at graph time gives every part (it used to give one).
 """
 import os
@@ -67,6 +69,21 @@ CASES = {
         [x, tf.constant([3.0, 4.0])], 1.0)[0], [[np.inf, 1.0], [np.nan, 1.0], [1.0, 1.0]]),
     "argmax_nan": (lambda tf, x: [tf.argmax(x), tf.argmin(x)],
                    [[np.nan, 1.0, 3.0, 0.5], [2.0, np.nan, -1.0, np.nan]]),
+    # found by the fuzzer's wide ops (tests/fuzz/wide_ops.py): gradients at NaN and inf
+    "elu_selu_grad_nonfinite": (lambda tf, x: [tf.nn.elu(x), tf.nn.selu(x), *tf.gradients(
+        tf.reduce_sum(tf.nn.elu(x)), x), *tf.gradients(tf.reduce_sum(tf.nn.selu(x)), x)],
+        [[np.nan, np.inf, -np.inf, 0.0, 2.0]]),
+    "softsign_grad_inf": (lambda tf, x: tf.gradients(tf.reduce_sum(tf.nn.softsign(x)), x),
+                          [[np.inf, -np.inf, 0.0, 1.0, np.nan]]),
+    "reduce_max_min_grad_nan": (lambda tf, x: [*tf.gradients(tf.reduce_max(x), x),
+                                               *tf.gradients(tf.reduce_min(x * 2.0), x),
+                                               *tf.gradients(tf.reduce_max(x), x)],
+                                [[np.nan, 1.0, 1.0], [1.0, 1.0, 0.0], [np.inf, np.inf, 0.0]]),
+    "cumsum_exclusive_inf": (lambda tf, x: [
+        tf.cumsum(x, exclusive=True), tf.cumsum(x, exclusive=True, reverse=True),
+        tf.cumsum(x, reverse=True), *tf.gradients(tf.reduce_sum(
+            tf.cumsum(x, exclusive=True) * tf.range(4.0)), x)],
+        [[np.inf, 1.0, 2.0, 0.5], [1.0, -np.inf, 3.0, np.nan], [1e8, 3.0, 1.0, 1.0]]),
 }
 
 

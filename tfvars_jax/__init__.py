@@ -21,6 +21,7 @@ from tfvars_jax import functional
 from tfvars_jax import initializers
 from tfvars_jax import keras
 from tfvars_jax import layers
+from tfvars_jax import linalg
 from tfvars_jax import losses
 from tfvars_jax import math
 from tfvars_jax import metrics
@@ -44,6 +45,7 @@ from tfvars_jax.framework.ops import get_default_graph
 from tfvars_jax.framework.ops import reset_default_graph
 from tfvars_jax.framework.ops import name_scope
 from tfvars_jax.framework.ops import control_dependencies
+from tfvars_jax.framework.ops import init_scope
 from tfvars_jax.framework.ops import device
 from tfvars_jax.framework.device_spec import DeviceSpec
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -54,6 +56,10 @@ from tfvars_jax.framework.ops import get_collection
 from tfvars_jax.framework.ops import get_collection_ref
 from tfvars_jax.framework.ops import set_random_seed
 from tfvars_jax.framework.ops import get_seed
+from tfvars_jax.framework.eager import enable_eager_execution
+from tfvars_jax.framework.context import executing_eagerly
+from tfvars_jax.ops.backprop import GradientTape
+from tfvars_jax.ops.backprop import UnconnectedGradients
 from tfvars_jax.framework.op_builder import convert_to_tensor
 from tfvars_jax.framework.op_builder import constant
 from tfvars_jax.framework.tensor_shape import Dimension
@@ -78,6 +84,7 @@ from tfvars_jax.framework.dtypes import bool  # noqa: A004
 from tfvars_jax.framework.dtypes import complex64
 from tfvars_jax.framework.dtypes import complex128
 from tfvars_jax.framework.dtypes import string
+from tfvars_jax.framework.dtypes import resource
 
 # ----- sessions -----------------------------------------------------------------------------------
 from tfvars_jax.runtime.session import Session
@@ -93,6 +100,10 @@ from tfvars_jax.runtime.state import State
 from tfvars_jax.variables.variable import Variable
 from tfvars_jax.variables.variable import VariableAggregation
 from tfvars_jax.variables.variable import VariableSynchronization
+from tfvars_jax.variables.module import Module
+from tfvars_jax.variables.resource_variable import enable_resource_variables
+from tfvars_jax.variables.resource_variable import disable_resource_variables
+from tfvars_jax.variables.resource_variable import resource_variables_enabled
 from tfvars_jax.variables.initialization import global_variables
 from tfvars_jax.variables.initialization import local_variables
 from tfvars_jax.variables.initialization import trainable_variables
@@ -272,6 +283,132 @@ from tfvars_jax.ops.math_ops import log_sigmoid
 from tfvars_jax.ops.math_ops import subtract as sub
 from tfvars_jax.ops.math_ops import multiply as mul
 from tfvars_jax.ops.math_ops import negative as neg
+from tfvars_jax.ops.check_ops import assert_near
+from tfvars_jax.ops.random_dist_ops import random_gamma
+from tfvars_jax.ops.random_dist_ops import random_poisson
+from tfvars_jax.ops.random_dist_ops import random_crop
+from tfvars_jax.ops.manip_ops import strided_slice
+from tfvars_jax.ops.check_ops import assert_rank
+from tfvars_jax.ops.check_ops import assert_rank_at_least
+from tfvars_jax.ops.check_ops import assert_rank_in
+from tfvars_jax.ops.check_ops import assert_integer
+from tfvars_jax.ops.check_ops import assert_type
+from tfvars_jax.ops.check_ops import assert_scalar
+from tfvars_jax.ops.check_ops import assert_same_float_dtype
+from tfvars_jax.ops.check_ops import is_numeric_tensor
+from tfvars_jax.ops.tensor_util import dimension_value
+from tfvars_jax.ops.tensor_util import dimension_at_index
+from tfvars_jax.ops.math_ops import complex  # noqa: A004
+from tfvars_jax.ops.math_ops import angle
+from tfvars_jax.variables.initialization import tables_initializer
+from tfvars_jax.ops.linalg_ops import matrix_band_part
+from tfvars_jax.ops.linalg_ops import matrix_diag
+from tfvars_jax.ops.linalg_ops import matrix_diag_part
+from tfvars_jax.ops.linalg_ops import matrix_set_diag
+from tfvars_jax.ops.linalg_ops import diag
+from tfvars_jax.ops.linalg_ops import diag_part
+from tfvars_jax.ops.linalg_ops import matrix_transpose
+from tfvars_jax.ops.linalg_ops import trace
+from tfvars_jax.ops.linalg_ops import eye
+from tfvars_jax.ops.linalg_ops import matrix_inverse
+from tfvars_jax.ops.linalg_ops import matrix_determinant
+from tfvars_jax.ops.linalg_ops import matrix_solve
+from tfvars_jax.ops.linalg_ops import matrix_triangular_solve
+from tfvars_jax.ops.linalg_ops import cholesky_solve
+from tfvars_jax.ops.linalg_ops import matrix_solve_ls
+from tfvars_jax.ops.linalg_ops import cholesky
+from tfvars_jax.ops.linalg_ops import qr
+from tfvars_jax.ops.linalg_ops import svd
+from tfvars_jax.ops.linalg_ops import self_adjoint_eig
+from tfvars_jax.ops.linalg_ops import self_adjoint_eigvals
+from tfvars_jax.ops.linalg_ops import norm
+from tfvars_jax.ops.linalg_ops import cross
+from tfvars_jax.ops.sort_ops import sort
+from tfvars_jax.ops.sort_ops import argsort
+from tfvars_jax.ops.sort_ops import searchsorted
+from tfvars_jax.ops.manip_ops import roll
+from tfvars_jax.ops.manip_ops import broadcast_to
+from tfvars_jax.ops.manip_ops import repeat
+from tfvars_jax.ops.manip_ops import meshgrid
+from tfvars_jax.ops.manip_ops import linspace
+from tfvars_jax.ops.manip_ops import lin_space
+from tfvars_jax.ops.manip_ops import sequence_mask
+from tfvars_jax.ops.manip_ops import invert_permutation
+from tfvars_jax.ops.manip_ops import unravel_index
+from tfvars_jax.ops.manip_ops import batch_gather
+from tfvars_jax.ops.manip_ops import shape_n
+from tfvars_jax.ops.manip_ops import identity_n
+from tfvars_jax.ops.manip_ops import ensure_shape
+from tfvars_jax.ops.manip_ops import space_to_depth
+from tfvars_jax.ops.manip_ops import depth_to_space
+from tfvars_jax.ops.manip_ops import space_to_batch_nd
+from tfvars_jax.ops.manip_ops import batch_to_space_nd
+from tfvars_jax.ops.manip_ops import space_to_batch
+from tfvars_jax.ops.manip_ops import batch_to_space
+from tfvars_jax.ops.manip_ops import extract_image_patches
+from tfvars_jax.ops.scatter_ops import scatter_nd
+from tfvars_jax.ops.scatter_ops import tensor_scatter_update
+from tfvars_jax.ops.scatter_ops import tensor_scatter_add
+from tfvars_jax.ops.scatter_ops import tensor_scatter_sub
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_update
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_add
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_sub
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_max
+from tfvars_jax.ops.scatter_ops import tensor_scatter_nd_min
+from tfvars_jax.ops.data_dependent_ops import unique_with_counts
+from tfvars_jax.ops.data_dependent_ops import setdiff1d
+from tfvars_jax.ops.data_dependent_ops import bincount
+from tfvars_jax.ops.histogram_ops import histogram_fixed_width
+from tfvars_jax.ops.histogram_ops import confusion_matrix
+from tfvars_jax.ops.check_ops import check_numerics
+from tfvars_jax.ops.check_ops import verify_tensor_all_finite
+from tfvars_jax.ops.check_ops import add_check_numerics_ops
+from tfvars_jax.ops.tensor_util import is_tensor
+from tfvars_jax.ops.tensor_util import get_static_value
+from tfvars_jax.ops.tensor_util import broadcast_static_shape
+from tfvars_jax.ops.tensor_util import broadcast_dynamic_shape
+from tfvars_jax.ops.math_ops import clip_by_average_norm
+from tfvars_jax.ops.segment_ops import segment_sum
+from tfvars_jax.ops.segment_ops import segment_mean
+from tfvars_jax.ops.segment_ops import segment_max
+from tfvars_jax.ops.segment_ops import segment_min
+from tfvars_jax.ops.segment_ops import segment_prod
+from tfvars_jax.ops.segment_ops import unsorted_segment_sum
+from tfvars_jax.ops.segment_ops import unsorted_segment_mean
+from tfvars_jax.ops.segment_ops import unsorted_segment_max
+from tfvars_jax.ops.segment_ops import unsorted_segment_min
+from tfvars_jax.ops.segment_ops import unsorted_segment_prod
+from tfvars_jax.ops.segment_ops import unsorted_segment_sqrt_n
+from tfvars_jax.ops.math_ops import acosh
+from tfvars_jax.ops.math_ops import asinh
+from tfvars_jax.ops.math_ops import atanh
+from tfvars_jax.ops.math_ops import erfc
+from tfvars_jax.ops.math_ops import digamma
+from tfvars_jax.ops.math_ops import igamma
+from tfvars_jax.ops.math_ops import igammac
+from tfvars_jax.ops.math_ops import betainc
+from tfvars_jax.ops.math_ops import zeta
+from tfvars_jax.ops.math_ops import polygamma
+from tfvars_jax.ops.math_ops import lbeta
+from tfvars_jax.ops.math_ops import div_no_nan
+from tfvars_jax.ops.math_ops import truncatediv
+from tfvars_jax.ops.math_ops import truncatemod
+from tfvars_jax.ops.math_ops import realdiv
+from tfvars_jax.ops.math_ops import floor_div
+from tfvars_jax.ops.math_ops import cumprod
+from tfvars_jax.ops.math_ops import count_nonzero
+from tfvars_jax.ops.math_ops import is_non_decreasing
+from tfvars_jax.ops.math_ops import is_strictly_increasing
+from tfvars_jax.ops.math_ops import scalar_mul
+from tfvars_jax.ops.math_ops import to_double
+from tfvars_jax.ops.math_ops import to_bfloat16
+from tfvars_jax.ops.math_ops import to_complex64
+from tfvars_jax.ops.math_ops import to_complex128
+from tfvars_jax.ops.math_ops import argmax as arg_max
+from tfvars_jax.ops.math_ops import argmin as arg_min
+from tfvars_jax.ops.array_ops import reverse as reverse_v2
+from tfvars_jax.ops.gradients import NotDifferentiable
+from tfvars_jax.ops.gradients import no_gradient
 from tfvars_jax.ops.random_ops import random_normal
 from tfvars_jax.ops.random_ops import truncated_normal
 from tfvars_jax.ops.random_ops import random_uniform
@@ -318,15 +455,19 @@ __all__ = [
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
     "Operation", "Tensor", "GraphKeys", "get_default_graph", "reset_default_graph", "name_scope",
-    "control_dependencies", "device", "add_to_collection", "add_to_collections", "get_collection",
+    "control_dependencies", "init_scope", "device", "add_to_collection", "add_to_collections", "get_collection",
     "DeviceSpec",
-    "get_collection_ref", "set_random_seed", "get_seed", "convert_to_tensor", "constant",
+    "get_collection_ref", "set_random_seed", "get_seed",
+    "enable_eager_execution", "executing_eagerly", "GradientTape", "UnconnectedGradients",
+    "convert_to_tensor", "constant",
     "Dimension", "TensorShape", "DType", "as_dtype", "float16", "float32", "float64", "bfloat16",
     "half", "double", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "bool", "complex64", "complex128", "string", "newaxis", "Session", "InteractiveSession",
     "get_default_session", "IndexedSlices", "IndexedSlicesValue", "ConfigProto", "GPUOptions",
     "RunOptions", "RunMetadata", "State",
-    "Variable", "VariableAggregation", "VariableSynchronization", "global_variables",
+    "Variable", "VariableAggregation", "VariableSynchronization", "Module",
+    "enable_resource_variables",
+    "disable_resource_variables", "resource_variables_enabled", "resource", "global_variables",
     "local_variables", "trainable_variables", "model_variables", "moving_average_variables",
     "all_variables", "global_variables_initializer", "local_variables_initializer",
     "variables_initializer", "initialize_all_variables", "initialize_local_variables",
@@ -365,6 +506,133 @@ __all__ = [
     "assert_non_positive", "debugging", "py_func", "numpy_function",
     "custom_gradient", "load_ipython_extension", "unload_ipython_extension", "show_variables",
     "show_graph",
+    "acosh",
+    "asinh",
+    "atanh",
+    "erfc",
+    "digamma",
+    "igamma",
+    "igammac",
+    "betainc",
+    "zeta",
+    "polygamma",
+    "lbeta",
+    "div_no_nan",
+    "truncatediv",
+    "truncatemod",
+    "realdiv",
+    "floor_div",
+    "cumprod",
+    "count_nonzero",
+    "is_non_decreasing",
+    "is_strictly_increasing",
+    "scalar_mul",
+    "to_double",
+    "to_bfloat16",
+    "to_complex64",
+    "to_complex128",
+    "arg_max",
+    "arg_min",
+    "reverse_v2",
+    "NotDifferentiable",
+    "no_gradient",
+    "segment_sum",
+    "segment_mean",
+    "segment_max",
+    "segment_min",
+    "segment_prod",
+    "unsorted_segment_sum",
+    "unsorted_segment_mean",
+    "unsorted_segment_max",
+    "unsorted_segment_min",
+    "unsorted_segment_prod",
+    "unsorted_segment_sqrt_n",
+    "sort",
+    "argsort",
+    "searchsorted",
+    "roll",
+    "broadcast_to",
+    "repeat",
+    "meshgrid",
+    "linspace",
+    "lin_space",
+    "sequence_mask",
+    "invert_permutation",
+    "unravel_index",
+    "batch_gather",
+    "shape_n",
+    "identity_n",
+    "ensure_shape",
+    "space_to_depth",
+    "depth_to_space",
+    "space_to_batch_nd",
+    "batch_to_space_nd",
+    "space_to_batch",
+    "batch_to_space",
+    "extract_image_patches",
+    "scatter_nd",
+    "tensor_scatter_update",
+    "tensor_scatter_add",
+    "tensor_scatter_sub",
+    "tensor_scatter_nd_update",
+    "tensor_scatter_nd_add",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "unique_with_counts",
+    "setdiff1d",
+    "bincount",
+    "histogram_fixed_width",
+    "confusion_matrix",
+    "check_numerics",
+    "verify_tensor_all_finite",
+    "add_check_numerics_ops",
+    "is_tensor",
+    "get_static_value",
+    "broadcast_static_shape",
+    "broadcast_dynamic_shape",
+    "clip_by_average_norm",
+    "matrix_band_part",
+    "matrix_diag",
+    "matrix_diag_part",
+    "matrix_set_diag",
+    "diag",
+    "diag_part",
+    "matrix_transpose",
+    "trace",
+    "eye",
+    "matrix_inverse",
+    "matrix_determinant",
+    "matrix_solve",
+    "matrix_triangular_solve",
+    "cholesky_solve",
+    "matrix_solve_ls",
+    "cholesky",
+    "qr",
+    "svd",
+    "self_adjoint_eig",
+    "self_adjoint_eigvals",
+    "norm",
+    "cross",
+    "linalg",
+    "assert_rank",
+    "assert_rank_at_least",
+    "assert_rank_in",
+    "assert_integer",
+    "assert_type",
+    "assert_scalar",
+    "assert_same_float_dtype",
+    "is_numeric_tensor",
+    "dimension_value",
+    "dimension_at_index",
+    "complex",
+    "angle",
+    "tables_initializer",
+    "strided_slice",
+    "random_gamma",
+    "random_poisson",
+    "random_crop",
+    "assert_near",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

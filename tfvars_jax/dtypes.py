@@ -18,10 +18,12 @@ from tfvars_jax.framework.dtypes import bool  # noqa: A004
 from tfvars_jax.framework.dtypes import complex64
 from tfvars_jax.framework.dtypes import complex128
 from tfvars_jax.framework.dtypes import string
+from tfvars_jax.framework.dtypes import resource
 
 __all__ = [
     "DType", "as_dtype", "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32",
     "int64", "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128", "string",
+    "resource",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -49,6 +49,41 @@ from tfvars_jax.layers.rnn import static_bidirectional_rnn
 from tfvars_jax.layers.dynamic_rnn import dynamic_rnn
 from tfvars_jax.layers.dynamic_rnn import bidirectional_dynamic_rnn
 
+from tfvars_jax.ops.sort_ops import top_k
+from tfvars_jax.ops.sort_ops import in_top_k
+from tfvars_jax.ops.manip_ops import space_to_depth
+from tfvars_jax.ops.manip_ops import depth_to_space
+from tfvars_jax.ops.nn_ops import xw_plus_b
+from tfvars_jax.ops.nn_ops import relu_layer
+from tfvars_jax.ops.nn_ops import crelu
+from tfvars_jax.ops.nn_ops import swish
+from tfvars_jax.ops.nn_ops import silu
+from tfvars_jax.ops.nn_ops import zero_fraction
+from tfvars_jax.ops.nn_ops import log_poisson_loss
+from tfvars_jax.ops.nn_ops import weighted_cross_entropy_with_logits
+from tfvars_jax.ops.conv_ops import conv2d_backprop_input
+from tfvars_jax.ops.conv_ops import conv2d_backprop_filter
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native
+from tfvars_jax.ops.conv_ops import conv3d_transpose
+from tfvars_jax.ops.conv_ops import atrous_conv2d
+from tfvars_jax.ops.conv_ops import convolution
+from tfvars_jax.ops.conv_ops import max_pool_with_argmax
+from tfvars_jax.ops.conv_ops import max_pool_v2
+from tfvars_jax.ops.conv_ops import avg_pool_v2
+from tfvars_jax.ops.conv_ops import max_pool2d
+from tfvars_jax.ops.conv_ops import avg_pool2d
+from tfvars_jax.ops.conv_ops import max_pool1d
+from tfvars_jax.ops.conv_ops import avg_pool1d
+from tfvars_jax.ops.conv_ops import pool
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_input
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_filter
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input
+from tfvars_jax.ops.conv_ops import depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter
+from tfvars_jax.ops.conv_ops import conv1d_transpose
+from tfvars_jax.ops.conv_ops import batch_norm_with_global_normalization
+from tfvars_jax.ops.conv_ops import compute_average_loss
+from tfvars_jax.ops.conv_ops import scale_regularization_loss
+from tfvars_jax.ops.manip_ops import space_to_batch
 __all__ = [
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
     "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
@@ -61,6 +96,41 @@ __all__ = [
     "rnn_cell", "static_rnn", "static_bidirectional_rnn", "dynamic_rnn",
     "bidirectional_dynamic_rnn", "sufficient_statistics",
     "normalize_moments", "weighted_moments", "lrn", "local_response_normalization",
+    "top_k",
+    "in_top_k",
+    "space_to_depth",
+    "depth_to_space",
+    "xw_plus_b",
+    "relu_layer",
+    "crelu",
+    "swish",
+    "silu",
+    "zero_fraction",
+    "log_poisson_loss",
+    "weighted_cross_entropy_with_logits",
+    "conv2d_backprop_input",
+    "conv2d_backprop_filter",
+    "depthwise_conv2d_native",
+    "conv3d_transpose",
+    "atrous_conv2d",
+    "convolution",
+    "max_pool_with_argmax",
+    "max_pool_v2",
+    "avg_pool_v2",
+    "max_pool2d",
+    "avg_pool2d",
+    "max_pool1d",
+    "avg_pool1d",
+    "pool",
+    "depthwise_conv2d_native_backprop_input",
+    "depthwise_conv2d_native_backprop_filter",
+    "depthwise_conv2d_backprop_input",
+    "depthwise_conv2d_backprop_filter",
+    "conv1d_transpose",
+    "batch_norm_with_global_normalization",
+    "compute_average_loss",
+    "scale_regularization_loss",
+    "space_to_batch",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

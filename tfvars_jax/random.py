@@ -7,9 +7,13 @@ from tfvars_jax.ops.random_ops import random_shuffle as shuffle
 from tfvars_jax.framework.ops import set_random_seed
 from tfvars_jax.ops.candidate_sampling_ops import log_uniform_candidate_sampler
 
+from tfvars_jax.ops.random_dist_ops import random_gamma as gamma
+from tfvars_jax.ops.random_dist_ops import random_poisson as poisson
 __all__ = [
     "normal", "uniform", "truncated_normal", "shuffle", "set_random_seed",
     "log_uniform_candidate_sampler",
+    "gamma",
+    "poisson",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

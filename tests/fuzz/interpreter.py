@@ -17,6 +17,9 @@ from tests.fuzz import programs
 
 # Shared by the interpreter and the standalone scripts (to_script pastes this source).
 HELPERS = r'''
+nan, inf = float("nan"), float("inf")  # the literals of special values (tests/fuzz/wide_ops.py)
+
+
 def _s(x):
     return x.decode() if isinstance(x, bytes) else str(x)
 
@@ -25,6 +28,13 @@ def _norm(x):
     """A comparable, printable form of a fetched structure."""
     if x is None:
         return ("None",)
+    if all(hasattr(x, a) for a in ("values", "indices", "dense_shape")):
+        # a gradient through tf.gather (IndexedSlices in both): compare the dense values, since
+        # the order and repetition of rows may differ (a shard's lists others' ids as -1 here)
+        dense = np.zeros(np.asarray(x.dense_shape), np.asarray(x.values).dtype)
+        keep = np.asarray(x.indices) >= 0
+        np.add.at(dense, np.asarray(x.indices)[keep], np.asarray(x.values)[keep])
+        return _norm(dense)
     if isinstance(x, dict):
         return ("dict", sorted((str(k), _norm(v)) for k, v in x.items()))
     if isinstance(x, (list, tuple)):

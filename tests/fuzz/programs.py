@@ -15,7 +15,9 @@ reads variables and may assign_add one, TensorArray writes in a loop then stack/
 tf.scan/map_fn/foldl/foldr over constants or fed tensors of varying length, tf.case with and
 without default/exclusive, and boolean_mask / where(cond) / unique / dynamic_partition /
 dynamic_stitch over fed tensors whose lengths change between runs or variables whose values do,
-with their static shapes recorded) and run it in
+with their static shapes recorded; and, from a third stream, the wide table of stateless ops of
+tests/fuzz/wide_ops.py over the program's nodes and placeholders fed ties, kinks, NaN and inf,
+their static shapes recorded too) and run it in
 one or more Sessions (`sess.run` with random nested fetch structures and feeds, and
 `make_callable`). After every run the interpreter fetches, in a separate run, the values of the
 variables the generator knows to be initialized in that session.
@@ -103,6 +105,8 @@ index and initialization checks with it).
 import random
 from dataclasses import dataclass
 
+from tests.fuzz import wide_ops
+
 FLOATS = ("float32", "float64")
 INTS = ("int32", "int64")
 SHAPES = ([], [2], [3], [2, 3], [3, 2], [2, 2])
@@ -167,6 +171,8 @@ class _Gen:
     def __init__(self, seed):
         self.rng = random.Random(seed)
         self.rng2 = random.Random(seed + 7_919_000_001)  # the ext actions' stream (generate)
+        self.rng3 = random.Random(seed + 15_485_863_003)  # the wide ops' stream (generate)
+        self.nf_vars = set()  # variables that may hold NaN or inf (wide_ops)
         self.seed = seed
         self.steps = []
         self.nodes = {}
@@ -205,6 +211,12 @@ class _Gen:
     def value_nodes(self, pred=lambda n: True):
         return [i for i in self.order if self.nodes[i].cls in ("var", "tensor") and self.nodes[i].dtype != "bool"
                 and pred(self.nodes[i])]
+
+    def is_nonfinite(self, nid):
+        """May node `nid` hold NaN or inf? (a wide op or special feed made one upstream, or it
+        reads a variable that may hold one)."""
+        return any(getattr(self.nodes[a], "own_nf", False) or self.nodes[a].reads & self.nf_vars
+                   for a in self.closure([nid]))
 
     # --- operands
     def consume(self, ids):
@@ -277,16 +289,13 @@ class _Gen:
         dtype, shape = xn.dtype, xn.shape
         nid = self.new_id()
         r = rng.random()
-        nondiff = False
         if r < 0.25:
             ops = ["square", "negative", "abs"] + (["tanh", "sigmoid", "exp"] if dtype in FLOATS else [])
             op = rng.choice(ops)
-            nondiff = op == "abs"
             step = ("unary", nid, op, x, list(ctrl))
             ins, out_shape = [x], shape
         elif r < 0.65:
             op = rng.choice(("add", "subtract", "multiply", "maximum"))
-            nondiff = op == "maximum"
             same = [i for i in pool if self.nodes[i].dtype == dtype and self.nodes[i].shape == shape and i != x]
             if same and rng.random() < 0.6:
                 y = self.pick(same)
@@ -296,7 +305,7 @@ class _Gen:
                     x in self.nodes[y].parents or y in self.nodes[x].parents):
                 # TF's grappler rewrites maximum(x, x * c) into a LeakyRelu that then fails
                 # with InvalidArgumentError (seed 2174): a TF bug, not a behaviour to copy.
-                op, nondiff = "add", False
+                op = "add"
             form = rng.choice(("fn", "fn", "operator"))
             step = ("binary", nid, op, x, y, form, list(ctrl))
             ins, out_shape = [x, y], shape
@@ -312,7 +321,7 @@ class _Gen:
             step = ("reduce_sum", nid, x, axis, list(ctrl))
             ins, out_shape = [x], ([] if axis is None else shape[1:])
         parents, reads, dc = self.consume(ins)
-        if dtype not in FLOATS or nondiff:
+        if dtype not in FLOATS:  # abs and maximum too: their gradients at ties are compared
             dc = None
         self.ctrl_used.update(ctrl)
         self.steps.append(step)
@@ -376,6 +385,8 @@ class _Gen:
         form = rng.choice(("fn", "method"))
         nid = self.new_id()
         self.steps.append(("assign", nid, kind, v, val, form, ctrl))
+        if isinstance(val, str) and self.is_nonfinite(val):
+            self.nf_vars.add(v)
         parents, reads, _ = self.consume([val])
         self.add(_Node(nid, "tensor", info["dtype"], info["shape"], parents=parents + ctrl, reads=reads,
                        writes={v}, rmw={v} if kind != "assign" else (), inits={v} if kind == "assign" else (),
@@ -614,6 +625,8 @@ class _Gen:
         self.opts[oid] = dict(kind=kind, pseudo=pseudo)
         var_dc = [d for d in sorted(self.nodes[y].dc) if d in self.vars]
         var_list = rng.sample(var_dc, rng.randint(1, len(var_dc)))
+        if self.is_nonfinite(y):
+            self.nf_vars |= set(var_list)
         gs = self.act_global_step() if rng.random() < 0.4 else None
         writes = set(var_list) | ({pseudo} if pseudo else set()) | ({gs} if gs else set())
         reads = self.grad_reads(y)
@@ -654,6 +667,8 @@ class _Gen:
             self.steps.append(("ema_average", aid, eid, v))
             info = self.vars[v]
             self.vars[aid] = dict(kind="ema", dtype=info["dtype"], shape=info["shape"], local=False, src=v)
+            if v in self.nf_vars:
+                self.nf_vars.add(aid)
             self.add(_Node(aid, "var", info["dtype"], info["shape"], reads={aid}, alias=aid))
             avgs.append(aid)
         parents, reads, _ = self.consume(chosen + ([gs] if gs else []))
@@ -834,6 +849,8 @@ class _Gen:
         n = self.nodes[nid]
         if n.dtype == "bool":
             return self.rng.random() < 0.5
+        if hasattr(n, "special"):  # a wide op's placeholder: ties, kinks (NaN, inf)
+            return wide_ops.special_value(self.rng, n.dtype, n.shape, n.special)
         if n.shape and n.shape[0] is None:
             # a tensor of varying length (0 to 4 rows; at least 1 with a row shape, since an
             # empty nested list has no row shape)
@@ -1222,6 +1239,31 @@ class _Gen:
         if rng.random() < 0.5:
             self.run_step(rng.choice(sorted(self.sessions)))
 
+    # --- the wide table of stateless ops (tests/fuzz/wide_ops.py; their own random stream)
+    def act_wide(self):
+        got = wide_ops.wide_step(self)
+        if got is None:
+            return
+        (name, template, operands), dtype, shape, diff, nonfinite = got
+        nid = self.new_id()
+        ctrl = self.ctrl_deps(0.15)
+        self.steps.append(("wide", nid, name, template, operands, ctrl))
+        parents, reads, dc = self.consume(operands)
+        if dtype not in FLOATS or not diff:
+            dc = None
+        cls = "tensor" if len(shape) <= 2 else "dyn"
+        node = self.add(_Node(nid, cls, dtype, shape, parents=parents + ctrl, reads=reads, dc=dc))
+        node.own_nf = nonfinite
+        self.ctrl_used.update(ctrl)
+
+    def wide_step(self):
+        """1 or 2 wide ops (and sometimes a run), all drawn from self.rng (the caller has
+        swapped in the wide ops' stream)."""
+        for _ in range(self.rng.randint(1, 2)):
+            self.act_wide()
+        if self.rng.random() < 0.5:
+            self.run_step(self.rng.choice(sorted(self.sessions)))
+
     def generate(self):
         rng = self.rng
         for _ in range(rng.randint(2, 5)):
@@ -1247,9 +1289,21 @@ class _Gen:
         # (about 35% of seeds) is the one the same seed gave before they were added; in the
         # others the programs change from the first ext action on.
         ext = self.rng2.random() < 0.7
+        # The wide ops (tests/fuzz/wide_ops.py) come from a third stream, for the same reason:
+        # a program in which none is drawn (about half the seeds) is the one it was before them.
+        # (about 3 wide ops per such program: each op makes a run's compilation slower, and CI's
+        # 300 programs are to stay within their time)
+        wide = self.rng3.random() < 0.5
         n_steps = 0
         while self.runs < self.max_runs and n_steps < 40:
             n_steps += 1
+            if wide and self.rng3.random() < 0.15:
+                main, self.rng = self.rng, self.rng3
+                try:
+                    self.wide_step()
+                finally:
+                    self.rng = main
+                continue
             if ext and self.rng2.random() < 0.2:
                 main, self.rng = self.rng, self.rng2
                 try:
@@ -1339,6 +1393,12 @@ def _branch(spec, dtype):
     if kind == "assign":
         return f"tf.assign({spec[1]}, {_lit(spec[2], dtype)}) * {_lit(1, dtype)}"
     return f"tf.constant({_lit(spec[1], dtype)})"
+
+
+def _wide_opnd(x):
+    """A wide op's operand: a node, or a literal as tf.constant (so that indexing and
+    operators on it are TF's)."""
+    return x if isinstance(x, str) else f"tf.constant({_opnd(x)})"
 
 
 def _tensor_opnd(x):
@@ -1471,6 +1531,10 @@ def render_step(i, step):
     if kind == "placeholder":
         _, nid, dtype, shape = step
         return [f"{nid} = tf.placeholder(tf.{dtype}, shape={shape!r})"]
+    if kind == "wide":
+        _, nid, _name, template, operands, ctrl = step
+        return _with_ctrl(ctrl, f"{nid} = " + template.format(*map(_wide_opnd, operands))) + [
+            f"_rec('shape', {i}, _shp({nid}))"]
     if kind == "unary":
         _, nid, op, x, ctrl = step
         return _with_ctrl(ctrl, f"{nid} = tf.{op}({x})")

@@ -11,13 +11,27 @@ written with tf ops compiled into small jitted functions (`graph_function.py`).
 Tensors a dataset uses (a placeholder given to `from_tensor_slices`, a `batch_size` tensor)
 are its *captures*: their values are computed in the Session when the iterator is initialized,
 as TF1 evaluates a dataset's inputs when its iterator is made.
+
+The batch fast path: `batch` of a dataset whose elements are rows it can gather makes each
+batch with one NumPy fancy-indexing per component instead of slicing and stacking element by
+element. Such a dataset has an *index stream* (`_index_stream(ctx)`): `from_tensor_slices`
+and `range` (their positions), `zip` of index streams (one column per input), a `map` of a
+pure traced function (no random ops, no NumPy fallback; applied to the gathered batch at once
+with `jax.vmap` when that gives bit-identical results on the first batch, else element by
+element), and `shuffle`, `repeat`, `take`, `skip` of an index stream, which reorder, repeat
+and cut positions exactly as their `_iterate` does elements (shuffle draws the same numbers,
+through `bounded_draws.take`). So the batches, their order and the shuffle order are those of
+the element-by-element path; any other dataset in the chain (filter, from_generator,
+concatenate, prefetch, a random map) uses that path.
 """
+import itertools
 import os
 import queue
 import threading
 
 import numpy as np
 
+from tfvars_jax.data import bounded_draws
 from tfvars_jax.data import iterator_ops
 from tfvars_jax.data import structure
 from tfvars_jax.data.graph_function import make_function
@@ -85,6 +99,13 @@ class Dataset:
     def _iterate(self, ctx):
         """A Python iterator of flat elements (lists of NumPy arrays) for one pass."""
         raise NotImplementedError
+
+    def _index_stream(self, ctx):
+        """The batch fast path (see the module docstring): `(gather, chunks)`, where `chunks`
+        is an iterator of index arrays (one row per element, in this dataset's element order;
+        all side effects happen as it is consumed, as in `_iterate`) and `gather(indices)` the
+        flat batch of the elements at those rows; or None when this dataset has none."""
+        return None
 
     def _all_captures(self):
         """The captured tensors of this dataset and its inputs, each once, in order."""
@@ -318,7 +339,8 @@ class _TensorSlices(Dataset):
                          captures=[c for c in comps if isinstance(c, ops_lib.Tensor)])
         self._comps = comps
 
-    def _iterate(self, ctx):
+    def _arrays(self, ctx):
+        """The components' arrays and their common first dimension."""
         arrays = [ctx.values[c] if isinstance(c, ops_lib.Tensor) else c for c in self._comps]
         arrays = [np.asarray(a) for a in arrays]
         if any(a.ndim == 0 for a in arrays):
@@ -330,8 +352,22 @@ class _TensorSlices(Dataset):
                 raise errors.InvalidArgumentError(
                     None, None, "All components must have the same size in the 0th dimension: "
                                 f"{n} and {a.shape[0]}.")
+        return arrays, n
+
+    def _iterate(self, ctx):
+        arrays, n = self._arrays(ctx)
         for i in range(n):
             yield [a[i] for a in arrays]
+
+    def _index_stream(self, ctx):
+        holder = []
+
+        def chunks():
+            arrays, n = self._arrays(ctx)
+            holder.append(arrays)
+            if n:
+                yield np.arange(n)
+        return (lambda idx: [a[idx] for a in holder[0]]), chunks()
 
 
 class _Tensors(Dataset):
@@ -363,6 +399,23 @@ class _Range(Dataset):
             raise errors.InvalidArgumentError(None, None, "step must be a non-zero integer.")
         for i in range(start, stop, step):
             yield [np.array(i, np.int64)]
+
+    def _index_stream(self, ctx):
+        holder = []
+
+        def chunks():
+            start, stop, step = (int(ctx.value(a)) for a in self._args)
+            if step == 0:
+                raise errors.InvalidArgumentError(None, None, "step must be a non-zero integer.")
+            holder.append((start, step))
+            n = len(range(start, stop, step))
+            if n:
+                yield np.arange(n)
+
+        def gather(idx):
+            start, step = holder[0]
+            return [(start + idx.astype(np.int64) * step).astype(np.int64)]
+        return gather, chunks()
 
 
 class _Generator(Dataset):
@@ -434,6 +487,38 @@ class _Zip(Dataset):
                     return
             yield flat
 
+    def _index_stream(self, ctx):
+        streams = [d._index_stream(ctx) for d in self._inputs]
+        if any(s is None for s in streams):
+            return None
+        widths = []  # the index columns of each input
+
+        def chunks():
+            its = [iter(c) for _, c in streams]
+            pending = [None] * len(its)
+            while True:
+                for j, it in enumerate(its):
+                    while pending[j] is None or len(pending[j]) == 0:
+                        try:
+                            chunk = next(it)
+                        except StopIteration:
+                            return
+                        pending[j] = chunk.reshape(len(chunk), -1)
+                if not widths:
+                    widths.extend(p.shape[1] for p in pending)
+                length = min(len(p) for p in pending)
+                yield np.concatenate([p[:length] for p in pending], axis=1)
+                pending = [p[length:] for p in pending]
+
+        def gather(idx):
+            flat, col = [], 0
+            for (g, _), w in zip(streams, widths):
+                part = idx[:, col:col + w]
+                flat.extend(g(part[:, 0] if w == 1 else part))
+                col += w
+            return flat
+        return gather, chunks()
+
 
 def _most_specific(a, b):
     if a.ndims is None or b.ndims is None or a.ndims != b.ndims:
@@ -476,6 +561,10 @@ class _Batch(Dataset):
         if size <= 0:
             raise errors.InvalidArgumentError(None, None,
                                               "Batch size must be greater than zero.")
+        stream = self._inputs[0]._index_stream(ctx)
+        if stream is not None:
+            yield from self._gathered(stream, size)
+            return
         buf = []
         for flat in self._inputs[0]._iterate(ctx):
             buf.append(flat)
@@ -484,6 +573,23 @@ class _Batch(Dataset):
                 buf = []
         if buf and not self._drop:
             yield _stack(buf)
+
+
+    def _gathered(self, stream, size):
+        """The batches of an index stream, each gathered at once."""
+        gather, chunks = stream
+        parts, have = [], 0
+        for chunk in chunks:
+            while len(chunk):
+                take = min(size - have, len(chunk))
+                parts.append(chunk[:take])
+                chunk = chunk[take:]
+                have += take
+                if have == size:
+                    yield gather(parts[0] if len(parts) == 1 else np.concatenate(parts))
+                    parts, have = [], 0
+        if have and not self._drop:
+            yield gather(parts[0] if len(parts) == 1 else np.concatenate(parts))
 
 
 def _static_int(t):
@@ -505,6 +611,9 @@ def _stack(elements):
     return out
 
 
+_SHUFFLE_PIECE = 1024  # upstream rows the shuffle's fast path draws for at once
+
+
 class _Shuffle(Dataset):
     def __init__(self, input_dataset, buffer_size, seed, reshuffle_each_iteration):
         super().__init__(input_dataset._specs, inputs=(input_dataset,))
@@ -516,7 +625,8 @@ class _Shuffle(Dataset):
         self._reshuffle = True if reshuffle_each_iteration is None else \
             bool(reshuffle_each_iteration)
 
-    def _iterate(self, ctx):
+    def _start_pass(self, ctx):
+        """The buffer size and the generator of one pass (counting the pass)."""
         size = int(ctx.value(self._buffer_size))
         if size <= 0:
             raise errors.InvalidArgumentError(None, None,
@@ -529,7 +639,51 @@ class _Shuffle(Dataset):
             key = [salt & 0xFFFFFFFF, salt >> 32]
         else:
             key = [int(graph_seed), int(op_seed)]
-        rng = np.random.Generator(np.random.PCG64(key + [epoch if self._reshuffle else 0]))
+        return size, np.random.Generator(np.random.PCG64(
+            key + [epoch if self._reshuffle else 0]))
+
+    def _index_stream(self, ctx):
+        stream = self._inputs[0]._index_stream(ctx)
+        if stream is None:
+            return None
+        gather, upstream_chunks = stream
+
+        def rows():  # the upstream's rows as hashable Python values, in pieces
+            for chunk in upstream_chunks:
+                for start in range(0, len(chunk), _SHUFFLE_PIECE):
+                    yield chunk[start:start + _SHUFFLE_PIECE].tolist()
+
+        def chunks():
+            size, rng = self._start_pass(ctx)
+            pieces = rows()
+            buf = []
+            piece = []
+            for piece in pieces:  # fill the buffer, as `_iterate`
+                room = size - len(buf)
+                buf.extend(piece[:room])
+                piece = piece[room:]
+                if len(buf) == size:
+                    break
+            for incoming in itertools.chain([piece], pieces):  # draw one, put the next in
+                if not incoming:
+                    continue
+                out = []
+                for row, i in zip(incoming, bounded_draws.take(
+                        rng, np.full(len(incoming), len(buf))).tolist()):
+                    out.append(buf[i])
+                    buf[i] = row
+                yield np.array(out)
+            if buf:
+                out = []
+                for i in bounded_draws.take(rng, np.arange(len(buf), 0, -1)).tolist():
+                    out.append(buf[i])
+                    buf[i] = buf[-1]
+                    buf.pop()
+                yield np.array(out)
+        return gather, chunks()
+
+    def _iterate(self, ctx):
+        size, rng = self._start_pass(ctx)
         upstream = self._inputs[0]._iterate(ctx)
         buf = []
         for flat in upstream:
@@ -564,6 +718,37 @@ class _Repeat(Dataset):
                 return
             epoch += 1
 
+    def _index_stream(self, ctx):
+        first = self._inputs[0]._index_stream(ctx)
+        if first is None:
+            return None
+        current = [first]
+
+        def chunks():
+            count = int(ctx.value(self._count))
+            epoch = 0
+            while count < 0 or epoch < count:
+                if current[0] is None:
+                    current[0] = self._inputs[0]._index_stream(ctx)
+                produced = False
+                for chunk in current[0][1]:
+                    if len(chunk):
+                        produced = True
+                        yield chunk
+                if not produced:
+                    return
+                epoch += 1
+                current[0] = None
+        # every pass gathers from the same values (one initialization), so the latest
+        # pass's gather serves rows of the previous one too
+        last = [first[0]]
+
+        def gather(idx):
+            if current[0] is not None:
+                last[0] = current[0][0]
+            return last[0](idx)
+        return gather, chunks()
+
 
 class _Map(Dataset):
     def __init__(self, input_dataset, map_func):
@@ -575,6 +760,36 @@ class _Map(Dataset):
         call = self._fn.instance()
         for flat in self._inputs[0]._iterate(ctx):
             yield call(flat)
+
+    def _index_stream(self, ctx):
+        batched = getattr(self._fn, "batched", None)
+        if batched is None or not self._fn.pure:
+            return None  # a NumPy function or random ops: element by element, in order
+        stream = self._inputs[0]._index_stream(ctx)
+        if stream is None:
+            return None
+        gather, chunks = stream
+        call = self._fn.instance()
+        verified = []
+
+        def one_by_one(flat):
+            rows = [call([c[i] for c in flat]) for i in range(len(flat[0]))]
+            return _stack(rows)
+
+        def mapped(idx):
+            flat = gather(idx)
+            if verified == [False]:
+                return one_by_one(flat)
+            out = batched(flat)
+            if not verified:  # the first batch: vmap must give the per-element results
+                expected = one_by_one(flat)
+                same = out is not None and all(
+                    a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+                    for a, b in zip(out, expected))
+                verified.append(same)
+                return expected
+            return out
+        return mapped, chunks
 
 
 class _Filter(Dataset):
@@ -664,6 +879,23 @@ class _Take(Dataset):
             if i == count:
                 return
 
+    def _index_stream(self, ctx):
+        stream = self._inputs[0]._index_stream(ctx)
+        if stream is None:
+            return None
+
+        def chunks():
+            left = int(ctx.value(self._count))
+            if left == 0:
+                return
+            for chunk in stream[1]:
+                if left >= 0 and len(chunk) >= left:
+                    yield chunk[:left]
+                    return
+                left -= len(chunk) if left >= 0 else 0
+                yield chunk
+        return stream[0], chunks()
+
 
 class _Skip(Dataset):
     def __init__(self, input_dataset, count):
@@ -676,3 +908,22 @@ class _Skip(Dataset):
             if count < 0 or i < count:
                 continue
             yield flat
+
+    def _index_stream(self, ctx):
+        stream = self._inputs[0]._index_stream(ctx)
+        if stream is None:
+            return None
+
+        def chunks():
+            count = int(ctx.value(self._count))
+            skipped = 0
+            for chunk in stream[1]:
+                if count < 0:
+                    continue
+                if skipped < count:
+                    drop = min(count - skipped, len(chunk))
+                    skipped += drop
+                    chunk = chunk[drop:]
+                if len(chunk):
+                    yield chunk
+        return stream[0], chunks()

@@ -15,6 +15,7 @@ shapes, unknown dimensions taken as 1) and its output shapes are unknown, as TF1
 """
 import os
 
+import jax
 import numpy as np
 
 from tfvars_jax.data import structure
@@ -22,6 +23,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor
+from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.ops import array_ops
 from tfvars_jax.runtime import compiler
@@ -86,6 +88,37 @@ class GraphFunction:
                                       f"({list(self._plan.inputs)[:3]}) is not supported.")
         self._random = self._plan.has_random
         self._out_dtypes = [structure.numpy_dtype(t.dtype.base_dtype) for t in leaves]
+        # Whether results depend only on the element (not on a random-number counter), so
+        # elements may be computed in any order and together (`Dataset.batch`'s fast path).
+        self.pure = not self._random
+        plan = self._plan
+        self._vmappable = self.pure and plan.flat and not plan.has_checks
+        self._batched_executables = {}
+
+    def batched(self, flat):
+        """The function applied to every row of the stacked inputs `flat` at once (one call
+        of `jax.vmap` of the compiled function), or None when it cannot be (random ops, host
+        ops, run-time checks, data-dependent shapes, or tracing fails). The caller checks it
+        against `instance()`'s per-element results before trusting it."""
+        if not self._vmappable:
+            return None
+        args = tuple(np.asarray(v) for v in flat)
+        key = tuple((a.shape, a.dtype) for a in args)
+        exe = self._batched_executables.get(key)
+        if exe is None:
+            plan = self._plan
+
+            def rows(feeds):
+                return plan.step({}, {}, feeds, None, mode="trace")[0]
+            try:
+                with tf_precision():
+                    exe = jax.jit(jax.vmap(rows)).lower(args).compile()
+            except Exception:  # noqa: BLE001 - the caller computes element by element
+                self._vmappable = False
+                return None
+            self._batched_executables[key] = exe
+        outs = exe(args)
+        return [np.asarray(v, dtype=d) for v, d in zip(outs, self._out_dtypes)]
 
     @staticmethod
     def _check_private(leaves, graph, what):

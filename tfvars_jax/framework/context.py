@@ -66,3 +66,29 @@ def session_for(session, graph, what):
         raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
                          "different from the session's graph.")
     return session
+
+
+class EagerState:
+    """Whether eager execution is enabled: process-global, as TF1's `enable_eager_execution`
+    (it cannot be turned off again). `config`, `device_policy` and `execution_mode` are what
+    the program asked for. A graph made default (`with g.as_default():`, a function being
+    traced) switches back to graph building inside the block, as in TF1, except the global
+    default graph (`graph`), which holds the name scopes of eager code and builds nothing."""
+
+    __slots__ = ("enabled", "config", "device_policy", "execution_mode", "graph")
+
+    def __init__(self):
+        self.enabled = False
+        self.config = self.device_policy = self.execution_mode = self.graph = None
+
+
+EAGER = EagerState()
+
+
+def executing_eagerly():
+    """TF1's `tf.executing_eagerly()`: eager execution is enabled and no graph is made default
+    in this thread."""
+    if not EAGER.enabled:
+        return False
+    stack = GRAPHS.stack
+    return not stack or stack[-1] is EAGER.graph

@@ -138,6 +138,9 @@ class DType:
 
 _BY_NAME = {name: DType(name, np_t, enum) for name, np_t, enum in _SPECS}
 _REFS = {name: DType(name, np_t, enum, is_ref=True) for name, np_t, enum in _SPECS}
+# TF1's `tf.resource`: the dtype of a resource variable's handle (`v.handle`); no values of it
+# are computed (a handle names a variable, whose value lives in the Session).
+_BY_NAME["resource"] = DType("resource", object, 20)
 _BY_ENUM = {d.as_datatype_enum: d for d in list(_BY_NAME.values()) + list(_REFS.values())}
 _BY_NP = {np.dtype(np_t): _BY_NAME[name] for name, np_t, _ in _SPECS}
 _ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
@@ -149,6 +152,7 @@ int8, int16, int32, int64 = (_BY_NAME[n] for n in ("int8", "int16", "int32", "in
 uint8, uint16, uint32, uint64 = (_BY_NAME[n] for n in ("uint8", "uint16", "uint32", "uint64"))
 bool = _BY_NAME["bool"]  # noqa: A001 - TF1's public name
 complex64, complex128, string = _BY_NAME["complex64"], _BY_NAME["complex128"], _BY_NAME["string"]
+resource = _BY_NAME["resource"]
 float32_ref, float64_ref, int32_ref, int64_ref = (_REFS[n] for n in ("float32", "float64", "int32",
                                                                      "int64"))
 

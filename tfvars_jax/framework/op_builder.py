@@ -14,7 +14,9 @@ import functools
 import jax
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_kind import CONST, FilledArray, PURE
 from tfvars_jax.framework.precision import with_tf_precision
@@ -173,6 +175,39 @@ def _broadcast_known(inputs):
     return {pos: next(iter(v)) for pos, v in sizes.items() if len(v) == 1}
 
 
+def _eval_aligned(fn, attrs, statics, inputs, aligned):
+    """Two `_eval_shape` results with the unknown dims at the known sizes `aligned` gives them,
+    except the dims the kernel does not tie to that size (concat's axis: `concat([x, c], 0)`
+    with x [?, ?] and c [2, 3] is [?, 3], not [4, 3]), which get the stand-ins."""
+    base = [_spec_of(t, _STAND_INS[0], aligned) for t in inputs]
+    _eval_shape(fn, attrs, statics, base)  # raises when no alignment fits
+    free = set()
+    for j, t in enumerate(inputs):
+        dims = t.shape.as_tuple()
+        for i, d in enumerate(dims):
+            if d is None and len(dims) - i in aligned:
+                trial = list(base)
+                trial[j] = _with_dim(base[j], i, _STAND_INS[0])
+                try:
+                    _eval_shape(fn, attrs, statics, trial)
+                    free.add((j, i))
+                except Exception:  # noqa: BLE001 - tied to the known size
+                    pass
+    results = []
+    for k in _STAND_INS:
+        specs = [_spec_of(t, k, aligned) for t in inputs]
+        for j, i in free:
+            specs[j] = _with_dim(specs[j], i, k)
+        results.append(_eval_shape(fn, attrs, statics, specs))
+    return results
+
+
+def _with_dim(spec, i, size):
+    dims = list(spec.shape)
+    dims[i] = size
+    return jax.ShapeDtypeStruct(tuple(dims), spec.dtype)
+
+
 def infer_outputs(op_type, fn, attrs, inputs, name):
     """Static (dtype, TensorShape) of each output of `fn(*inputs, **attrs)`.
 
@@ -204,9 +239,7 @@ def infer_outputs(op_type, fn, attrs, inputs, name):
             # An unknown dim may have to equal a known one (`[None] + [3]`): give it that size.
             aligned = _broadcast_known(inputs)
             try:
-                results = [_eval_shape(fn, attrs, statics,
-                                       [_spec_of(t, k, aligned) for t in inputs])
-                           for k in _STAND_INS]
+                results = _eval_aligned(fn, attrs, statics, inputs, aligned)
             except Exception:  # noqa: BLE001 - genuinely unknown
                 return None
         else:
@@ -311,8 +344,14 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
       ...
       ValueError: Add op 'Add' cannot take inputs [Const:0: (2,) float32, Const_1:0: (3,) ...
     """
+    if context.EAGER.enabled and context.executing_eagerly():  # the one switch to eager mode
+        return eager.execute(op_type, fn, inputs, name or op_type, attrs, kind, out_specs,
+                             num_outputs, var, check, needs_old, seed)
     attrs = dict(attrs or {})
     graph = graph or ops_lib.graph_of(inputs)
+    if context.EAGER.enabled and any(isinstance(t, eager.EagerTensor) for t in inputs):
+        inputs = [capture_eager_tensor(t, graph) if isinstance(t, eager.EagerTensor) else t
+                  for t in inputs]
     for t in inputs:
         if t.graph is not graph:
             raise ValueError(f"Tensor {t.name} must be from the same graph as the other inputs of "
@@ -340,6 +379,24 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     if kind.random:
         op.seed = graph._op_seeds(seed)
     return op
+
+
+def capture_eager_tensor(tensor, graph):
+    """An eager tensor used by an op of a function being traced (`defun`): a constant of its
+    value in that graph (eager tensors are immutable, so the value is the one every call
+    sees), made once per tensor. Other graphs cannot take eager tensors (TypeError)."""
+    captures = getattr(graph, "captured_tensors", None)
+    if captures is None:
+        raise TypeError(f"An eager tensor ({tensor!r}) cannot be an input of a graph op: build "
+                        "the graph from graph tensors, or compile the function with "
+                        "tf.contrib.eager.defun.")
+    key = id(tensor)
+    entry = captures.get(key)
+    if entry is None:
+        with graph.as_default(), graph.control_dependencies(None), graph.name_scope(None):
+            entry = captures[key] = (tensor, constant(tensor.numpy(), dtype=tensor.dtype,
+                                                      name="captured"))
+    return entry[1]
 
 
 def _dtypes_only(fn, attrs, inputs, num_outputs):

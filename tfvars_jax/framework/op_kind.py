@@ -69,8 +69,9 @@ class RunContext(Protocol):
     def fail_if(self, flag, error_class, message) -> None:
         """Records a check flag computed by the op itself (see `check`)."""
 
-    def assumed_sizes(self, op, guess) -> tuple:
-        """The output sizes a data-dependent op is to assume in this trace."""
+    def assumed_sizes(self, op, guess, actual) -> tuple:
+        """The output sizes a data-dependent op is to assume in this trace (`actual` when its
+        values are concrete)."""
 
     def check_sizes(self, op, actual, assumed) -> None:
         """Checks a data-dependent op's actual sizes against the assumed ones."""
@@ -96,6 +97,8 @@ class OpKind:
         and enter it as feeds (tf.data's get_next; the kind provides `pull`).
       after_run: whether a fetched output is finished on the host after the compiled step
         from its inputs' values (tf.summary; the kind provides `finish`).
+      runs_eagerly: whether ops of this kind run in eager mode (`framework/eager.py` runs
+        them through `run` against its `EagerContext`); others raise NotImplementedError there.
     """
     name = "pure"
     differentiable = True
@@ -103,6 +106,7 @@ class OpKind:
     data_dependent = False
     before_run = False
     after_run = False
+    runs_eagerly = False
 
     def value_inputs(self, op):
         """The inputs that carry values into the op (a variable's ref input does not)."""
@@ -155,6 +159,7 @@ class OpKind:
 
 class _Pure(OpKind):
     """A JAX kernel of the input values (constant-folded when every input is known)."""
+    runs_eagerly = True
 
     def op_by_op(self, op):
         return True
@@ -192,6 +197,7 @@ class _Const(OpKind):
     """A constant: its value is `attrs["value"]` (a NumPy array, or a `FilledArray`)."""
     name = "const"
     differentiable = False
+    runs_eagerly = True
 
     def op_by_op(self, op):
         return True
@@ -205,6 +211,7 @@ class _Checked(OpKind):
     """A JAX kernel whose input values are also checked when it runs (`op.check`, a
     `RunCheck`: index bounds, sizes); a failed check fails the run and changes nothing."""
     name = "checked"
+    runs_eagerly = True
 
     def has_checks(self, op, resolved=None):
         return True

@@ -7,6 +7,7 @@ control-dependency and device stacks, the collections, the variable store and th
 import contextlib
 import random
 import re
+import sys
 import threading
 
 
@@ -307,6 +308,8 @@ class Graph:
         """TF1's `Graph.unique_name`: prefixes the name scope and appends `_1`, `_2` on reuse."""
         if self._name_stack:
             name = self._name_stack + "/" + name
+        if context.EAGER.enabled and context.executing_eagerly():
+            return name  # eager mode does not uniquify names, as TF
         name_key = name.lower()
         i = self._names_in_use.get(name_key, 0)
         if mark_as_used:
@@ -336,6 +339,9 @@ class Graph:
 
         As TF1, an op one of whose inputs was created inside the same block gets no control
         inputs from that block (it is dominated by that input)."""
+        if context.EAGER.enabled and context.executing_eagerly():
+            yield  # eager ops run in program order: nothing to add, as TF
+            return
         tls = self._tls
         if control_inputs is None:
             # As TF1, this also leaves the control-flow context: ops made here (a variable
@@ -351,6 +357,8 @@ class Graph:
         for c in control_inputs:
             if callable(c) and not hasattr(c, "_as_graph_element"):
                 c = c()
+            if hasattr(c, "handle") and hasattr(c, "op") and not isinstance(c, Tensor):
+                c = c.op  # as TF1: a resource variable's op (its handle, or a write it reads after)
             op = self.as_graph_element(c, allow_tensor=True, allow_operation=True)
             ops[op if isinstance(op, Operation) else op.op] = None
         tls.control_stack.append((list(ops), set()))  # (control inputs, ops created in the block)
@@ -638,7 +646,7 @@ def get_default_graph():
     if graph is not None:
         return graph
     if _global_default_graph is None:
-        _global_default_graph = Graph()
+        _global_default_graph = context.EAGER.graph = Graph()
     return _global_default_graph
 
 
@@ -651,11 +659,20 @@ def reset_default_graph():
     if context.GRAPHS.stack:
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you "
                              "need a cleared graph, exit the nesting and create a new graph.")
-    _global_default_graph = Graph()
+    _global_default_graph = context.EAGER.graph = Graph()
+
+
+def display_name(tensor):
+    """A tensor's name for a message: its name, or "eager tensor" in eager mode, where tensors
+    have none (TF raises AttributeError for `t.name` there)."""
+    return "eager tensor" if getattr(tensor, "_is_eager", False) else tensor.name
 
 
 def graph_of(values):
-    """The graph that `values` (tensors, ops, variables, or plain values) belong to."""
+    """The graph that `values` (tensors, ops, variables, or plain values) belong to (in eager
+    mode the global default graph, which holds eager code's name scopes)."""
+    if context.EAGER.enabled and context.executing_eagerly():
+        return get_default_graph()
     for v in values:
         g = getattr(v, "graph", None)
         if isinstance(g, Graph):
@@ -664,18 +681,65 @@ def graph_of(values):
 
 
 # ----- module-level scope functions -----------------------------------------------------
-@contextlib.contextmanager
 def name_scope(name, default_name=None, values=None):
     """TF1's `tf.name_scope(name, default_name=None, values=None)`.
 
     `name=None` with a `default_name` opens a uniquified default scope; `name=None` alone
     resets to the top-level scope.
     """
-    g = graph_of(values or [])
-    if name is None and default_name is not None:
-        name = default_name
-    with g.as_default(), g.name_scope(name) as scope:
-        yield scope
+    return _ModuleNameScope(name, default_name, values)
+
+
+class _ModuleNameScope:
+    """`name_scope`'s context: the values' graph made the default, then its name scope (a
+    class rather than a generator: several are entered per variable made)."""
+
+    __slots__ = ("_args", "_graph_ctx", "_scope_ctx")
+
+    def __init__(self, name, default_name, values):
+        self._args = (name, default_name, values)
+
+    def __enter__(self):
+        name, default_name, values = self._args
+        g = graph_of(values or [])
+        if name is None and default_name is not None:
+            name = default_name
+        graph_ctx, scope_ctx = g.as_default(), g.name_scope(name)
+        graph_ctx.__enter__()
+        try:
+            scope = scope_ctx.__enter__()
+        except BaseException:
+            graph_ctx.__exit__(*sys.exc_info())
+            raise
+        self._graph_ctx, self._scope_ctx = graph_ctx, scope_ctx
+        return scope
+
+    def __exit__(self, *exc):
+        try:
+            self._scope_ctx.__exit__(*exc)
+        finally:
+            self._graph_ctx.__exit__(*exc)
+        return False
+
+
+@contextlib.contextmanager
+def init_scope():
+    """TF1's `tf.init_scope()`: where variables and their initial values are made. In eager
+    mode (also inside a function being traced by `defun`) it lifts into eager execution; in
+    graph mode it clears the control dependencies."""
+    if context.EAGER.enabled:
+        scope = get_default_graph().get_name_scope()
+        if context.EAGER.graph is None:
+            with context.Entered(None, context.GRAPHS):  # hide user graphs: make the global one
+                get_default_graph()
+        graph = context.EAGER.graph
+        with graph.as_default(), graph.control_dependencies(None), \
+                _NameScope(graph, scope + "/" if scope else None):
+            yield
+        return
+    graph = get_default_graph()
+    with graph.control_dependencies(None):
+        yield
 
 
 def control_dependencies(control_inputs):
@@ -705,11 +769,19 @@ def get_collection_ref(key):
 
 
 def set_random_seed(seed):
-    """Sets the default graph's seed (random ops then draw reproducible sequences)."""
+    """Sets the default graph's seed (random ops then draw reproducible sequences); in eager
+    mode the global eager seed, which also restarts every seeded op's sequence, as TF1."""
+    if context.executing_eagerly():
+        from tfvars_jax.framework import eager  # eager imports this module
+        eager.SEEDS.set_global_seed(seed)
+        return
     get_default_graph().seed = seed
 
 
 def get_seed(op_seed):
     """TF1's `tf.get_seed`: the (graph seed, op seed) pair a random op created now would use."""
+    if context.executing_eagerly():
+        from tfvars_jax.framework import eager  # eager imports this module
+        return eager.SEEDS.op_seeds(op_seed)
     graph_seed, op_seed, salted = get_default_graph()._op_seeds(op_seed)
     return (None, None) if salted else (graph_seed, op_seed)

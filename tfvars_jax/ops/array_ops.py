@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
@@ -42,6 +43,8 @@ PLACEHOLDER = _Placeholder()
 
 def placeholder(dtype, shape=None, name=None):
     """TF1's `tf.placeholder`: a value that must be fed; `None` dims accept any size."""
+    if context.executing_eagerly():
+        raise RuntimeError("tf.placeholder() is not compatible with eager execution.")
     dtype = dtypes.as_dtype(dtype).base_dtype
     shape = as_shape(shape)
     op = make_op("Placeholder", None, [], name=name or "Placeholder",
@@ -59,6 +62,8 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002
     compatible with `shape`."""
     x = convert_to_tensor(input)
     shape = as_shape(shape)
+    if context.executing_eagerly():
+        return x  # nothing can be fed in eager mode
     if not shape.is_compatible_with(x.shape):
         raise ValueError(f"placeholder_with_default: shape {shape} is incompatible with the "
                          f"default's shape {x.shape}.")
@@ -241,8 +246,13 @@ def reshape(tensor, shape, name=None):
     x = convert_to_tensor(tensor)
     static, dyn = _static_shape_arg(shape, "reshape")
     if static is not None:
+        out_specs = None
+        if not x.shape.is_fully_defined() and (x.shape.ndims is None or -1 not in static):
+            # TF1: the target shape is the static shape (its -1 unknown) whatever x's is
+            out_specs = [(x.dtype.base_dtype, TensorShape([None if d == -1 else d
+                                                           for d in static]))]
         return op_output("Reshape", _reshape_kernel, [x], name=name or "Reshape",
-                         attrs={"static_shape": static})
+                         attrs={"static_shape": static}, out_specs=out_specs)
     spec = _dynamic_shape_spec(dyn)
     dims = spec.as_tuple()
     if dims is not None and dims.count(None) == 1 and x.shape.is_fully_defined():
@@ -515,7 +525,8 @@ def _gather_out_of_range(params, indices, axis, batch_dims):
     return jnp.any((indices < 0) | (indices >= params.shape[axis]))
 
 
-def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0, *,
+           _op_type="GatherV2"):
     """TF1's `tf.gather` (a "GatherV2" op), with `axis` and `batch_dims`.
 
     As TF1's CPU kernel, an index outside `[0, params.shape[axis])` (negative ones too) fails
@@ -526,19 +537,19 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     p = convert_to_tensor(params)
     i = convert_to_tensor(indices)
     if i.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
-        raise TypeError(f"tf.gather: indices '{i.name}' must be int32 or int64, got "
+        raise TypeError(f"tf.gather: indices '{ops_lib.display_name(i)}' must be int32 or int64, got "
                         f"{i.dtype.base_dtype.name}.")
     rank = p.shape.ndims
     axis = _int(0 if axis is None else axis)
     batch_dims = _int(batch_dims)
     if rank is not None:
         if not -rank <= axis < rank:
-            raise ValueError(f"tf.gather: axis {axis} is out of range for params '{p.name}' of "
+            raise ValueError(f"tf.gather: axis {axis} is out of range for params '{ops_lib.display_name(p)}' of "
                              f"rank {rank}.")
         axis %= rank
     elif axis < 0:
         raise ValueError(f"tf.gather: a negative axis ({axis}) needs params of known rank; "
-                         f"'{p.name}' has unknown rank.")
+                         f"'{ops_lib.display_name(p)}' has unknown rank.")
     if batch_dims < 0 and i.shape.ndims is not None:
         batch_dims += i.shape.ndims
     if not 0 <= batch_dims <= axis:
@@ -546,11 +557,13 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     name = name or "GatherV2"
     attrs = {"axis": axis, "batch_dims": batch_dims}
     msg = (f"indices out of range in GatherV2 op '{next_op_name(name)}': every index of "
-           f"'{i.name}' must be in [0, params.shape[{axis}]) of '{p.name}' ({_dim_text(p, axis)})")
-    out = op_output("GatherV2", _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
+           f"'{ops_lib.display_name(i)}' must be in [0, params.shape[{axis}]) of "
+           f"'{ops_lib.display_name(p)}' ({_dim_text(p, axis)})")
+    out = op_output(_op_type, _gather_kernel, [p, i], name=name, attrs=attrs, kind=CHECKED,
                     check=RunCheck(functools.partial(_gather_out_of_range, **attrs),
                                    errors.InvalidArgumentError, msg))
-    if axis == 0 and batch_dims == 0:  # its params' gradient is an IndexedSlices (tf.gradients)
+    if axis == 0 and batch_dims == 0 and not getattr(out, "_is_eager", False):
+        # its params' gradient is an IndexedSlices (tf.gradients; a tape's are dense)
         out.op.attrs["row_gather"] = RowGather(positions=(0,), ids_input=1, rows=_gathered_rows)
     return out
 
@@ -595,7 +608,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
     i = convert_to_tensor(indices)
     name = name or "GatherNd"
     msg = (f"indices out of range in GatherNd op '{next_op_name(name)}': every index of "
-           f"'{i.name}' must lie inside the shape {p.shape} of '{p.name}'")
+           f"'{ops_lib.display_name(i)}' must lie inside the shape {p.shape} of '{ops_lib.display_name(p)}'")
     return op_output("GatherNd", _gather_nd_kernel, [p, i], name=name, kind=CHECKED,
                      check=RunCheck(_gather_nd_out_of_range, errors.InvalidArgumentError, msg))
 
@@ -730,23 +743,24 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
     x = convert_to_tensor(input)
     lengths = convert_to_tensor(seq_lengths)
     if lengths.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
-        raise TypeError(f"reverse_sequence: seq_lengths '{lengths.name}' must be int32 or "
+        raise TypeError(f"reverse_sequence: seq_lengths '{ops_lib.display_name(lengths)}' must be int32 or "
                         f"int64, got {lengths.dtype.name}")
     rank = x.shape.ndims
     if rank is None:
-        raise NotImplementedError(f"reverse_sequence: the rank of '{x.name}' must be known.")
+        raise NotImplementedError(f"reverse_sequence: the rank of '{ops_lib.display_name(x)}' must be known.")
     seq_axis, batch_axis = _int(seq_axis), _int(batch_axis)
     seq_axis = seq_axis + rank if seq_axis < 0 else seq_axis
     batch_axis = batch_axis + rank if batch_axis < 0 else batch_axis
     if seq_axis == batch_axis or not (0 <= seq_axis < rank and 0 <= batch_axis < rank):
         raise ValueError(f"reverse_sequence: invalid seq_axis {seq_axis} / batch_axis "
-                         f"{batch_axis} for '{x.name}' of shape {x.shape}")
+                         f"{batch_axis} for '{ops_lib.display_name(x)}' of shape {x.shape}")
     if lengths.shape.ndims is not None and (
             lengths.shape.ndims != 1 or
             not lengths.shape[0].is_compatible_with(x.shape[batch_axis])):
-        raise ValueError(f"reverse_sequence: seq_lengths '{lengths.name}' must be a vector of "
+        raise ValueError(f"reverse_sequence: seq_lengths '{ops_lib.display_name(lengths)}' must be a vector of "
                          f"length {x.shape[batch_axis]}, got shape {lengths.shape}")
-    message = (f"ReverseSequence of '{x.name}': every value of seq_lengths '{lengths.name}' "
+    message = (f"ReverseSequence of '{ops_lib.display_name(x)}': every value of seq_lengths "
+               f"'{ops_lib.display_name(lengths)}' "
                f"must be in [0, {x.shape[seq_axis]}] (the size of axis {seq_axis})")
     op = make_op("ReverseSequence", _reverse_sequence_kernel, [x, lengths],
                  name=name or "ReverseSequence",
@@ -793,8 +807,8 @@ def strided_slice_from_key(tensor, key, name="strided_slice"):
                 if isinstance(p, ops_lib.Tensor) or hasattr(p, "_as_tensor"):
                     t = convert_to_tensor(p)
                     if t._static_value is None:
-                        raise NotImplementedError(f"Slicing {x.name} with computed bounds "
-                                                  f"({t.name}) is not supported: JAX needs static "
+                        raise NotImplementedError(f"Slicing {ops_lib.display_name(x)} with computed bounds "
+                                                  f"({ops_lib.display_name(t)}) is not supported: JAX needs static "
                                                   "slice sizes.")
                     p = int(t._static_value)
                 parts.append(None if p is None else int(p))
@@ -813,8 +827,14 @@ def strided_slice_from_key(tensor, key, name="strided_slice"):
             raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) "
                             f"and scalar tf.int32/tf.int64 tensors are valid indices, got {k!r}")
     _check_static_indices(x, spec, name)
-    return op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
-                     attrs={"spec": tuple(spec)})
+    out = op_output("StridedSlice", _getitem_kernel, [x] + dyn, name=name,
+                    attrs={"spec": tuple(spec)})
+    if x._static_value is not None and not dyn and x.dtype.is_integer and \
+            np.ndim(x._static_value) == 1:
+        # TF1's constant_value folds a slice of a known shape (`tf.shape(x)[0]`): so do we, so
+        # that what it sizes gets a static shape.
+        out._static_value = np.asarray(x._static_value)[tuple(_resolve(s, iter(())) for s in spec)]
+    return out
 
 
 def _check_static_indices(x, spec, name):

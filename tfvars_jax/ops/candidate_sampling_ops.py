@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import errors
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.tensor_shape import TensorShape
@@ -129,10 +130,10 @@ def _sampler(op_type, sampler, true_classes, num_true, num_sampled, unique, rang
     dims = tc.shape.as_tuple()
     if dims is not None:
         if len(dims) != 2:
-            raise ValueError(f"{op_type}: true_classes '{tc.name}' must be a matrix "
+            raise ValueError(f"{op_type}: true_classes '{ops_lib.display_name(tc)}' must be a matrix "
                              f"[batch_size, num_true], got shape {tc.shape}")
         if dims[1] is not None and dims[1] != num_true:
-            raise ValueError(f"{op_type}: true_classes '{tc.name}' must have num_true="
+            raise ValueError(f"{op_type}: true_classes '{ops_lib.display_name(tc)}' must have num_true="
                              f"{num_true} columns, got shape {tc.shape}")
     batch = dims[0] if dims is not None else None
     specs = [(dtypes.int64, TensorShape([num_sampled])),

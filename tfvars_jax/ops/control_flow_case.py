@@ -43,9 +43,9 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         pred, fn = pair
         pred = convert_to_tensor(pred)
         if pred.dtype.base_dtype != dtypes.bool:
-            raise TypeError(f"pred must be Tensor of type bool: {pred.name}")
+            raise TypeError(f"pred must be Tensor of type bool: {ops_lib.display_name(pred)}")
         if not callable(fn):
-            raise TypeError(f"fn for pred {pred.name} must be callable.")
+            raise TypeError(f"fn for pred {ops_lib.display_name(pred)} must be callable.")
         predicates.append(pred)
         actions.append(fn)
     if default is not None and not callable(default):

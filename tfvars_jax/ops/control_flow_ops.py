@@ -12,7 +12,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import errors
+from tfvars_jax.framework import nest
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
@@ -188,7 +191,10 @@ COND = _Cond()
 
 
 def no_op(name=None):
-    """An op that does nothing; useful as a target with control inputs."""
+    """An op that does nothing; useful as a target with control inputs (None in eager mode,
+    as TF)."""
+    if context.executing_eagerly():
+        return None
     return make_op("NoOp", None, [], name=name or "NoOp", kind=NOOP, out_specs=[],
                    graph=ops_lib.get_default_graph())
 
@@ -200,10 +206,13 @@ def _as_op(x):
 
 
 def group(*inputs, **kwargs):
-    """TF1's `tf.group`: a NoOp that runs after all `inputs` (ops, tensors, nested lists)."""
+    """TF1's `tf.group`: a NoOp that runs after all `inputs` (ops, tensors, nested lists);
+    None in eager mode (the inputs ran already), as TF."""
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError(f"Unknown keyword arguments: {sorted(kwargs)}")
+    if context.executing_eagerly():
+        return None
     flat = []
 
     def walk(x):
@@ -225,6 +234,8 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF1's public
     """TF1's `tf.tuple`: identities of `tensors` that are available only after all of them
     (and `control_inputs`) are computed."""
     tensors = list(tensors)
+    if context.executing_eagerly():
+        return tensors
     gates = [_as_op(t) for t in tensors if t is not None] + [_as_op(c) for c in (control_inputs or [])]
     with ops_lib.name_scope(name, "tuple", tensors):
         gate = group(*gates)
@@ -337,6 +348,11 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     pred = convert_to_tensor(pred)
     if pred.dtype.base_dtype.name != "bool" or pred.shape.ndims not in (0, None):
         raise ValueError(f"pred must be a scalar bool tensor, got {pred!r}")
+    if context.executing_eagerly():  # TF: only the taken branch runs, as Python
+        with ops_lib.name_scope(name, "cond"):
+            result = true_fn() if bool(pred) else false_fn()
+        return nest.map_structure(lambda x: None if x is None or isinstance(
+            x, eager.EagerOp) else x, result)
     graph = pred.graph
     with graph.as_default(), ops_lib.name_scope(name, "cond", [pred]) as scope:
         t_ops, t_outs, t_res = _capture_branch(graph, true_fn, "cond_true")

@@ -41,6 +41,7 @@ class _DataDependent(OpKind):
     checks against the actual ones in the run (see the module docstring)."""
     name = "data_dependent"
     data_dependent = True
+    runs_eagerly = True  # eagerly the sizes are known (`EagerContext.assumed_sizes`)
 
     def has_checks(self, op, resolved=None):
         return True
@@ -283,3 +284,109 @@ def dynamic_stitch(indices, data, name=None):
                                                       for i in a[:len(a) // 2]])),
                         errors.InvalidArgumentError,
                         "indices must be non-negative (tf.dynamic_stitch)")).outputs[0]
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name=None):
+    """TF1's `tf.unique_with_counts(x)` for a 1-D `x`: (y, idx, count), `y` and `idx` as
+    `tf.unique` gives them and `count[j]` how often `y[j]` occurs ("UniqueWithCounts")."""
+    x = convert_to_tensor(x, name="x")
+    if x.shape.ndims not in (None, 1):
+        raise ValueError(f"unique_with_counts expects a 1-D vector, got shape {x.shape}")
+    out_idx = dtypes.as_dtype(out_idx).base_dtype
+    if out_idx not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"out_idx must be int32 or int64, got {out_idx.name}")
+    np_idx = np.dtype(out_idx.as_numpy_dtype)
+
+    def kernel(v, sizes):
+        y, idx = _unique_kernel(v, np_idx, sizes)
+        count = jax.ops.segment_sum(jnp.ones(idx.shape, np_idx), idx, sizes[0])
+        return y, idx, count
+
+    op = _make("UniqueWithCounts", kernel, [x], name or "UniqueWithCounts",
+               [(x.dtype.base_dtype, TensorShape([None])), (out_idx, x.shape),
+                (out_idx, TensorShape([None]))], _unique_count, lambda v: (int(np.size(v)),))
+    return tuple(op.outputs)
+
+
+def _setdiff_kernel(x, y, index_dtype, sizes):
+    keep = ~jnp.isin(jnp.asarray(x), jnp.asarray(y))
+    idx = jnp.nonzero(keep, size=sizes[0])[0]
+    return _take(jnp.asarray(x), idx, 0), idx.astype(index_dtype)
+
+
+def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
+    """TF1's `tf.setdiff1d(x, y)` ("ListDiff"): the values of 1-D `x` not in `y`, in order
+    (duplicates kept), and their indices in `x`."""
+    x = convert_to_tensor(x, name="x")
+    y = convert_to_tensor(y, name="y", dtype=x.dtype.base_dtype
+                          if not isinstance(y, ops_lib.Tensor) else None)
+    if x.dtype.base_dtype != y.dtype.base_dtype:
+        raise TypeError(f"setdiff1d: x and y must share a dtype, got {x.dtype.name} and "
+                        f"{y.dtype.name}.")
+    for t in (x, y):
+        if t.shape.ndims not in (None, 1):
+            raise ValueError(f"setdiff1d: '{t.name}' must be 1-D, got shape {t.shape}.")
+    index_dtype = dtypes.as_dtype(index_dtype).base_dtype
+    op = _make("ListDiff", functools.partial(
+        _setdiff_kernel, index_dtype=np.dtype(index_dtype.as_numpy_dtype)), [x, y],
+        name or "ListDiff", [(x.dtype.base_dtype, TensorShape([None])),
+                             (index_dtype, TensorShape([None]))],
+        lambda a, b: jnp.sum(~jnp.isin(jnp.asarray(a), jnp.asarray(b))),
+        lambda a, b: (int(np.size(a)),))
+    return op.outputs[0], op.outputs[1]
+
+
+def _bincount_kernel(arr, *weights, minlength, maxlength, sizes, dtype):
+    n = sizes[0]
+    flat = jnp.reshape(jnp.asarray(arr), (-1,))
+    w = (jnp.reshape(jnp.asarray(weights[0]), (-1,)) if weights
+         else jnp.ones(flat.shape, dtype))
+    return jax.ops.segment_sum(w.astype(dtype), jnp.where(flat < 0, n, flat), n, mode="drop")
+
+
+def _bincount_size(arr, *weights, minlength, maxlength):
+    size = jnp.max(jnp.asarray(arr), initial=-1) + 1
+    if minlength is not None:
+        size = jnp.maximum(size, minlength)
+    if maxlength is not None:
+        size = jnp.minimum(size, maxlength)
+    return size
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32):
+    """TF1's `tf.bincount`: how often each value of the int32 `arr` occurs (or the sum of its
+    `weights`), of length max(max(arr) + 1, minlength) capped at maxlength (values at or above
+    it are dropped). The length is data-dependent unless fixed by minlength == maxlength or a
+    constant `arr`. A negative value fails the run with InvalidArgumentError, as TF1. The op is
+    `bincount/DenseBincount`, as TF 2's."""
+    with ops_lib.name_scope(None, "bincount", [arr, weights]):
+        a = convert_to_tensor(arr, name="arr")
+        if a.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError(f"bincount: arr must be int32 or int64, got {a.dtype.name}.")
+        inputs = [a]
+        out_dtype = dtypes.as_dtype(dtype).base_dtype
+        if weights is not None:
+            w = convert_to_tensor(weights, name="weights")
+            if a.shape.is_fully_defined() and w.shape.is_fully_defined() and \
+                    a.shape != w.shape:
+                raise ValueError(f"bincount: weights {w.shape} must have the shape of arr "
+                                 f"{a.shape}.")
+            inputs.append(w)
+            out_dtype = w.dtype.base_dtype
+        lo = None if minlength is None else int(minlength)
+        hi = None if maxlength is None else int(maxlength)
+        np_dtype = np.dtype(out_dtype.as_numpy_dtype)
+        kernel = functools.partial(_bincount_kernel, minlength=lo, maxlength=hi, dtype=np_dtype)
+        size_fn = functools.partial(_bincount_size, minlength=lo, maxlength=hi)
+        static = None
+        if lo is not None and lo == hi:
+            static = lo
+        elif a._static_value is not None:
+            static = int(np.asarray(size_fn(a._static_value)))
+        message = f"bincount: every value of arr '{a.name}' must be non-negative"
+        check = (lambda v, *w: jnp.any(jnp.asarray(v) < 0), errors.InvalidArgumentError,
+                 message)
+        return _make("DenseBincount", kernel, inputs, "DenseBincount",
+                     [(out_dtype, TensorShape([static]))], size_fn,
+                     lambda v, *w: (static if static is not None else
+                                    max(int(np.size(v)), lo or 0),), check=check).outputs[0]

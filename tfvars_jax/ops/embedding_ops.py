@@ -97,7 +97,7 @@ def _convert_params(params):
 
 def _check_ids(ids):
     if not ids.dtype.is_integer or ids.dtype.base_dtype.name not in ("int32", "int64"):
-        raise TypeError(f"embedding_lookup: ids '{ids.name}' must be int32 or int64, got "
+        raise TypeError(f"embedding_lookup: ids '{ops_lib.display_name(ids)}' must be int32 or int64, got "
                         f"{ids.dtype.name}")
 
 
@@ -111,7 +111,7 @@ def _clip(result, ids, max_norm):
     if max_norm is None:
         return result
     if ids.shape.ndims is None or result.shape.ndims is None:
-        raise NotImplementedError(f"embedding_lookup max_norm with ids '{ids.name}' of unknown "
+        raise NotImplementedError(f"embedding_lookup max_norm with ids '{ops_lib.display_name(ids)}' of unknown "
                                   "rank is not supported.")
     axes = list(range(ids.shape.ndims, result.shape.ndims))
     return math_ops.clip_by_norm(result, max_norm, axes=axes)
@@ -156,14 +156,14 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         for p in params[1:]:
             p_element = p.shape[1:] if p.shape.ndims is not None else TensorShape(None)
             if not element.is_compatible_with(p_element):
-                raise ValueError(f"embedding_lookup: shard '{p.name}' has embedding shape "
+                raise ValueError(f"embedding_lookup: shard '{ops_lib.display_name(p)}' has embedding shape "
                                  f"{p_element}, expected {element} as '{params[0].name}'")
             element = element.merge_with(p_element)
         flat_ids = array_ops.reshape(ids, [-1])
         rows = [_rows(p) for p in params]
         sizes = "?" if None in rows else str(rows)
         msg = (f"indices out of range in ParallelDynamicStitch op '{scope[:-1]}': an id of "
-               f"'{ids.name}' is not a row of its shard (strategy '{partition_strategy}', "
+               f"'{ops_lib.display_name(ids)}' is not a row of its shard (strategy '{partition_strategy}', "
                f"{len(params)} shards of {sizes} rows)")
         op = make_op("ParallelDynamicStitch", _stitch_kernel, [flat_ids] + params, name=scope,
                      attrs={"strategy": partition_strategy}, kind=CHECKED,

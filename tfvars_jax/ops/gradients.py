@@ -21,6 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -37,8 +38,33 @@ from tfvars_jax.ops import state_ops
 # (Sign is not here: TF1's gradient of Sign is zeros, not None.)
 NON_DIFFERENTIABLE = frozenset((
     "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
-    "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range",
+    "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
 ))
+# Inputs TF1's registered gradient returns None for (the kernels stop JAX's gradient there).
+NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}
+# Op types a user declared not differentiable (`tf.NotDifferentiable`, `tf.no_gradient`).
+_declared_not_differentiable = set()
+# Op types TF1 registers no gradient for at all: tf.gradients raises LookupError when one lies
+# on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
+NO_GRADIENT_DEFINED = frozenset((
+    "TruncateMod", "DenseBincount",
+))
+
+
+def NotDifferentiable(op_type):  # noqa: N802 - TF1's name
+    """TF1's `tf.NotDifferentiable(op_type)` (`tf.no_gradient`): gradients do not flow through
+    ops of `op_type` (an x reaching the ys only through them gets None). Useful for op types
+    made with `make_op`. As TF1, declaring a type twice raises KeyError; unlike TF1, declaring
+    a built-in differentiable type (e.g. "MatMul") is accepted and stops its gradients."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    if op_type in NON_DIFFERENTIABLE or op_type in _declared_not_differentiable:
+        raise KeyError(f"Registering two gradient with name '{op_type}'! (Previous registration "
+                       "was in tfvars_jax)")
+    _declared_not_differentiable.add(op_type)
+
+
+no_gradient = NotDifferentiable
 
 
 def _x_key(x):
@@ -60,6 +86,9 @@ def _data_inputs(op):
     inputs = op.kind.value_inputs(op)
     if op.type == "SoftmaxCrossEntropyWithLogits" and op.attrs.get("stop_labels"):
         inputs = inputs[1:]
+    skip = NO_GRADIENT_INPUTS.get(op.type)
+    if skip:
+        inputs = [t for i, t in enumerate(inputs) if i not in skip]
     return inputs
 
 
@@ -69,7 +98,8 @@ def _var_reads(op):
 
 
 def _differentiable(op):
-    return op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
+    return (op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
+            and op.type not in _declared_not_differentiable)
 
 
 def _path_ops(ys, x_keys, stops):
@@ -106,6 +136,11 @@ def _path_ops(ys, x_keys, stops):
             reached.update(("tensor", t) for t in hit)
             reached.update(("var", v) for v in var_hit)
     reached.update(("tensor", y) for y in ys if y in x_tensors)
+    for op in path:
+        if op.type in NO_GRADIENT_DEFINED:
+            raise LookupError(f"No gradient defined for operation '{op.name}' (op type: "
+                              f"{op.type}). TF1 defines none either: stop the gradient before "
+                              "it (tf.stop_gradient) or compute the value another way.")
     return path, reached
 
 
@@ -120,6 +155,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     `tf.gradients(a + b, [a, b])` is `[3, 1]`): xs computed from other xs get a vjp each,
     independent xs share one.
     """
+    if context.executing_eagerly():
+        raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use "
+                           "tf.GradientTape instead.")
+    unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
     if aggregation_method is not None:
@@ -305,7 +344,7 @@ class _Gradients(OpKind):
                 return _perturb(value, delta[var]) if var in delta else value
 
             for p in path:
-                if p.kind is state_ops.READ:
+                if p.kind is state_ops.READ and p.kernel is None:  # (a gather runs below)
                     sub.env[p._outputs[0]] = perturbed(p._outputs[0], env[p._outputs[0]])
                     continue
                 saw = ctx.seen.get(p)
@@ -383,7 +422,7 @@ def _producer(key):
 def _seen_value(path, env, var):
     """A value of variable `var` as the first read of it on `path` saw it (for its shape/dtype)."""
     for p in path:
-        if p.kind is state_ops.READ and p.var == var:
+        if p.kind is state_ops.READ and p.var == var and p.kernel is None:
             return env[p._outputs[0]]
         if p in env and var in env[p]:
             return env[p][var]

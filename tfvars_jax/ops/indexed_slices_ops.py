@@ -20,6 +20,12 @@ def _dense_kernel(values, indices, dense_shape):
     return rows.astype(values.dtype)
 
 
+def _dense_kernel_of_shape(values, indices, shape):
+    rows = jax.ops.segment_sum(jnp.reshape(values, (-1,) + tuple(shape[1:])),
+                               jnp.reshape(indices, -1), num_segments=shape[0])
+    return rows.astype(values.dtype)
+
+
 def to_dense(slices, dtype=None, name=None):
     """The dense tensor an IndexedSlices stands for (TF1's conversion of one to a Tensor)."""
     if slices.dense_shape is None:
@@ -30,6 +36,11 @@ def to_dense(slices, dtype=None, name=None):
         raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for "
                          f"IndexedSlices with dtype {values.dtype.base_dtype.name}: {slices}")
     with ops_lib.name_scope(name, "IndexedSlicesToTensor", [values]):
+        if getattr(slices.dense_shape, "_is_eager", False):  # a known shape: a static attr
+            shape = tuple(int(d) for d in slices.dense_shape.numpy())
+            return op_output("UnsortedSegmentSum", _dense_kernel_of_shape,
+                             [values, convert_to_tensor(slices.indices)],
+                             name="UnsortedSegmentSum", attrs={"shape": shape})
         return op_output("UnsortedSegmentSum", _dense_kernel,
                          [values, convert_to_tensor(slices.indices),
                           convert_to_tensor(slices.dense_shape)],

@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import nest
@@ -118,7 +119,7 @@ class _While(OpKind):
             for t, old, new in zip(a["loop_in"], vals, new_vals):
                 if jnp.shape(old) != jnp.shape(new):
                     raise NotImplementedError(
-                        f"Loop variable '{t.name}' of tf.while_loop '{op.name}' changes shape "
+                        f"Loop variable '{ops_lib.display_name(t)}' of tf.while_loop '{op.name}' changes shape "
                         f"across iterations (from {jnp.shape(old)} to {jnp.shape(new)}): loops "
                         "are compiled with fixed shapes here.")
             new_vals = tuple(jnp.asarray(v, o.dtype) for v, o in zip(new_vals, vals))
@@ -262,6 +263,8 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if parallel_iterations < 1:
         raise TypeError("parallel_iterations must be a positive integer.")
     del swap_memory  # a memory hint; results are the same
+    if context.executing_eagerly():
+        return _eager_while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure)
     with ops_lib.name_scope(name, "while", nest.flatten(loop_vars)):
         result, _ = build_loop(cond, lambda *args: (body(*args), ()), loop_vars,
                                shape_invariants, back_prop, maximum_iterations)
@@ -269,6 +272,30 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             len(nest.flatten(loop_vars)) == 1:
         return result[0]
     return result
+
+
+def _eager_while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure):
+    """TF's `while_loop` in eager mode: a Python loop over the body (the structure of
+    the loop variables must stay the same, as TF checks)."""
+    single = isinstance(loop_vars, list) and len(loop_vars) == 1 and \
+        len(nest.flatten(loop_vars)) == 1 and not return_same_structure
+    if not callable(cond) or not callable(body):
+        raise TypeError("cond and body must be callable.")
+    limit = None if maximum_iterations is None else int(maximum_iterations)
+    packed = isinstance(loop_vars, (list, tuple)) and not hasattr(loop_vars, "_fields")
+    i = 0
+    while (limit is None or i < limit) and bool(cond(*loop_vars) if packed else cond(loop_vars)):
+        new = body(*loop_vars) if packed else body(loop_vars)
+        if packed and not isinstance(new, (list, tuple)):
+            new = [new]
+        nest.assert_same_structure(loop_vars, new, what="loop variables and body outputs")
+        loop_vars = nest.pack_sequence_as(loop_vars, [
+            v if isinstance(v, (ops_lib.Tensor,)) or hasattr(v, "stack") else
+            convert_to_tensor(v) for v in nest.flatten(new)])
+        i += 1
+    if single:
+        return loop_vars[0]
+    return loop_vars
 
 
 def build_loop(cond, body, loop_vars, shape_invariants=None, back_prop=True,
@@ -374,7 +401,7 @@ def _shape_invariants(loop_vars, flat0, shape_invariants):
         if not inv.is_compatible_with(t.shape) or (
                 inv.ndims is not None and t.shape.ndims is not None and
                 not TensorShape(inv).is_compatible_with(t.shape)):
-            raise ValueError(f"The shape invariant specified for {t.name} is not compatible with "
+            raise ValueError(f"The shape invariant specified for {ops_lib.display_name(t)} is not compatible with "
                              f"the initial shape of the loop variable. It enters the loop with "
                              f"shape {t.shape}, but the specified shape invariant is {inv}.")
         out.append(inv)
@@ -386,7 +413,7 @@ def _check_body_outputs(body_outs, invariants, flat0):
         if out.dtype.base_dtype != t0.dtype.base_dtype:
             raise TypeError(f"Loop variable {t0.name} enters the loop as "
                             f"{t0.dtype.base_dtype.name} but the body returns "
-                            f"{out.dtype.base_dtype.name} for it ({out.name}).")
+                            f"{out.dtype.base_dtype.name} for it ({ops_lib.display_name(out)}).")
         if not _less_specific(inv, out.shape):
             raise ValueError(
                 f"Input tensor '{t0.name}' enters the loop with shape {inv}, but has shape "

@@ -319,7 +319,7 @@ def _squeeze_last(t):
     last = t.shape[-1].value
     if last is not None and last != 1:
         raise ValueError(f"Can not squeeze dim[{t.shape.ndims - 1}], expected a dimension of 1, "
-                         f"got {last} for '{t.name}' with input shapes: {t.shape}.")
+                         f"got {last} for '{ops_lib.display_name(t)}' with input shapes: {t.shape}.")
     return array_ops.squeeze(t, [-1])
 
 

@@ -4,6 +4,7 @@ Each op is one `make_op` call over a `jax.numpy` function. Binary ops convert a 
 NumPy operand to the other operand's dtype and reject two tensors of different dtypes, as TF1.
 """
 import builtins
+import functools
 import collections.abc
 
 import jax
@@ -11,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes, errors
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
@@ -141,7 +143,7 @@ def _division_op(op_type, fn, x, y, scope):
     static = y._static_value
     if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) != 0)):
         return op_output(op_type, fn, [x, y], name=scope)
-    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{y.name}' "
+    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{ops_lib.display_name(y)}' "
            "holds a 0")
     return op_output(op_type, fn, [x, y], name=scope, kind=CHECKED,
                      check=RunCheck(_divisor_has_zero, errors.InvalidArgumentError, msg))
@@ -182,7 +184,7 @@ def pow(x, y, name=None):  # noqa: A001 - TF1's public name
         if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) >= 0)):
             return op_output("Pow", jnp.power, [x, y], name=scope)
         msg = (f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
-               f"exponent '{y.name}')")
+               f"exponent '{ops_lib.display_name(y)}')")
         return op_output("Pow", jnp.power, [x, y], name=scope, kind=CHECKED,
                          check=RunCheck(_negative_exponent, errors.InvalidArgumentError, msg))
 
@@ -230,25 +232,30 @@ def not_equal(x, y, name=None):
 
 def _require_bool(t, op_name):
     if t.dtype.base_dtype != dtypes.bool:
-        raise TypeError(f"{op_name} expects bool tensors, got {t.dtype.name} ({t.name}).")
+        where = f" ({t.name})" if not isinstance(t, eager.EagerTensor) else ""
+        raise TypeError(f"{op_name} expects bool tensors, got {t.dtype.name}{where}.")
+
+
+def _logical(op_type, fn, x, y, name):
+    for t in (x, y):  # as TF1, non-bool tensors are rejected
+        if isinstance(t, ops_lib.Tensor) or hasattr(t, "_as_tensor"):
+            _require_bool(convert_to_tensor(t), op_type)
+    out = _binary(op_type, fn, x, y, name, op_type)
+    if not isinstance(out, eager.EagerTensor):
+        _require_bool(out.op.inputs[0], op_type)
+    return out
 
 
 def logical_and(x, y, name=None):
-    out = _binary("LogicalAnd", jnp.logical_and, x, y, name, "LogicalAnd")
-    _require_bool(out.op.inputs[0], "LogicalAnd")
-    return out
+    return _logical("LogicalAnd", jnp.logical_and, x, y, name)
 
 
 def logical_or(x, y, name=None):
-    out = _binary("LogicalOr", jnp.logical_or, x, y, name, "LogicalOr")
-    _require_bool(out.op.inputs[0], "LogicalOr")
-    return out
+    return _logical("LogicalOr", jnp.logical_or, x, y, name)
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    out = _binary("LogicalXor", jnp.logical_xor, x, y, name, "LogicalXor")
-    _require_bool(out.op.inputs[0], "LogicalXor")
-    return out
+    return _logical("LogicalXor", jnp.logical_xor, x, y, name)
 
 
 def logical_not(x, name=None):
@@ -341,7 +348,7 @@ def cast(x, dtype, name=None):
         return x
     if dtypes.string in (dtype, x.dtype.base_dtype):
         raise NotImplementedError(f"Cast between tf.string and {dtype.name} is not supported "
-                                  f"(tensor {x.name}).")
+                                  f"(tensor {ops_lib.display_name(x)}).")
     return op_output("Cast", _cast_kernel, [x], name=name or "Cast",
                      attrs={"dtype": np.dtype(dtype.as_numpy_dtype)})
 
@@ -376,7 +383,7 @@ def _static_axis(axis, what):
         t = convert_to_tensor(axis)
         if t._static_value is None:
             raise NotImplementedError(f"{what}: `axis` must be known at graph time (a Python "
-                                      f"int/list or a constant); got the computed tensor {t.name}.")
+                                      f"int/list or a constant); got the computed tensor {ops_lib.display_name(t)}.")
         axis = t._static_value
     arr = np.asarray(axis)
     return int(arr) if arr.ndim == 0 else tuple(int(a) for a in arr.reshape(-1))
@@ -407,6 +414,25 @@ def _reduction(op_type, fn, default_name):
     return reduce
 
 
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3, 4))
+def _max_or_min(x, fn, initial, axis, keepdims):
+    return fn(x, axis=axis, keepdims=keepdims, initial=initial)
+
+
+@_max_or_min.defjvp
+def _max_or_min_jvp(fn, initial, axis, keepdims, primals, tangents):
+    """TF1's _MinOrMaxGrad: the gradient is split evenly among the entries equal to the result
+    (ties), and is NaN everywhere when the result is NaN (no entry equals it: 0 / 0)."""
+    (x,), (t,) = primals, tangents
+    kept = fn(x, axis=axis, keepdims=True, initial=initial)
+    chosen = (x == kept).astype(x.dtype)
+    count = jnp.sum(chosen, axis=axis, keepdims=True)
+    # spelled out: XLA folds `select(c, 1, 0) / count` into `select(c, 1 / count, 0)`, 0 not NaN
+    share = jnp.where(count == 0, jnp.nan, chosen / jnp.maximum(count, 1)).astype(x.dtype)
+    out = kept if keepdims else fn(x, axis=axis, keepdims=False, initial=initial)
+    return out, jnp.sum(t * share, axis=axis, keepdims=keepdims)
+
+
 def _reduce_kernel(x, fn, axis, keepdims):
     if fn is jnp.mean and jnp.issubdtype(x.dtype, jnp.integer):  # TF1: C integer division (truncates)
         axes = builtins.range(x.ndim) if axis is None else np.atleast_1d(axis)
@@ -420,6 +446,8 @@ def _reduce_kernel(x, fn, axis, keepdims):
             initial = -jnp.inf if floating else info.min
         else:
             initial = jnp.inf if floating else info.max
+        if floating:
+            return _max_or_min(x, fn, initial, axis, keepdims)
         return fn(x, axis=axis, keepdims=keepdims, initial=initial)
     out = fn(x, axis=axis, keepdims=keepdims)
     return out.astype(x.dtype) if fn in (jnp.sum, jnp.prod) else out
@@ -698,6 +726,584 @@ def _cumsum_kernel(x, axis, exclusive, reverse):
     if reverse:
         x = jnp.flip(x, axis)
     out = jnp.cumsum(x, axis=axis)
-    if exclusive:
-        out = out - x
+    if exclusive:  # shifted by one, as TF1 (`out - x` is NaN after an inf and loses precision)
+        axis = axis % x.ndim
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (1, 0)
+        out = jax.lax.slice_in_dim(jnp.pad(out, pad), 0, x.shape[axis], axis=axis)
     return jnp.flip(out, axis) if reverse else out
+
+
+def _cumprod_kernel(x, axis, exclusive, reverse):
+    if reverse:
+        x = jnp.flip(x, axis)
+    if exclusive:  # shift right by one along `axis`, starting from 1
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (1, 0)
+        x = jax.lax.slice_in_dim(jnp.pad(x, pad, constant_values=1), 0, x.shape[axis], axis=axis)
+    out = jnp.cumprod(x, axis=axis).astype(x.dtype)
+    return jnp.flip(out, axis) if reverse else out
+
+
+def _scan_axis(x, axis, what):
+    axis = _static_axis(axis, what)
+    if not isinstance(axis, int):
+        raise ValueError(f"{what}: axis must be a scalar, got {axis!r}")
+    rank = x.shape.ndims
+    if rank is not None:
+        if not -rank <= axis < rank:
+            raise ValueError(f"{what}: axis {axis} is out of range for '{x.name}' of rank {rank} "
+                             f"(expected in [{-rank}, {rank})).")
+        axis %= rank
+    return axis
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    """TF1's `tf.cumprod` / `tf.math.cumprod`: the cumulative product along `axis` ("Cumprod");
+    `exclusive` starts from 1, `reverse` runs from the end. `axis` must be static."""
+    x = convert_to_tensor(x, name="x")
+    return op_output("Cumprod", _cumprod_kernel, [x], name=name or "Cumprod",
+                     attrs={"axis": _scan_axis(x, axis, "cumprod"), "exclusive": bool(exclusive),
+                            "reverse": bool(reverse)})
+
+
+def _cumlogsumexp_kernel(x, axis, exclusive, reverse):
+    if reverse:
+        x = jnp.flip(x, axis)
+    if exclusive:
+        pad = [(0, 0)] * x.ndim
+        pad[axis] = (1, 0)
+        x = jax.lax.slice_in_dim(jnp.pad(x, pad, constant_values=-jnp.inf), 0, x.shape[axis],
+                                 axis=axis)
+    out = jax.lax.cumlogsumexp(x, axis=axis)
+    return jnp.flip(out, axis) if reverse else out
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    """TF's `tf.math.cumulative_logsumexp` ("CumulativeLogsumexp"), floats only."""
+    x = convert_to_tensor(x, name="x")
+    if not x.dtype.is_floating:
+        raise TypeError(f"cumulative_logsumexp: '{x.name}' must be a floating-point tensor, got "
+                        f"{x.dtype.name}.")
+    return op_output("CumulativeLogsumexp", _cumlogsumexp_kernel, [x],
+                     name=name or "CumulativeLogsumexp",
+                     attrs={"axis": _scan_axis(x, axis, "cumulative_logsumexp"),
+                            "exclusive": bool(exclusive), "reverse": bool(reverse)})
+
+
+# ----- more elementwise math --------------------------------------------------------------
+def _float_unary(op_type, fn, tf_name, doc):
+    """A unary op on floating-point tensors only (TF1 registers these kernels for floats)."""
+    def op(x, name=None):
+        x = convert_to_tensor(x, name="x")
+        if not (x.dtype.is_floating or (x.dtype.is_complex and op_type in _COMPLEX_OK)):
+            raise TypeError(f"Value passed to parameter 'x' of {op_type} has DataType "
+                            f"{x.dtype.name} not in the list of allowed values (floating point); "
+                            f"cast '{x.name}' with tf.cast first.")
+        return _unary(op_type, fn, x, name)
+    op.__name__ = tf_name
+    op.__doc__ = f"TF1's `tf.{tf_name}` (\"{op_type}\"): {doc}, elementwise."
+    return op
+
+
+_COMPLEX_OK = frozenset(("Acosh", "Asinh", "Atanh"))
+_special = jax.scipy.special
+acosh = _float_unary("Acosh", jnp.arccosh, "acosh", "inverse hyperbolic cosine")
+asinh = _float_unary("Asinh", jnp.arcsinh, "asinh", "inverse hyperbolic sine")
+atanh = _float_unary("Atanh", jnp.arctanh, "atanh", "inverse hyperbolic tangent")
+erfc = _float_unary("Erfc", _special.erfc, "erfc", "the complementary error function")
+digamma = _float_unary("Digamma", _special.digamma, "digamma", "the derivative of lgamma")
+erfinv = _float_unary("Erfinv", _special.erfinv, "math.erfinv", "the inverse error function")
+ndtri = _float_unary("Ndtri", _special.ndtri, "math.ndtri",
+                     "the inverse of the standard normal CDF")
+_bessel_i0 = _float_unary("BesselI0", _special.i0, "math.bessel_i0",
+                          "the modified Bessel function of order 0")
+_bessel_i0e = _float_unary("BesselI0e", _special.i0e, "math.bessel_i0e",
+                           "the exponentially scaled modified Bessel function of order 0")
+_bessel_i1 = _float_unary("BesselI1", _special.i1, "math.bessel_i1",
+                          "the modified Bessel function of order 1")
+_bessel_i1e = _float_unary("BesselI1e", _special.i1e, "math.bessel_i1e",
+                           "the exponentially scaled modified Bessel function of order 1")
+
+
+def _scoped_unary(public, inner):
+    """TF's `tf.math.bessel_*`, `erfinv`, `ndtri` open a name scope: the op is `bessel_i0/BesselI0`."""
+    def op(x, name=None):
+        with ops_lib.name_scope(name, public, [x]):
+            return inner(x)
+    op.__name__ = public
+    op.__doc__ = inner.__doc__ + f" The op is named '{public}/{inner.__name__}'-style, as TF."
+    return op
+
+
+bessel_i0 = _scoped_unary("bessel_i0", _bessel_i0)
+bessel_i0e = _scoped_unary("bessel_i0e", _bessel_i0e)
+bessel_i1 = _scoped_unary("bessel_i1", _bessel_i1)
+bessel_i1e = _scoped_unary("bessel_i1e", _bessel_i1e)
+erfinv = _scoped_unary("erfinv", erfinv)
+ndtri = _scoped_unary("ndtri", ndtri)
+
+
+def _float_binary(op_type, fn, x, y, name, what, default_name=None):
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or default_name or op_type) as scope:
+        x, y = _pair(x, y, scope)
+        if not x.dtype.is_floating:
+            raise TypeError(f"Value passed to parameter 'x' of {op_type} ({what}) has DataType "
+                            f"{x.dtype.name}, not a floating-point type; cast it with tf.cast.")
+        return op_output(op_type, fn, [x, y], name=scope)
+
+
+def _no_grad(fn, *stopped):
+    """`fn` with no gradient into the arguments at positions `stopped` (TF1 returns None there)."""
+    def kernel(*args):
+        return fn(*[jax.lax.stop_gradient(a) if i in stopped else a
+                    for i, a in enumerate(args)])
+    kernel.__name__ = getattr(fn, "__name__", "kernel")
+    return kernel
+
+
+_igamma_kernel = _special.gammainc
+_igammac_kernel = _special.gammaincc
+_zeta_kernel = _no_grad(_special.zeta, 0)
+def _polygamma_float_order(a, x):
+    """polygamma with a float order, as TF: nan where the order is not a non-negative integer."""
+    whole = (a == jnp.floor(a)) & (a >= 0)
+    n = jnp.where(whole, a, 0).astype(jnp.int32)
+    return jnp.where(whole, _special.polygamma(n, x), jnp.nan).astype(x.dtype)
+
+
+_polygamma_kernel = _no_grad(_polygamma_float_order, 0)
+
+
+def igamma(a, x, name=None):
+    """TF1's `tf.igamma`: the regularized lower incomplete gamma function P(a, x) ("Igamma")."""
+    return _float_binary("Igamma", _igamma_kernel, a, x, name, "igamma")
+
+
+def igammac(a, x, name=None):
+    """TF1's `tf.igammac`: the regularized upper incomplete gamma function Q(a, x) ("Igammac")."""
+    return _float_binary("Igammac", _igammac_kernel, a, x, name, "igammac")
+
+
+def zeta(x, q, name=None):
+    """TF1's `tf.zeta`: the Hurwitz zeta function ("Zeta"); as TF1, no gradient flows to `x`."""
+    return _float_binary("Zeta", _zeta_kernel, x, q, name, "zeta")
+
+
+def polygamma(a, x, name=None):
+    """TF1's `tf.polygamma`: the a-th derivative of digamma ("Polygamma"); as TF1, no gradient
+    flows to `a` (an integer-valued order)."""
+    return _float_binary("Polygamma", _polygamma_kernel, a, x, name, "polygamma")
+
+
+def _betainc_kernel(a, b, x):
+    a, b = jax.lax.stop_gradient(a), jax.lax.stop_gradient(b)  # TF1: gradient only to x
+    return _special.betainc(a, b, x)
+
+
+def betainc(a, b, x, name=None):
+    """TF1's `tf.betainc`: the regularized incomplete beta function I_x(a, b) ("Betainc"); the
+    three arguments must share one float dtype; as TF1, gradients flow only to `x`."""
+    ts = [convert_to_tensor(v) for v in (a, b, x)]
+    ref = next((t for t, v in zip(ts, (a, b, x)) if isinstance(v, ops_lib.Tensor)), ts[0])
+    ts = [_convert_operand(v, ref.dtype, n) for v, n in zip((a, b, x), ("a", "b", "x"))]
+    if not ref.dtype.is_floating:
+        raise TypeError(f"betainc: arguments must be float32 or float64, got {ref.dtype.name}.")
+    return op_output("Betainc", _betainc_kernel, ts, name=name or "Betainc")
+
+
+def _xlogy_kernel(x, y):
+    safe_y = jnp.where(x == 0, jnp.ones_like(y), y)
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(safe_y))
+
+
+def _xlog1py_kernel(x, y):
+    safe_y = jnp.where(x == 0, jnp.zeros_like(y), y)
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log1p(safe_y))
+
+
+def _xdivy_kernel(x, y):
+    safe_y = jnp.where(x == 0, jnp.ones_like(y), y)
+    return jnp.where(x == 0, jnp.zeros_like(x), x / safe_y)
+
+
+def xlogy(x, y, name=None):
+    """TF's `tf.math.xlogy`: 0 where x == 0, else x * log(y) ("Xlogy")."""
+    return _float_binary("Xlogy", _xlogy_kernel, x, y, name, "xlogy")
+
+
+def xlog1py(x, y, name=None):
+    """TF's `tf.math.xlog1py`: 0 where x == 0, else x * log1p(y); the op is `xlog1py/Xlog1py`."""
+    with ops_lib.name_scope(name, "xlog1py", [x, y]):
+        return _float_binary("Xlog1py", _xlog1py_kernel, x, y, None, "xlog1py")
+
+
+def xdivy(x, y, name=None):
+    """TF's `tf.math.xdivy`: 0 where x == 0, else x / y; the op is `xdivy/Xdivy`."""
+    with ops_lib.name_scope(name, "xdivy", [x, y]):
+        return _float_binary("Xdivy", _xdivy_kernel, x, y, None, "xdivy")
+
+
+def _div_no_nan_kernel(x, y):
+    zero = y == 0
+    return jnp.where(zero, jnp.zeros_like(x), x / jnp.where(zero, jnp.ones_like(y), y))
+
+
+def div_no_nan(x, y, name=None):
+    """TF1's `tf.div_no_nan` (`tf.math.divide_no_nan`): x / y, and 0 wherever y == 0 (even for
+    x = 0 or nan) ("DivNoNan"). Integers are first cast as `tf.truediv` casts them (8/16-bit to
+    float32, 32/64-bit to float64), as TF 2's compat.v1 does."""
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or "div_no_nan") as scope:
+        x, y = _pair(x, y, scope)
+        if x.dtype.is_integer:
+            small = x.dtype.base_dtype in (dtypes.int8, dtypes.int16, dtypes.uint8, dtypes.uint16)
+            target = dtypes.float32 if small else dtypes.float64
+            x, y = cast(x, target), cast(y, target)
+        elif not (x.dtype.is_floating or x.dtype.is_complex):
+            raise TypeError(f"div_no_nan: invalid dtype {x.dtype.name} of '{x.name}'; expected "
+                            "a floating-point, complex or integer tensor.")
+        return op_output("DivNoNan", _div_no_nan_kernel, [x, y], name=scope)
+
+
+divide_no_nan = div_no_nan
+
+
+def reciprocal_no_nan(x, name=None):
+    """TF's `tf.math.reciprocal_no_nan`: 1 / x, and 0 where x == 0 (a "DivNoNan" of 1 by x)."""
+    graph = ops_lib.graph_of([x])
+    with graph.name_scope(name or "reciprocal_no_nan") as scope:
+        x = convert_to_tensor(x, name="x")
+        one = constant(1, dtype=x.dtype.base_dtype, name="Const")
+        return div_no_nan(one, x, name=scope)
+
+
+@jax.custom_vjp
+def _mul_no_nan_kernel(x, y):
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+
+
+def _mul_no_nan_fwd(x, y):
+    return _mul_no_nan_kernel(x, y), (x, y)
+
+
+def _mul_no_nan_bwd(res, g):  # TF1's MulNoNan gradient: mul_no_nan(g, y) and mul_no_nan(x, g)
+    x, y = res
+    return _mul_no_nan_kernel(g, y), _mul_no_nan_kernel(x, g)
+
+
+_mul_no_nan_kernel.defvjp(_mul_no_nan_fwd, _mul_no_nan_bwd)
+
+
+def multiply_no_nan(x, y, name=None):
+    """TF's `tf.math.multiply_no_nan`: x * y, and 0 wherever y == 0 even if x is nan or inf
+    ("MulNoNan"); float and complex only."""
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or "multiply_no_nan") as scope:
+        x, y = _pair(x, y, scope)
+        if not (x.dtype.is_floating or x.dtype.is_complex):
+            raise TypeError(f"multiply_no_nan: x and y must be floating-point or complex, got "
+                            f"{x.dtype.name} ('{x.name}').")
+        return op_output("MulNoNan", _mul_no_nan_kernel, [x, y], name=scope)
+
+
+def _integer_checked_binary(op_type, fn, x, y, name, default_name):
+    """A binary op that, on integers, fails the run on a zero divisor as TF1's CPU kernel
+    (`_division_op`, shared with floordiv/floormod); bools are rejected."""
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or default_name) as scope:
+        x, y = _pair(x, y, scope)
+        if x.dtype.base_dtype == dtypes.bool:
+            raise TypeError(f"{op_type} does not accept bool tensors ('{x.name}').")
+        return _division_op(op_type, fn, x, y, scope)
+
+
+def _truncatediv_kernel(x, y):
+    if jnp.issubdtype(x.dtype, jnp.integer):
+        return jax.lax.div(x, jnp.where(y == 0, jnp.ones_like(y), y))
+    return jnp.trunc(x / y)
+
+
+def _truncatemod_kernel(x, y):
+    if jnp.issubdtype(x.dtype, jnp.integer):
+        return jax.lax.rem(x, jnp.where(y == 0, jnp.ones_like(y), y))
+    return jnp.fmod(x, y)
+
+
+def truncatediv(x, y, name=None):
+    """TF1's `tf.truncatediv` ("TruncateDiv"): division rounding toward zero (C semantics).
+    An integer divisor of 0 fails the run with InvalidArgumentError, as TF1's CPU kernel.
+    TF1 defines no gradient for it (tf.gradients through it raises LookupError)."""
+    return _integer_checked_binary("TruncateDiv", _truncatediv_kernel, x, y, name, "TruncateDiv")
+
+
+def truncatemod(x, y, name=None):
+    """TF1's `tf.truncatemod` ("TruncateMod"): the remainder of truncated division (C's `%`,
+    `fmod` for floats); an integer divisor of 0 fails the run, as TF1's CPU kernel."""
+    return _integer_checked_binary("TruncateMod", _truncatemod_kernel, x, y, name, "TruncateMod")
+
+
+def realdiv(x, y, name=None):
+    """TF1's `tf.realdiv` ("RealDiv"): x / y for floating-point and complex tensors. TF has no
+    CPU kernel for integers (its run fails); here building one raises TypeError."""
+    graph = ops_lib.graph_of([x, y])
+    with graph.name_scope(name or "RealDiv") as scope:
+        x, y = _pair(x, y, scope)
+        if not (x.dtype.is_floating or x.dtype.is_complex):
+            raise TypeError(f"realdiv: '{x.name}' is {x.dtype.name}; RealDiv has kernels for "
+                            "floating-point and complex tensors only (use tf.truncatediv or "
+                            "tf.floordiv for integers).")
+        return op_output("RealDiv", jnp.true_divide, [x, y], name=scope)
+
+
+def floor_div(x, y, name=None):
+    """TF1's `tf.floor_div`: the raw "FloorDiv" op (default name "FloorDiv")."""
+    return _binary("FloorDiv", _floordiv_kernel, x, y, name, "FloorDiv")
+
+
+@jax.custom_vjp
+def _nextafter_kernel(x1, x2):
+    return jnp.nextafter(x1, x2)
+
+
+def _nextafter_fwd(x1, x2):
+    return jnp.nextafter(x1, x2), (x2,)
+
+
+def _nextafter_bwd(res, g):  # TF's gradient: g to x1, zeros to x2
+    return g, jnp.zeros_like(res[0])
+
+
+_nextafter_kernel.defvjp(_nextafter_fwd, _nextafter_bwd)
+
+
+def nextafter(x1, x2, name=None):
+    """TF's `tf.math.nextafter` ("NextAfter"): the next representable value of x1 towards x2."""
+    return _float_binary("NextAfter", _nextafter_kernel, x1, x2, name, "nextafter")
+
+
+def scalar_mul(scalar, x, name=None):
+    """TF1's `tf.scalar_mul`: `scalar * x` (a "Mul" op); `scalar` must be 0-D."""
+    s = convert_to_tensor(scalar, dtype=convert_to_tensor(x).dtype.base_dtype
+                          if not isinstance(scalar, ops_lib.Tensor) else None, name="scalar")
+    if s.shape.ndims != 0:
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape {s.shape}.")
+    return multiply(s, x, name=name)
+
+
+def lbeta(x, name=None):
+    """TF1's `tf.lbeta`: log(|Beta(x)|) over the last axis, i.e. sum(lgamma(x)) -
+    lgamma(sum(x)); an empty last axis gives 0, as TF1. The op is named `lbeta/sub`."""
+    with ops_lib.name_scope(name, "lbeta", [x]):
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise TypeError(f"lbeta: '{x.name}' must be floating-point, got {x.dtype.name}.")
+        return op_output("Sub", _lbeta_kernel, [x], name="sub")
+
+
+def _lbeta_kernel(x):
+    gammaln = _special.gammaln
+    return jnp.sum(gammaln(x), axis=-1) - gammaln(jnp.sum(x, axis=-1))
+
+
+# ----- more reductions --------------------------------------------------------------------
+def _reduction_args(axis, keepdims, reduction_indices, keep_dims):
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Can not specify both 'axis' and 'reduction_indices'.")
+    if keepdims is not None and keep_dims is not None:
+        raise ValueError("Can not specify both 'keepdims' and 'keep_dims'.")
+    return (axis if axis is not None else reduction_indices,
+            bool(keepdims if keepdims is not None else (keep_dims or False)))
+
+
+def _count_nonzero_kernel(x, axis, keepdims, dtype):
+    return jnp.sum(x != 0, axis=axis, keepdims=keepdims).astype(dtype)
+
+
+def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None, input=None):  # noqa: A002
+    """TF1's `tf.count_nonzero`: the number of non-zero (True) entries over `axis`, as `dtype`
+    (int64 by default). The op is `count_nonzero/Sum`, as TF1's."""
+    if input is not None:
+        if input_tensor is not None:
+            raise ValueError("Cannot specify both 'input' and 'input_tensor'.")
+        input_tensor = input
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    with ops_lib.name_scope(name, "count_nonzero", [input_tensor]):
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        if x.dtype == dtypes.string:
+            raise NotImplementedError("count_nonzero of a tf.string tensor is not supported.")
+        dtype = dtypes.as_dtype(dtype).base_dtype  # TF1: Sum in int64, then Cast to dtype
+        return op_output("Sum" if dtype == dtypes.int64 else "Cast", _count_nonzero_kernel, [x],
+                         name="Sum" if dtype == dtypes.int64 else "Cast_1",
+                         attrs={"axis": _static_axis(axis, "count_nonzero"), "keepdims": keep,
+                                "dtype": np.dtype(dtype.as_numpy_dtype)})
+
+
+def _variance_kernel(x, axis, keepdims, std):
+    mean = jnp.mean(x, axis=axis, keepdims=True)
+    d = x - mean
+    sq = jnp.real(d * jnp.conj(d)) if jnp.iscomplexobj(d) else jnp.square(d)
+    var = jnp.mean(sq, axis=axis, keepdims=keepdims)
+    return jnp.sqrt(var) if std else var
+
+
+def _moment_reduction(public, op_type, out_name, std):
+    def reduce(input_tensor, axis=None, keepdims=False, name=None):
+        with ops_lib.name_scope(name, public, [input_tensor]):
+            x = convert_to_tensor(input_tensor, name="input_tensor")
+            if not (x.dtype.is_floating or x.dtype.is_complex):
+                raise TypeError(f"Input must be either real or complex. Received integer type "
+                                f"{x.dtype.name} ('{x.name}').")
+            return op_output(op_type, _variance_kernel, [x], name=out_name,
+                             attrs={"axis": _static_axis(axis, public),
+                                    "keepdims": bool(keepdims), "std": std})
+    reduce.__name__ = public
+    reduce.__doc__ = (f"TF's `tf.math.{public}(input_tensor, axis=None, keepdims=False, name=None)`"
+                      f": the population {'standard deviation' if std else 'variance'} over "
+                      f"`axis`; the op is `{public}/{out_name}`, as TF's.")
+    return reduce
+
+
+reduce_variance = _moment_reduction("reduce_variance", "Mean", "Mean_1", std=False)
+reduce_std = _moment_reduction("reduce_std", "Sqrt", "Sqrt", std=True)
+
+
+def _euclidean_norm_kernel(x, axis, keepdims):
+    if jnp.issubdtype(x.dtype, jnp.integer):  # TF1's integer kernel: sqrt then truncate
+        s = jnp.sum(x.astype(jnp.float64) ** 2, axis=axis, keepdims=keepdims)
+        return jnp.sqrt(s).astype(x.dtype)
+    if jnp.iscomplexobj(x):
+        return jnp.sqrt(jnp.sum(x * jnp.conj(x), axis=axis, keepdims=keepdims))
+    return jnp.sqrt(jnp.sum(jnp.square(x), axis=axis, keepdims=keepdims))
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """TF's `tf.math.reduce_euclidean_norm`: sqrt(sum(x**2)) over `axis` ("EuclideanNorm")."""
+    x = convert_to_tensor(input_tensor, name="input_tensor")
+    if x.dtype.base_dtype == dtypes.bool:
+        raise TypeError("reduce_euclidean_norm does not accept bool tensors.")
+    return op_output("EuclideanNorm", _euclidean_norm_kernel, [x], name=name or "EuclideanNorm",
+                     attrs={"axis": _static_axis(axis, "reduce_euclidean_norm"),
+                            "keepdims": bool(keepdims)})
+
+
+def _monotone_kernel(x, strict):
+    flat = jnp.reshape(x, (-1,))
+    diff = flat[1:] > flat[:-1] if strict else flat[1:] >= flat[:-1]
+    return jnp.all(diff)
+
+
+def _monotone(public, strict):
+    def check(x, name=None):
+        with ops_lib.name_scope(name, public, [x]):
+            x = convert_to_tensor(x, name="x")
+            if not (x.dtype.is_integer or x.dtype.is_floating):
+                raise TypeError(f"Expected x to be numeric, got {x.dtype.name} ('{x.name}').")
+            return op_output("All", _monotone_kernel, [x], name="All", attrs={"strict": strict})
+    check.__name__ = public
+    check.__doc__ = (f"TF1's `tf.{public}`: whether the flattened x is "
+                     f"{'strictly increasing' if strict else 'non-decreasing'} (True for fewer "
+                     f"than two elements); the op is `{public}/All`, as TF1's.")
+    return check
+
+
+is_non_decreasing = _monotone("is_non_decreasing", strict=False)
+is_strictly_increasing = _monotone("is_strictly_increasing", strict=True)
+
+
+def _named_cast(dtype, default_name):
+    def to(x, name=default_name):
+        return cast(x, dtype, name=name)
+    to.__name__ = "to_" + dtype.name
+    to.__doc__ = f"TF1's `tf.{to.__name__}`: `tf.cast(x, tf.{dtype.name})` named '{default_name}'."
+    return to
+
+
+to_double = _named_cast(dtypes.float64, "ToDouble")
+to_bfloat16 = _named_cast(dtypes.bfloat16, "ToBFloat16")
+to_complex64 = _named_cast(dtypes.complex64, "ToComplex64")
+to_complex128 = _named_cast(dtypes.complex128, "ToComplex128")
+
+
+def _clip_average_kernel(t, clip_norm):
+    n = t.size
+    l2norm_inv = jax.lax.rsqrt(jnp.sum(t * t))
+    return (t * clip_norm * jnp.minimum(l2norm_inv * n, 1.0 / clip_norm)).astype(t.dtype)
+
+
+def clip_by_average_norm(t, clip_norm, name=None):
+    """TF1's `tf.clip_by_average_norm`: t * clip_norm / max(||t||_2 / size(t), clip_norm). The op
+    is an "Identity" named `clip_by_average_norm`, as TF1's."""
+    with ops_lib.name_scope(name, "clip_by_average_norm", [t, clip_norm]) as scope:
+        t = convert_to_tensor(t, name="t")
+        c = _convert_operand(clip_norm, t.dtype, "clip_norm")
+        return op_output("Identity", _clip_average_kernel, [t, c], name=scope)
+
+
+def _complex_kernel(re, im):
+    return jax.lax.complex(re, im)
+
+
+def complex(real, imag, name=None):  # noqa: A001 - TF1's public name
+    """TF1's `tf.complex` ("Complex"): real + 1j * imag; float32 gives complex64, float64
+    complex128."""
+    graph = ops_lib.graph_of([real, imag])
+    with graph.name_scope(name or "Complex") as scope:
+        re, im = _pair(real, imag, scope)
+        if re.dtype.base_dtype not in (dtypes.float32, dtypes.float64):
+            raise TypeError(f"complex: real and imag must be float32 or float64, got "
+                            f"{re.dtype.name}.")
+        return op_output("Complex", _complex_kernel, [re, im], name=scope)
+
+
+def _angle_real_kernel(x):
+    return jnp.where(x < 0, jnp.asarray(np.pi, x.dtype), jnp.zeros_like(x))
+
+
+def angle(input, name=None):  # noqa: A002
+    """TF1's `tf.angle`: the argument of a complex tensor ("Angle"); for a real one, pi where it
+    is negative and 0 elsewhere (TF1's `Angle/Select`)."""
+    x = convert_to_tensor(input, name="input")
+    if x.dtype.is_complex:
+        return op_output("Angle", jnp.angle, [x], name=name or "Angle")
+    with ops_lib.name_scope(name, "Angle", [x]):
+        return op_output("Select", _angle_real_kernel, [x], name="Select")
+
+
+def _erfcinv_kernel(x):
+    return -_special.ndtri(0.5 * x) / np.sqrt(2.0).astype(x.dtype)
+
+
+def erfcinv(x, name=None):
+    """TF's `tf.math.erfcinv`: the inverse of erfc, -ndtri(x / 2) / sqrt(2); the op is
+    `erfcinv/mul_1`, as TF's."""
+    with ops_lib.name_scope(name, "erfcinv", [x]):
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_floating:
+            raise TypeError(f"erfcinv: '{x.name}' must be floating-point, got {x.dtype.name}.")
+        return op_output("Mul", _erfcinv_kernel, [x], name="mul_1")
+
+
+def _polyval_kernel(x, *coeffs):
+    p = coeffs[0]
+    for c in coeffs[1:]:
+        p = c + p * x
+    return p
+
+
+def polyval(coeffs, x, name=None):
+    """TF's `tf.math.polyval`: sum(coeffs[i] * x**(n-1-i)) by Horner's rule (an empty list gives
+    zeros); the op is `polyval/add_<n-2>`, as TF's."""
+    if not isinstance(coeffs, (list, tuple)):
+        raise ValueError(f"Argument coeffs must be list type found {type(coeffs)}.")
+    with ops_lib.name_scope(name, "polyval", list(coeffs) + [x]):
+        x = convert_to_tensor(x, name="x")
+        if not coeffs:
+            return array_ops.zeros_like(x, name=name)
+        cs = [_convert_operand(c, x.dtype, f"coeff_{i}") for i, c in enumerate(coeffs)]
+        if len(cs) == 1:
+            return cs[0]
+        n = len(cs) - 2
+        return op_output("AddV2", _polyval_kernel, [x] + cs, name="add" if n == 0 else f"add_{n}")

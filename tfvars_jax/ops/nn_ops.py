@@ -24,17 +24,42 @@ def _act(op_type, fn, default_name):
     return act
 
 
+def _negative_part(x):
+    """x where x < 0, else 0: the exponential branch of elu/selu sees no NaN or inf, so its
+    (unselected) derivative cannot turn the gradient into NaN."""
+    return jnp.where(x < 0, x, jnp.zeros_like(x))
+
+
+def _elu_kernel(x):
+    """TF1's elu: gradient 1 where x >= 0 or x is NaN (TF's EluGrad takes the linear branch
+    unless the activation is < 0), e^x below 0."""
+    return jnp.where(x < 0, jnp.expm1(_negative_part(x)), x)
+
+
+def _selu_kernel(x):
+    """TF1's selu; its gradient at 0 (and at NaN) is `scale`, as TF1's (x >= 0 takes the linear
+    branch)."""
+    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+    return scale * jnp.where(x < 0, alpha * jnp.expm1(_negative_part(x)), x)
+
+
+@jax.custom_jvp
+def _softsign_kernel(x):
+    return x / (jnp.abs(x) + 1)
+
+
+@_softsign_kernel.defjvp
+def _softsign_jvp(primals, tangents):
+    """TF1's SoftsignGrad, g / (1 + |x|)^2: 0 at +-inf (the quotient rule gives NaN there)."""
+    (x,), (t,) = primals, tangents
+    return _softsign_kernel(x), t / jnp.square(jnp.abs(x) + 1)
+
+
 relu = _act("Relu", jax.nn.relu, "Relu")
 relu6 = _act("Relu6", jax.nn.relu6, "Relu6")
-elu = _act("Elu", jax.nn.elu, "Elu")
-def _selu_kernel(x):
-    """TF1's selu; its gradient at 0 is `scale`, as TF1's (x >= 0 takes the linear branch)."""
-    alpha, scale = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
-    return scale * jnp.where(x < 0, alpha * jnp.expm1(jnp.minimum(x, 0)), x)
-
-
+elu = _act("Elu", _elu_kernel, "Elu")
 selu = _act("Selu", _selu_kernel, "Selu")
-softsign = _act("Softsign", jax.nn.soft_sign, "Softsign")
+softsign = _act("Softsign", _softsign_kernel, "Softsign")
 softplus = math_ops.softplus
 sigmoid = math_ops.sigmoid
 tanh = math_ops.tanh
@@ -199,7 +224,7 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
     """TF1's `tf.nn.moments`: (mean, variance) over `axes`."""
     keep = bool(keepdims if keepdims is not None else (keep_dims or False))
     op = make_op("moments", _moments_kernel, [convert_to_tensor(x)], name=name or "moments",
-                 attrs={"axes": tuple(int(a) for a in axes), "keepdims": keep})
+                 attrs={"axes": tuple(int(a) for a in axes), "keepdims": keep}, num_outputs=2)
     return op.outputs[0], op.outputs[1]
 
 
@@ -227,7 +252,7 @@ def sparse_softmax_cross_entropy_with_logits(_sentinel=None, labels=None, logits
     msg = (f"Received a label value outside the valid range of [0, "
            f"{'the number of classes' if classes is None else classes}) in "
            f"SparseSoftmaxCrossEntropyWithLogits op '{next_op_name(name)}': labels "
-           f"'{lb.name}', logits '{lg.name}'")
+           f"'{ops_lib.display_name(lb)}', logits '{ops_lib.display_name(lg)}'")
     return op_output("SparseSoftmaxCrossEntropyWithLogits", _sparse_xent_kernel, [lb, lg],
                      name=name, kind=CHECKED,
                      check=RunCheck(_label_out_of_range, errors.InvalidArgumentError, msg))
@@ -558,3 +583,119 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
         square_sum = math_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
         x_inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
         return math_ops.multiply(x, x_inv_norm, name=scope)
+
+
+# ----- layers, activations and losses built from the ops above --------------------------------
+def _xw_plus_b_kernel(x, w, b):
+    return jnp.matmul(x, w) + b
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """TF1's `tf.nn.xw_plus_b`: matmul(x, weights) + biases; the op is a "BiasAdd" named
+    `xw_plus_b`, as TF1's. x and weights must be matrices, biases a vector."""
+    with ops_lib.name_scope(name, "xw_plus_b", [x, weights, biases]) as scope:
+        x = convert_to_tensor(x, name="x")
+        w = math_ops._convert_operand(weights, x.dtype, "weights")
+        b = math_ops._convert_operand(biases, x.dtype, "biases")
+        for t, rank in ((x, 2), (w, 2), (b, 1)):
+            if t.shape.ndims not in (None, rank):
+                raise ValueError(f"xw_plus_b: '{t.name}' must have rank {rank}, got {t.shape}.")
+        return op_output("BiasAdd", _xw_plus_b_kernel, [x, w, b], name=scope)
+
+
+def relu_layer(x, weights, biases, name=None):
+    """TF1's `tf.nn.relu_layer`: relu(matmul(x, weights) + biases); the op is a "Relu" named
+    `relu_layer`, as TF1's."""
+    with ops_lib.name_scope(name, "relu_layer", [x, weights, biases]) as scope:
+        x = convert_to_tensor(x, name="x")
+        w = math_ops._convert_operand(weights, x.dtype, "weights")
+        b = math_ops._convert_operand(biases, x.dtype, "biases")
+        return op_output("Relu", lambda a, c, d: jax.nn.relu(_xw_plus_b_kernel(a, c, d)),
+                         [x, w, b], name=scope)
+
+
+def _crelu_kernel(x, axis):
+    return jax.nn.relu(jnp.concatenate([x, -x], axis=axis))
+
+
+def crelu(features, name=None, axis=-1):
+    """TF1's `tf.nn.crelu`: relu(concat([x, -x], axis)); the op is `CRelu/Relu`."""
+    with ops_lib.name_scope(name, "CRelu", [features]):
+        x = convert_to_tensor(features, name="features")
+        return op_output("Relu", _crelu_kernel, [x], name="Relu", attrs={"axis": int(axis)})
+
+
+def _swish_kernel(x, beta):
+    return x * jax.nn.sigmoid(beta * x)
+
+
+def swish(features, beta=1.0, name=None):
+    """TF's `tf.nn.swish` / `tf.nn.silu`: x * sigmoid(beta * x). The op is an "IdentityN" (TF
+    wraps it in a custom gradient), named `IdentityN` unless `name` is given."""
+    x = convert_to_tensor(features, name="features")
+    b = math_ops._convert_operand(beta, x.dtype, "beta")
+    return op_output("IdentityN", _swish_kernel, [x, b], name=name or "IdentityN")
+
+
+silu = swish
+
+
+def _zero_fraction_kernel(is_zero):
+    return jnp.mean(is_zero.astype(jnp.float32))
+
+
+def zero_fraction(value, name=None):
+    """TF1's `tf.nn.zero_fraction`: the fraction of zeros in `value`, as float32; the op is
+    `zero_fraction/fraction`, as TF1's."""
+    with ops_lib.name_scope(name, "zero_fraction", [value]):
+        x = convert_to_tensor(value, name="value")
+        is_zero = op_output("Equal", lambda v: v == 0, [x], name="Equal")  # no gradient, as TF1
+        return op_output("Identity", _zero_fraction_kernel, [is_zero], name="fraction")
+
+
+def _log_poisson_kernel(targets, log_input, full):
+    loss = jnp.exp(log_input) - log_input * targets
+    if full:  # TF1's formula as written: its gradient in `targets` is NaN where targets <= 0
+        stirling = targets * jnp.log(targets) - targets + 0.5 * jnp.log(2 * np.pi * targets)
+        loss = loss + jnp.where(targets > 1, stirling, jnp.zeros_like(targets))
+    return loss
+
+
+def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
+    """TF1's `tf.nn.log_poisson_loss`: exp(log_input) - log_input * targets, plus Stirling's
+    approximation of log(targets!) for targets > 1 with `compute_full_loss`. The op is
+    `log_poisson_loss/sub` (`log_poisson_loss/add_1` with the full loss), as TF1's."""
+    with ops_lib.name_scope(name, "log_poisson_loss", [targets, log_input]):
+        li = convert_to_tensor(log_input, name="log_input")
+        t = math_ops._convert_operand(targets, li.dtype, "targets")
+        if not t.shape.is_compatible_with(li.shape):
+            raise ValueError(f"log_input and targets must have the same shape ({li.shape} vs "
+                             f"{t.shape})")
+        full = bool(compute_full_loss)
+        return op_output("AddV2" if full else "Sub", _log_poisson_kernel, [t, li],
+                         name="add_1" if full else "sub", attrs={"full": full})
+
+
+def _weighted_xent_kernel(labels, logits, pos_weight):
+    log_weight = 1 + (pos_weight - 1) * labels
+    abs_logits = math_ops._abs_kernel(logits)  # TF1's |x|: gradient 0 at 0
+    return (1 - labels) * logits + log_weight * (jnp.log1p(jnp.exp(-abs_logits)) +
+                                                 jax.nn.relu(-logits))
+
+
+def weighted_cross_entropy_with_logits(labels=None, logits=None, pos_weight=None, name=None,
+                                       targets=None):
+    """TF1's `tf.nn.weighted_cross_entropy_with_logits`: sigmoid cross-entropy with positives
+    weighted by `pos_weight` (numerically stable form, as TF1); the op is `logistic_loss`."""
+    labels = labels if labels is not None else targets
+    if labels is None or logits is None or pos_weight is None:
+        raise ValueError("weighted_cross_entropy_with_logits needs labels, logits and "
+                         "pos_weight.")
+    with ops_lib.name_scope(name, "logistic_loss", [logits, labels]) as scope:
+        lg = convert_to_tensor(logits, name="logits")
+        lb = math_ops._convert_operand(labels, lg.dtype, "labels")
+        pw = math_ops._convert_operand(pos_weight, lg.dtype, "pos_weight")
+        if not lg.shape.is_compatible_with(lb.shape):
+            raise ValueError(f"logits and labels must have the same shape ({lg.shape} vs "
+                             f"{lb.shape})")
+        return op_output("AddV2", _weighted_xent_kernel, [lb, lg, pw], name=scope)

@@ -21,6 +21,7 @@ class _Random(OpKind):
     """`kernel(key, *inputs)`, the key derived by the run from the op's seeds (`ctx.random_key`)."""
     name = "random"
     random = True
+    runs_eagerly = True
 
     def op_by_op(self, op):
         return True

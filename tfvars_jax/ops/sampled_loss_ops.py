@@ -68,11 +68,11 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
     with ops_lib.name_scope(name, "compute_sampled_logits", []):
         labels = convert_to_tensor(labels, name="labels")
         if not labels.dtype.is_integer:
-            raise TypeError(f"labels '{labels.name}' must be an integer tensor [batch_size, "
+            raise TypeError(f"labels '{ops_lib.display_name(labels)}' must be an integer tensor [batch_size, "
                             f"num_true], got {labels.dtype.name}")
         if labels.shape.ndims not in (None, 2) or (
                 labels.shape.ndims == 2 and labels.shape[1].value not in (None, num_true)):
-            raise ValueError(f"labels '{labels.name}' must have shape [batch_size, num_true="
+            raise ValueError(f"labels '{ops_lib.display_name(labels)}' must have shape [batch_size, num_true="
                              f"{num_true}], got {labels.shape}")
         if labels.dtype.base_dtype != dtypes.int64:
             labels = math_ops.cast(labels, dtypes.int64)
@@ -89,7 +89,7 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
         sampled = math_ops.cast(sampled, dtypes.int64)
         if sampled.shape.ndims is not None and sampled.shape.as_tuple() not in (
                 (num_sampled,), (None,)):
-            raise ValueError(f"sampled candidates '{sampled.name}' must have shape "
+            raise ValueError(f"sampled candidates '{ops_lib.display_name(sampled)}' must have shape "
                              f"[num_sampled={num_sampled}], got {sampled.shape}")
         all_ids = array_ops.concat([labels_flat, sampled], 0)
         inputs = convert_to_tensor(inputs, name="inputs")

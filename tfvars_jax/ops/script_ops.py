@@ -259,6 +259,9 @@ class _PyFunc(OpKind):
         else:
             out = jax.pure_callback(host, result_specs, *inputs)
         ctx.fail_if(out[-1], holder.raise_error, f"{op.type} '{op.name}' failed")
+        # JAX converts a callback's arguments under the calling thread's x64 setting: the
+        # compiled step must be called in TF precision, or 64-bit arguments arrive narrowed.
+        ctx.notes["x64 call"] = True
         return tuple(_unpack(p, s, d) for p, s, d in zip(out[:-1], shapes, np_dtypes))
 
 

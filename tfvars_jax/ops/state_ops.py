@@ -12,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
@@ -29,9 +30,12 @@ class _Read(OpKind):
     op that consumes one sees the variable's value at that op's position in the run (the
     Interpreter passes it), so `tf.identity(v)` under `control_dependencies([v.assign(..)])`
     sees the write. Fetched, a read gives the value at the read's own position. A resource
-    variable's read (`attrs["copy"]`) is a copy taken where the read is.
+    variable's read (`attrs["copy"]`) is a copy taken where the read is. A read with a kernel
+    (`ResourceGatherNd`: `gather_nd`) outputs `kernel(value, *other inputs)`; it keeps the value
+    it read in `env[op]` so that a gradient's replay can run it on a perturbed value.
     """
     name = "read"
+    runs_eagerly = True
 
     def aliases_variable(self, op):
         return not op.attrs.get("copy", False)
@@ -51,13 +55,30 @@ class _Read(OpKind):
         if op.var not in ctx.vars:
             raise errors.FailedPreconditionError(None, op,
                                                  f"Attempting to use uninitialized value {op.var}")
-        ctx.env[op._outputs[0]] = ctx.vars[op.var]
+        if op.kernel is None:
+            ctx.env[op._outputs[0]] = ctx.vars[op.var]
+            return
+        value = ctx.vars[op.var]
+        ctx.env[op] = {op.var: value}
+        ctx.store(op, ctx.call(op, [value] + [ctx.env[t] for t in op._inputs[1:]]))
+
+
+class _Handle(OpKind):
+    """A resource variable's handle (`VarHandleOp`): it names the variable for the ops that
+    take it as their first input (which do not read it as a value). Running it does nothing
+    (a control dependency on the variable); a fetch of the handle is refused when planned."""
+    name = "handle"
+    differentiable = False
+
+    def run(self, op, ctx):
+        pass
 
 
 class _Write(OpKind):
     """`kernel(old value, *inputs)` becomes variable `op.var`'s value; the op's output is the new
     value, or the second item when the kernel returns a pair (`count_up_to`)."""
     name = "write"
+    runs_eagerly = True
     differentiable = False
 
     def value_inputs(self, op):
@@ -67,7 +88,7 @@ class _Write(OpKind):
         """A ref variable's assign (and scatter) returns the ref in TF1: a consumer sees the
         variable's value at its own position, like a read's (`count_up_to` returns a copy of
         the old value; a resource variable's writes return copies)."""
-        if op.type == "CountUpTo":
+        if op.type in ("CountUpTo", "ResourceCountUpTo"):
             return False
         var = op.graph.variables_by_name.get(op.var)
         return var is not None and not getattr(var, "_is_resource", False)
@@ -103,6 +124,7 @@ class _InitValue(OpKind):
     """`initialized_value()`: the variable's value if it is initialized at this point of the run,
     else the initial value input (resolved when the run is planned)."""
     name = "init_value"
+    runs_eagerly = True
     differentiable = False
 
     def _initialized(self, op, resolved):
@@ -128,9 +150,14 @@ class _InitValue(OpKind):
 
 
 class _IsInit(OpKind):
-    """Whether variable `op.var` is initialized at this point of the run."""
+    """Whether variable `op.var` is initialized at this point of the run (a resource variable's
+    `VarIsInitializedOp` takes its handle, which only names the variable)."""
     name = "is_init"
+    runs_eagerly = True
     differentiable = False
+
+    def value_inputs(self, op):
+        return ()
 
     def status_vars(self, op):
         return (op.var,)
@@ -143,6 +170,7 @@ READ = _Read()
 WRITE = _Write()
 INIT_VALUE = _InitValue()
 IS_INIT = _IsInit()
+HANDLE = _Handle()
 
 
 def variable_op(shape, dtype, name, graph=None):
@@ -154,24 +182,69 @@ def variable_op(shape, dtype, name, graph=None):
     return op
 
 
+def var_handle_op(shape, dtype, name, graph=None):
+    """A resource variable's "VarHandleOp": its output is the handle (dtype `resource`, shape
+    `()`); the variable's dtype and shape are its attrs, as TF1's."""
+    op = make_op("VarHandleOp", None, [], name=name, kind=HANDLE,
+                 attrs={"shape": shape, "dtype": dtype, "container": "", "shared_name": ""},
+                 out_specs=[(dtypes.resource, TensorShape([]))], graph=graph)
+    op.var = op.name
+    op.attrs["shared_name"] = op.name  # TF1 shares a graph-mode handle by the variable's name
+    return op
+
+
+def value_spec(var_op):
+    """(dtype, shape) of the value of the variable behind a VariableV2 or VarHandleOp op."""
+    if var_op.type == "VarHandleOp":
+        return var_op.attrs["dtype"], var_op.attrs["shape"]
+    ref_tensor = var_op.outputs[0]
+    return ref_tensor.dtype.base_dtype, ref_tensor.shape
+
+
 def read(ref, name="read", copy=False):
     """A read of the variable (TF1's `identity(v, name="read")`): it sees every write that
     precedes it in program order within the run. `copy=True` makes a resource variable's
     read (`ReadVariableOp`), a value rather than an alias of the variable (see `_Read`)."""
     var_op = _ref_of(ref)
-    ref_tensor = var_op.outputs[0]
-    op = make_op("Identity" if not copy else "ReadVariableOp", None, [ref_tensor], name=name,
-                 kind=READ, var=var_op.name, attrs={"copy": True} if copy else None,
-                 out_specs=[(ref_tensor.dtype.base_dtype, ref_tensor.shape)])
+    op = make_op("Identity" if not copy else "ReadVariableOp", None, [var_op.outputs[0]],
+                 name=name, kind=READ, var=var_op.name, attrs={"copy": True} if copy else None,
+                 out_specs=[value_spec(var_op)])
     return op.outputs[0]
 
 
+def _gather_nd_kernel(value, indices, copy):
+    return value[_nd_index(indices)]
+
+
+def resource_gather_nd(ref, indices, name=None):
+    """TF1.15's `ResourceGatherNd` (`v.gather_nd(indices)`)."""
+    var_op = _ref_of(ref)
+    dtype, shape = value_spec(var_op)
+    with var_op.graph.as_default(), ops_lib.name_scope(name or "GatherNd") as scope:
+        i = convert_to_tensor(indices, name="indices")
+        if i.shape.ndims is not None and i.shape[-1] is not None and shape.ndims is not None:
+            out_shape = i.shape[:-1].concatenate(shape[i.shape[-1]:])
+        else:
+            out_shape = TensorShape(None)
+        op = make_op("ResourceGatherNd", _gather_nd_kernel, [var_op.outputs[0], i], name=scope,
+                     kind=READ, var=var_op.name, attrs={"copy": True},
+                     out_specs=[(dtype, out_shape)])
+    return op.outputs[0]
+
+
+_VARIABLE_OP_TYPES = ("VariableV2", "VarHandleOp")
+
+
 def _ref_of(ref):
-    """The variable op behind a Variable, its ref tensor or op; TypeError for anything else."""
+    """The variable op behind a Variable, its ref tensor or handle, or the op itself; TypeError
+    for anything else."""
     var_op = getattr(ref, "_variable_op", None)
-    if isinstance(ref, ops_lib.Operation) and ref.type == "VariableV2":
+    if isinstance(ref, ops_lib.Operation) and ref.type in _VARIABLE_OP_TYPES or \
+            isinstance(ref, eager.EagerOp) and ref.type == "VarHandleOp":
         var_op = ref
-    if var_op is None and isinstance(ref, ops_lib.Tensor) and ref.op.type == "VariableV2":
+    if isinstance(ref, eager.HandleTensor):
+        var_op = ref._handle.op
+    if var_op is None and isinstance(ref, ops_lib.Tensor) and ref.op.type in _VARIABLE_OP_TYPES:
         var_op = ref.op
     if var_op is None:
         raise TypeError(f"'{getattr(ref, 'name', ref)}' is not a variable: state ops such as "
@@ -181,11 +254,23 @@ def _ref_of(ref):
 
 def _in_op_scope(op_type):
     """Runs a state op's builder inside the op's own name scope, so the tensors it converts are
-    named as TF1 names them (`Assign/value`)."""
+    named as TF1 names them (`Assign/value`).
+
+    On a resource variable the builder runs in the caller's scope (TF1 converts the value there:
+    `Const`) and makes the resource op (`AssignVariableOp`, `ResourceScatterAdd`, ...), which has
+    no output: given the variable object, the result is what TF1's `tf.assign(v, ...)` returns
+    for it (the variable read after the write, `v._lazy_read`); given its handle or op, the op.
+    """
     def wrap(fn):
         @functools.wraps(fn)
         def build(ref, *args, name=None, **kwargs):
-            graph = _ref_of(ref).graph
+            var_op = _ref_of(ref)
+            graph = var_op.graph
+            if var_op.type == "VarHandleOp":
+                if isinstance(ref, (ops_lib.Tensor, ops_lib.Operation, eager.EagerOp)):
+                    with graph.as_default():
+                        return fn(var_op, *args, name=name, **kwargs)
+                return ref._write_through(lambda: build(var_op, *args, name=name, **kwargs))
             with graph.as_default(), graph.name_scope(name or op_type) as scope:
                 return fn(ref, *args, name=scope, **kwargs)
         return build
@@ -193,7 +278,9 @@ def _in_op_scope(op_type):
 
 
 def _value_for(ref_op, value, name):
-    dtype = ref_op.outputs[0].dtype.base_dtype
+    dtype, _ = value_spec(ref_op)
+    if ref_op.type == "VarHandleOp":
+        name = None  # TF1 converts a resource write's value in the caller's scope: `Const`
     try:
         return convert_to_tensor(value, dtype=dtype, name=name)
     except ValueError as e:
@@ -209,15 +296,33 @@ def _check_same_shape(op_name, var_name, var_shape, value_shape):
                          "change the shape.)")
 
 
+# TF1's op type of each write on a resource variable (they take the handle, not a ref).
+RESOURCE_WRITE_TYPES = {
+    "Assign": "AssignVariableOp", "AssignAdd": "AssignAddVariableOp",
+    "AssignSub": "AssignSubVariableOp", "StridedSliceAssign": "ResourceStridedSliceAssign",
+    "CountUpTo": "ResourceCountUpTo",
+    **{f"Scatter{how}": f"ResourceScatter{how}"
+       for how in ("Update", "Add", "Sub", "Mul", "Div", "Min", "Max")},
+    **{f"ScatterNd{how}": f"ResourceScatterNd{how}" for how in ("Update", "Add", "Sub")},
+}
+
+
 def _write(op_type, kernel, ref, inputs, name, attrs=None, out_spec=None, check=None,
            needs_old=True):
+    """A write op. On a ref variable its output is the new value (or `out_spec`'s), and the
+    result is that tensor; on a resource variable it is TF1's resource op, without outputs
+    (but `ResourceCountUpTo`'s old value), and the result is the op (or that tensor)."""
     var_op = _ref_of(ref)
-    ref_tensor = var_op.outputs[0]
-    spec = out_spec or (ref_tensor.dtype.base_dtype, ref_tensor.shape)
-    op = make_op(op_type, kernel, [ref_tensor] + list(inputs), name=name or op_type, attrs=attrs,
-                 out_specs=[spec], kind=WRITE, var=var_op.name,
+    spec = out_spec or value_spec(var_op)
+    if var_op.type == "VarHandleOp":
+        op_type = RESOURCE_WRITE_TYPES[op_type]
+        specs = [spec] if op_type == "ResourceCountUpTo" else []
+    else:
+        specs = [spec]
+    op = make_op(op_type, kernel, [var_op.outputs[0]] + list(inputs), name=name or op_type,
+                 attrs=attrs, out_specs=specs, kind=WRITE, var=var_op.name,
                  check=None if check is None else RunCheck(*check), needs_old=needs_old)
-    return op.outputs[0]
+    return op.outputs[0] if specs else op
 
 
 # ----- kernels: (current value, *inputs) -> new value -------------------------------------
@@ -253,11 +358,15 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     var_op = _ref_of(ref)
     v = _value_for(var_op, value, "value")
     validate = True if validate_shape is None else bool(validate_shape)
-    ref_shape = var_op.outputs[0].shape
+    dtype, ref_shape = value_spec(var_op)
+    if var_op.type == "VarHandleOp":
+        # As TF1's ResourceVariable.assign (which tf.assign calls, validate_shape unused): the
+        # value must fit the variable's shape; one of unknown shape takes any.
+        validate = ref_shape.is_fully_defined()
+        _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
     if validate:
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
-    spec = (var_op.outputs[0].dtype.base_dtype,
-            ref_shape.merge_with(v.shape) if validate else v.shape)
+    spec = (dtype, ref_shape.merge_with(v.shape) if validate else v.shape)
     return _write("Assign", _assign_kernel, var_op, [v], name, out_spec=spec, needs_old=False,
                   attrs={"validate_shape": validate, "var_name": var_op.name})
 
@@ -267,7 +376,7 @@ def assign_add(ref, value, use_locking=None, name=None):
     """TF1's `tf.assign_add`: returns the new value; the value must have the variable's shape."""
     var_op = _ref_of(ref)
     v = _value_for(var_op, value, "value")
-    _check_same_shape("AssignAdd", var_op.name, var_op.outputs[0].shape, v.shape)
+    _check_same_shape("AssignAdd", var_op.name, value_spec(var_op)[1], v.shape)
     return _write("AssignAdd", _assign_add_kernel, var_op, [v], name,
                   attrs={"var_name": var_op.name})
 
@@ -277,7 +386,7 @@ def assign_sub(ref, value, use_locking=None, name=None):
     """TF1's `tf.assign_sub`: returns the new value; the value must have the variable's shape."""
     var_op = _ref_of(ref)
     v = _value_for(var_op, value, "value")
-    _check_same_shape("AssignSub", var_op.name, var_op.outputs[0].shape, v.shape)
+    _check_same_shape("AssignSub", var_op.name, value_spec(var_op)[1], v.shape)
     return _write("AssignSub", _assign_sub_kernel, var_op, [v], name,
                   attrs={"var_name": var_op.name})
 
@@ -302,13 +411,25 @@ def _scatter_check(old, indices, updates):
     return jnp.any((indices < 0) | (indices >= old.shape[0]))
 
 
+def _indices_and_updates(var_op, op_type, indices, updates, name):
+    """The converted indices and updates of a scatter, and the op's name. A ref variable's are
+    converted in the op's scope (the caller opened it); a resource variable's as TF1 makes its
+    resource op: the updates in the caller's scope, then the indices in the op's own
+    (`ResourceScatterNdUpdate/indices`), whose name the op then takes."""
+    if var_op.type != "VarHandleOp":
+        return convert_to_tensor(indices), _value_for(var_op, updates, "updates"), name
+    u = _value_for(var_op, updates, None)
+    with ops_lib.name_scope(name or RESOURCE_WRITE_TYPES[op_type]) as scope:
+        i = convert_to_tensor(indices, name="indices")
+    return i, u, scope
+
+
 def _scatter(how, ref, indices, updates, name):
     var_op = _ref_of(ref)
-    i = convert_to_tensor(indices)
+    i, u, name = _indices_and_updates(var_op, how, indices, updates, name)
     if not i.dtype.is_integer:
         raise TypeError(f"{how} indices must be int32 or int64, got {i.dtype.name}")
-    u = _value_for(var_op, updates, "updates")
-    vs = var_op.outputs[0].shape
+    vs = value_spec(var_op)[1]
     if vs.ndims is not None and i.shape.ndims is not None and u.shape.ndims is not None:
         expected = i.shape.concatenate(vs[1:])
         if not expected.is_compatible_with(u.shape):
@@ -370,13 +491,13 @@ def _scatter_nd_check(old, indices, updates):
 
 def _scatter_nd(how, ref, indices, updates, name):
     var_op = _ref_of(ref)
-    i = convert_to_tensor(indices)
-    u = _value_for(var_op, updates, "updates")
+    i, u, name = _indices_and_updates(var_op, how.replace("Scatter", "ScatterNd"), indices,
+                                      updates, name)
     return _write(how.replace("Scatter", "ScatterNd"), _scatter_nd_kernel, var_op, [i, u], name,
                   attrs={"how": how},
                   check=(_scatter_nd_check, errors.InvalidArgumentError,
                          f"ScatterNd on variable '{var_op.name}': an index is out of range of shape "
-                         f"{var_op.outputs[0].shape}"))
+                         f"{value_spec(var_op)[1]}"))
 
 
 @_in_op_scope("ScatterNdUpdate")
@@ -422,7 +543,7 @@ def count_up_to(ref, limit, name=None):
     """TF1's `tf.count_up_to`: returns the old value and increments; at `limit` the run raises
     `errors.OutOfRangeError` and the variable keeps its value."""
     var_op = _ref_of(ref)
-    dtype = var_op.outputs[0].dtype.base_dtype
+    dtype = value_spec(var_op)[0]
     if dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"count_up_to needs an int32 or int64 variable, '{var_op.name}' is "
                         f"{dtype.name}")
@@ -442,8 +563,12 @@ def initialized_value_op(var_op, initial_value, name=None):
 
 
 def is_initialized_op(var_op, name=None):
-    """A bool scalar: whether the variable holds a value at this point of the run."""
-    op = make_op("IsVariableInitialized", None, [], name=name or "IsVariableInitialized",
+    """A bool scalar: whether the variable holds a value at this point of the run (a resource
+    variable's is TF1's `VarIsInitializedOp` of its handle)."""
+    op_type, inputs = "IsVariableInitialized", []
+    if var_op.type == "VarHandleOp":
+        op_type, inputs = "VarIsInitializedOp", [var_op.outputs[0]]
+    op = make_op(op_type, None, inputs, name=name or op_type,
                  kind=IS_INIT, var=var_op.name, out_specs=[(dtypes.bool, TensorShape([]))],
                  graph=var_op.graph)
     return op.outputs[0]

@@ -18,7 +18,7 @@ def known_rank(t, what):
     """`t`'s rank, which losses and metrics need known when the graph is built."""
     rank = t.shape.ndims
     if rank is None:
-        raise NotImplementedError(f"{what} '{t.name}' has an unknown rank; tfvars_jax needs the "
+        raise NotImplementedError(f"{what} '{ops_lib.display_name(t)}' has an unknown rank; tfvars_jax needs the "
                                   "ranks of losses/metrics weights and values known when the graph "
                                   "is built (TF1 adds run-time rank checks here).")
     return rank

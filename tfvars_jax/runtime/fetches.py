@@ -4,6 +4,7 @@ Accepts Tensors, Operations, Variables, tensor/op name strings, IndexedSlices (f
 IndexedSlicesValue) and any nesting of lists, tuples, namedtuples and dicts, as TF1 does.
 Operations fetch `None`.
 """
+from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 
@@ -33,6 +34,10 @@ class FetchMapper:
         except KeyError as e:
             raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a Tensor. "
                              f"({e.args[0]})") from None
+        if isinstance(el, ops_lib.Tensor) and el.dtype == dtypes.resource:
+            raise NotImplementedError(
+                f"Fetching resource handle '{el.name}' is not supported (TF1 returns an opaque "
+                "handle); fetch the variable, or its read_value(), for its value.")
         return el
 
     def _flatten(self, fetch):

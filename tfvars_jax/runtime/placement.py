@@ -228,7 +228,6 @@ def place(plan, placer):
                 f"A run spanning devices {sorted(tf_name(d) for d in distinct)} computes "
                 f"data-dependent shapes ({plan.data_dependent[0].name}): run it on one device.")
         plan.segments = _segments(plan.dev_ops, op_devices, plan)
-        plan.simple = False
     meshes = {h.mesh for h in homes.values() if isinstance(h, NamedSharding)}
     if meshes:  # sharded variables: one SPMD program over their mesh
         if len(meshes) > 1 or plan.segments:

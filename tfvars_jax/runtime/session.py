@@ -95,6 +95,8 @@ class Session:
         self._placer = placement.Placer(self._graph, config, self._cluster)
         self._plans = _plan_caches.setdefault((self._graph, self._placer.key), _PlanCache())
         self._verified = {}  # plan -> init version at which its inputs were last found initialized
+        self._runners = {}   # Session.run's (fetches, feed keys) -> f(*feed values), see _runner
+        self._pending = []   # (plan, check flags, old values) of runs whose flags are unread
         self._lock = threading.RLock()
         self._closed = False
         self._init_version = 0
@@ -126,6 +128,9 @@ class Session:
     def state(self):
         """The current State (immutable). Its buffers stay valid: later runs do not donate them."""
         with self._lock:
+            self._settle()
+            if self._shared:
+                self._check_alive(self._values)
             self._shared = set(self._values)
             return State(dict(self._values), self._counter)
 
@@ -134,6 +139,7 @@ class Session:
         if not isinstance(new_state, State):
             new_state = State(new_state)
         with self._lock:
+            self._settle()
             for name, value in new_state.items():
                 self._check_value(name, value)
             self._values = {n: self._at_home(n, v) for n, v in new_state.items()}
@@ -170,6 +176,9 @@ class Session:
         """A NumPy copy of variable `name`'s value, or None if uninitialized (for displays: it
         neither shares nor donates any buffer)."""
         with self._lock:
+            self._settle((name,))
+            if self._shared:
+                self._check_alive((name,))
             value = self._values.get(name)
             return None if value is None else np.array(value, copy=True)
 
@@ -178,6 +187,9 @@ class Session:
         if self._closed:
             return f"<p><b>{display.escape('Session (closed)')}</b></p>"
         with self._lock:  # formatted under the lock: no run donates a buffer meanwhile
+            self._settle()
+            if self._shared:
+                self._check_alive(self._values)
             missing = [n for n in self._graph.variables_by_name if n not in self._values]
             return display.values_html("Session", self._values, missing)
 
@@ -201,6 +213,9 @@ class Session:
         """
         with self._lock:
             self._check_open()
+            self._settle()
+            if self._shared:
+                self._check_alive(self._values)
             yield State(dict(self._values), self._counter)
 
     @with_tf_precision
@@ -215,6 +230,7 @@ class Session:
                 value, self._placer.home(name))
         with self._lock:
             self._check_open()
+            self._settle(converted)
             if any(name not in self._values for name in converted):
                 self._init_version += 1
             self._values.update(converted)
@@ -292,6 +308,13 @@ class Session:
           ...
           tfvars_jax.framework.errors.FailedPreconditionError: ...uninitialized value w...
         """
+        key = _runner_key(fetches, feed_dict)
+        if key is not None:  # analysed once per session (as make_callable), then only called
+            call = self._runners.get(key)
+            if call is None:
+                self._check_open()
+                call = self._runners[key] = self._runner(fetches, list(feed_dict or ()))
+            return self._call_runner(call, feed_dict.values() if feed_dict else ())
         self._check_open()
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
@@ -343,26 +366,59 @@ class Session:
           6.0 20.0
         """
         self._check_open()
+        runner = self._runner(fetches, feed_list or [])
+        n_feeds = len(feed_list or ())
+        call_runner = self._call_runner
+
+        def checked_call(*feed_args, **kwargs):
+            if kwargs and set(kwargs) - {"options", "run_metadata"}:
+                raise TypeError(f"Unexpected keyword arguments {sorted(kwargs)}")
+            if len(feed_args) != n_feeds:
+                raise ValueError(f"Expected {n_feeds} feed values, got {len(feed_args)}")
+            return call_runner(runner, feed_args)
+        return checked_call
+
+    def _runner(self, fetches, feed_list):
+        """The analysis of running `fetches` with `feed_list` fed, done once (make_callable,
+        and Session.run for flat fetch structures); `_call_runner` runs it. It holds no
+        reference to the Session (Session.run keeps it: no cycle keeps values alive)."""
         mapper = FetchMapper(self._graph, fetches)
-        feed_tensors = [_feed_tensor(self._graph, f) for f in (feed_list or [])]
-        plan_key = (mapper.key, tuple(feed_tensors))
-        checkers = [_feed_converter(t) for t in feed_tensors]
-        run_ = self._run
+        feed_tensors = [_feed_tensor(self._graph, f) for f in feed_list]
         tensors, ops, build = mapper.tensors, mapper.ops, mapper.build
         after = _after_run(tensors, ops, feed_tensors)
         if after is not None:  # host-side finishing (summaries), see `run`
             tensors, ops, finish = after
             build = lambda values: mapper.build(finish(values))  # noqa: E731
+        return _Runner((mapper.key, tuple(feed_tensors)), tensors, ops, feed_tensors,
+                       [_feed_converter(t) for t in feed_tensors], build)
 
-        def call(*feed_args, **kwargs):
-            if kwargs and set(kwargs) - {"options", "run_metadata"}:
-                raise TypeError(f"Unexpected keyword arguments {sorted(kwargs)}")
-            if len(feed_args) != len(feed_tensors):
-                raise ValueError(f"Expected {len(feed_tensors)} feed values, got {len(feed_args)}")
-            vals = [c(v) for c, v in zip(checkers, feed_args)]
-            return build(run_(plan_key, tensors, ops, feed_tensors, vals, cached))
-        cached = []  # the plan, once known (when it does not depend on initialization status)
-        return call
+    def _call_runner(self, runner, feed_args):
+        """Runs a `_Runner` with positional feed values. A plan that is `hot` (one flat call,
+        nothing to pull), in a Session with no exported State and no pending checks, runs
+        here directly; anything else goes through `_run`."""
+        vals = [c(v) for c, v in zip(runner.checkers, feed_args)] if runner.checkers else ()
+        plan = runner.cached[0] if runner.cached else None
+        hot = False
+        if plan is not None and plan.hot:
+            lock = self._lock
+            lock.acquire()
+            try:
+                hot = not (self._shared or self._pending or self._closed) and \
+                    self._verified.get(plan) == self._init_version
+                if hot:
+                    rng = compiler.rng_input(self._counter, self._salt) if plan.has_random \
+                        else None
+                    out = plan.dispatch(self._values, vals, rng, True)
+                    self._take_flat(plan, out)
+                    if rng is not None:
+                        self._counter += 1
+            finally:
+                lock.release()
+        if not hot:
+            return runner.build(self._run(runner.plan_key, runner.tensors, runner.ops,
+                                          runner.feed_tensors, vals, runner.cached))
+        nf = plan.n_fetch
+        return runner.build([_to_numpy(v) for v in out[:nf]] if nf else [])
 
     def _plan(self, key, tensors, ops, feed_tensors):
         entry = self._plans.get(key)
@@ -397,43 +453,137 @@ class Session:
                                                                                       feed_tensors)
                 if cached is not None and not self._plans[key][1]:
                     cached.append(plan)
+            if self._pending:  # earlier runs' checks not read yet (see `_settle`)
+                self._settle(plan.touched)
             values = self._values
             if self._verified.get(plan) != self._init_version:
-                missing = [n for n in plan.inputs if n not in values]
-                if missing:
-                    # The first one's op: the error's str() says where it was defined.
-                    first = getattr(self._graph.variables_by_name.get(missing[0]), "op", None)
-                    raise errors.FailedPreconditionError(
-                        None, first, "Attempting to use uninitialized value " + ", ".join(missing) +
-                        ". Run tf.global_variables_initializer() (or these variables' initializers, or "
-                        "restore them from a checkpoint) before this run.")
-                self._verified[plan] = self._init_version
+                self._verify(plan)
             if plan.pulls:  # host-side inputs (tf.data get_next): pulled now, fed to the step
                 feed_values = list(feed_values) + plan.pull(self, feed_values)
-            donate = not (self._shared and not self._shared.isdisjoint(plan.donated))
-            try:
-                rng = compiler.rng_input(self._counter, self._salt) if plan.has_random else None
-                fetched, updates = plan.run(values, feed_values, rng, donate)
-            except compiler.CheckFailed as failed:
-                values.update(failed.restore)
-                raise failed.error from None
-            new_names = len(values)
-            values.update(updates)
-            if len(values) != new_names:
-                self._init_version += 1
-            if self._shared:
-                self._shared.difference_update(updates)
-            if plan.has_random:
-                self._counter += 1
-        return [_to_numpy(v) for v in fetched]
+            donate = True
+            if self._shared:  # buffers exported by `state`: never donated, maybe deleted by others
+                donate = self._shared.isdisjoint(plan.donated)
+                if not self._shared.isdisjoint(plan.inputs):
+                    self._check_alive(plan.inputs)
+            rng = compiler.rng_input(self._counter, self._salt) if plan.has_random else None
+            if plan.flat:
+                out = plan.dispatch(values, feed_values, rng, donate)
+                self._take_flat(plan, out)
+                if plan.has_random:
+                    self._counter += 1
+                if self._shared:
+                    self._shared.difference_update(plan.dev_written)
+                fetched = out[:plan.n_fetch]
+            else:
+                try:
+                    fetched, updates = plan.run(values, feed_values, rng, donate)
+                except compiler.CheckFailed as failed:
+                    values.update(failed.restore)
+                    raise failed.error from None
+                n_values = len(values)
+                values.update(updates)
+                if len(values) != n_values:
+                    self._init_version += 1
+                if self._shared:
+                    self._shared.difference_update(updates)
+                if plan.has_random:
+                    self._counter += 1
+        return [_to_numpy(v) for v in fetched] if fetched else []
+
+    def _take_flat(self, plan, out):
+        """Takes a flat plan's results `out` (fetches..., written..., [flags]) into the values:
+        its check flags are read now (raising, with the donated variables' old values put
+        back) or, for a run that fetches nothing, kept pending (`_defer`)."""
+        values, nf = self._values, plan.n_fetch
+        new = out[nf:nf + plan.n_written]
+        if plan.has_checks:
+            if plan.deferrable:  # fetches nothing: return now, read the flags later
+                self._defer(plan, out[-1], values)
+            else:
+                error = plan.failure(out[-1])
+                if error is not None:  # the donated inputs' outputs are their old values
+                    written = dict(zip(plan.dev_written, new))
+                    values.update((n, written[n]) for n in plan.donated)
+                    raise error
+        n_values = len(values)
+        values.update(zip(plan.dev_written, new))
+        if len(values) != n_values:
+            self._init_version += 1
+
+    def _verify(self, plan):
+        """Raises FailedPreconditionError (NotFoundError for some resource variables: see
+        `_uninitialized_error`) if a variable `plan` reads is not initialized."""
+        missing = [n for n in plan.inputs if n not in self._values]
+        if missing:
+            raise _uninitialized_error(self._graph, plan, missing)
+        self._verified[plan] = self._init_version
+
+    # ----- runs whose checks are read later ------------------------------------------------
+    def _defer(self, plan, flags, values):
+        """Keeps a dispatched run's check flags pending (a run that fetches nothing returns
+        before the device finishes). Written variables that were not inputs keep their old
+        values here until the flags are read: a failed run changes nothing."""
+        old = {n: values.get(n) for n in plan.fresh_written}
+        self._pending.append((plan, flags, old))
+
+    def _settle(self, names=None):
+        """Reads the flags of pending runs that touched `names` (all if None; others too
+        when already computed), in dispatch order. A failed one's variables get their old
+        values back and its error is raised here, by the next run touching them (or by
+        `state`, `held_state`, `assign_values`, `close`)."""
+        pending, self._pending = self._pending, []
+        error = None
+        for plan, flags, old in pending:
+            if error is None and (names is None or not plan.touched.isdisjoint(names) or
+                                  flags.is_ready()):
+                error = plan.failure(flags)
+                if error is not None:
+                    self._undo(old)
+                    error = _earlier_run_error(error)
+                continue
+            self._pending.append((plan, flags, old))
+        if error is not None:
+            raise error
+
+    def _undo(self, old):
+        for n, value in old.items():
+            if value is None:
+                self._values.pop(n, None)
+            else:
+                self._values[n] = value
+        self._init_version += 1
+
+    # ----- buffers deleted outside the session ----------------------------------------------
+    def _check_alive(self, names):
+        """Raises if a value the session exported (`sess.state`) was deleted since, e.g. donated
+        by the user's `jax.jit(..., donate_argnums=...)`: the session's copy is gone."""
+        values = self._values
+        dead = [n for n in names if n in self._shared and _is_deleted(values.get(n))]
+        if dead:
+            var = self._graph.variables_by_name.get(dead[0])
+            raise errors.FailedPreconditionError(
+                None, getattr(var, "op", None),
+                "The value of " + ", ".join(dead) + " was deleted outside this Session: a buffer "
+                "exported by `sess.state` was donated (e.g. to jax.jit(..., donate_argnums=...)), "
+                "which deletes it for the Session too. Set `sess.state = new_state` (the State "
+                "your function returned), re-run the initializers or restore a checkpoint; to "
+                "donate the exported state, donate a copy "
+                "(`jax.tree_util.tree_map(jnp.copy, sess.state)`).")
 
     # ----- lifecycle and default session ----------------------------------------------------
     def close(self):
-        """Releases the values; later runs raise RuntimeError."""
+        """Releases the values; later runs raise RuntimeError. A check that failed in a run
+        that fetched nothing and was not reported yet is raised here (see `run`)."""
         with self._lock:
+            pending, self._pending = self._pending, []
             self._closed = True
             self._values = {}
             self._verified = {}
+            self._runners = {}
+        for plan, flags, _ in pending:
+            error = plan.failure(flags)
+            if error is not None:
+                raise _earlier_run_error(error)
 
     def as_default(self):
         """Makes this the default session (for `Tensor.eval()`, `Operation.run()`)."""
@@ -452,7 +602,11 @@ class Session:
         graph_ctx, sess_ctx = self._context_stack.pop()
         sess_ctx.__exit__(exc_type, exc, tb)
         graph_ctx.__exit__(exc_type, exc, tb)
-        self.close()
+        try:
+            self.close()
+        except errors.OpError:
+            if exc_type is None:  # else the exception already leaving the block wins
+                raise
         return False
 
     def __del__(self):
@@ -471,9 +625,11 @@ class InteractiveSession(Session):
 
     def close(self):
         if not self._closed:
-            super().close()
-            self._sess_ctx.__exit__(None, None, None)
-            self._graph_ctx.__exit__(None, None, None)
+            try:
+                super().close()
+            finally:
+                self._sess_ctx.__exit__(None, None, None)
+                self._graph_ctx.__exit__(None, None, None)
 
 
 # ----- ops finished on the host after the run --------------------------------------------
@@ -527,6 +683,55 @@ def _after_run(tensors, ops, feed_tensors):
 
 
 # ----- feeds and fetched values ---------------------------------------------------------
+class _Runner:
+    """A fetch structure and feed list analysed once (see `Session._runner`); `cached` holds
+    the plan once known (when it does not depend on initialization status)."""
+
+    __slots__ = ("plan_key", "tensors", "ops", "feed_tensors", "checkers", "build", "cached")
+
+    def __init__(self, plan_key, tensors, ops, feed_tensors, checkers, build):
+        self.plan_key, self.tensors, self.ops = plan_key, tensors, ops
+        self.feed_tensors, self.checkers, self.build = feed_tensors, checkers, build
+        self.cached = []
+
+
+_CONTAINERS = (list, tuple, dict)
+
+
+def _runner_key(fetches, feed_dict):
+    """The key under which Session.run keeps the analysis of `fetches` and the feed keys,
+    or None when it analyses them afresh (nested or unhashable fetch structures: a
+    namedtuple equals a tuple of the same elements, so only flat structures are keyed)."""
+    kind = type(fetches)
+    if kind is list or kind is tuple:
+        for f in fetches:
+            if isinstance(f, _CONTAINERS):
+                return None
+        fetches = tuple(fetches)
+    elif isinstance(fetches, _CONTAINERS):
+        return None
+    key = (kind, fetches, tuple(feed_dict)) if feed_dict else (kind, fetches)
+    try:
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
+def _is_deleted(value):
+    return value is not None and getattr(value, "is_deleted", None) is not None and \
+        value.is_deleted()
+
+
+def _earlier_run_error(error):
+    """`error` (a check that failed in an earlier run that fetched nothing) re-worded to say
+    so: such runs return before their flags are known, so the next run raises it."""
+    error.message = (f"{error.message} (in an earlier run that fetched nothing and so returned "
+                     "before the check was read; that run changed no variable)")
+    error.args = (error.message,)
+    return error
+
+
 def _feed_tensor(graph, key):
     if isinstance(key, str):
         try:
@@ -580,5 +785,44 @@ def _to_numpy(value):
     NumPy scalars, as TF1 returns them."""
     if value is None:
         return None
-    arr = np.array(value, copy=True)
-    return arr[()] if arr.ndim == 0 else arr
+    arr = np.asarray(value)
+    return arr[()] if arr.ndim == 0 else arr.copy()  # a 0-d array's [()] is a new scalar
+
+
+def _uninitialized_error(graph, plan, missing):
+    """The error of a run that needs variables not initialized in the session, as TF1 raises
+    it: FailedPreconditionError ("Attempting to use uninitialized value"), but NotFoundError
+    when the first one is a resource variable whose first use in the run is a resource op
+    other than ReadVariableOp (AssignAddVariableOp, ResourceScatterAdd, ResourceGather, ...
+    look the resource up and find none; a ReadVariableOp says it is uninitialized)."""
+    name = missing[0]
+    variable = graph.variables_by_name.get(name)
+    first = getattr(variable, "op", None)  # its str() says where it was defined
+    if getattr(variable, "_is_resource", False):
+        use = _first_use(plan.host_ops + plan.dev_ops, name)
+        if use is not None and use.type != "ReadVariableOp" and use.type.startswith(
+                ("Assign", "Resource")):
+            return errors.NotFoundError(None, use, f"Resource localhost/{name}/"
+                                        "N10tensorflow3VarE does not exist. (Variable "
+                                        f"'{name}' is not initialized in this session.)")
+    return errors.FailedPreconditionError(
+        None, first, "Attempting to use uninitialized value " + ", ".join(missing) +
+        ". Run tf.global_variables_initializer() (or these variables' initializers, or "
+        "restore them from a checkpoint) before this run.")
+
+
+_INNER_PROGRAMS = ("cond_ops", "body_ops", "true_ops", "false_ops")
+
+
+def _first_use(ops, name):
+    """The first op in program order that reads or writes variable `name`, looking into the
+    programs of loops and conds (None if no such op names it)."""
+    for op in sorted(ops, key=lambda o: o._id):
+        inner = [o for key in _INNER_PROGRAMS for o in (op.attrs or {}).get(key, ())]
+        if inner:
+            found = _first_use(inner, name)
+            if found is not None:
+                return found
+        elif op.var == name and op.type not in ("VarIsInitializedOp", "IsVariableInitialized"):
+            return op
+    return None

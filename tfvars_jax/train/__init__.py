@@ -1,5 +1,6 @@
 """`tf.train`: optimizers (an optax bridge), learning-rate schedules, moving averages, the
-global step, Saver and checkpoint reading, ClusterSpec and replica_device_setter
+global step, Saver and checkpoint reading, the managed training loop (MonitoredTrainingSession,
+hooks, Supervisor, SessionManager), ClusterSpec and replica_device_setter
 (device placement as TF1 records it).
 """
 from tfvars_jax import _namespace
@@ -26,8 +27,11 @@ from tfvars_jax.train.training_util import get_global_step
 from tfvars_jax.train.training_util import create_global_step
 from tfvars_jax.train.training_util import get_or_create_global_step
 from tfvars_jax.train.training_util import assert_global_step
+from tfvars_jax.train.training_util import write_graph
 from tfvars_jax.train.saver import Saver
 from tfvars_jax.train.saver import SaverDef
+from tfvars_jax.train.object_checkpoint import Checkpoint
+from tfvars_jax.train.checkpoint_manager import CheckpointManager
 from tfvars_jax.train.checkpoint_management import latest_checkpoint
 from tfvars_jax.train.checkpoint_management import get_checkpoint_state
 from tfvars_jax.train.checkpoint_management import checkpoint_exists
@@ -46,6 +50,7 @@ from tfvars_jax.train.session_run_hook import SessionRunArgs
 from tfvars_jax.train.session_run_hook import SessionRunContext
 from tfvars_jax.train.session_run_hook import SessionRunValues
 from tfvars_jax.train.coordinator import Coordinator
+from tfvars_jax.train.coordinator import LooperThread
 from tfvars_jax.train.basic_session_run_hooks import SecondOrStepTimer
 from tfvars_jax.train.basic_session_run_hooks import LoggingTensorHook
 from tfvars_jax.train.basic_session_run_hooks import StopAtStepHook
@@ -65,6 +70,8 @@ from tfvars_jax.train.monitored_session import ChiefSessionCreator
 from tfvars_jax.train.monitored_session import MonitoredSession
 from tfvars_jax.train.monitored_session import SingularMonitoredSession
 from tfvars_jax.train.monitored_session import MonitoredTrainingSession
+from tfvars_jax.train.session_manager import SessionManager
+from tfvars_jax.train.supervisor import Supervisor
 from tfvars_jax.summary.summary_iterator import summary_iterator
 from tfvars_jax.train.cluster import ClusterSpec
 from tfvars_jax.train.server import Server
@@ -88,16 +95,20 @@ __all__ = [
     "exponential_decay", "piecewise_constant", "polynomial_decay", "cosine_decay",
     "natural_exp_decay", "inverse_time_decay", "ExponentialMovingAverage", "global_step",
     "get_global_step", "create_global_step", "get_or_create_global_step", "assert_global_step",
-    "Saver", "SaverDef", "latest_checkpoint", "get_checkpoint_state", "checkpoint_exists",
+    "write_graph",
+    "Saver", "SaverDef", "Checkpoint", "CheckpointManager", "latest_checkpoint",
+    "get_checkpoint_state", "checkpoint_exists",
     "get_checkpoint_mtimes", "remove_checkpoint", "update_checkpoint_state", "NewCheckpointReader",
     "load_checkpoint", "load_variable", "list_variables", "init_from_checkpoint", "warm_start",
     "VocabInfo",
     "SessionRunHook", "SessionRunArgs", "SessionRunContext", "SessionRunValues", "Coordinator",
+    "LooperThread",
     "SecondOrStepTimer", "LoggingTensorHook", "StopAtStepHook", "CheckpointSaverListener",
     "CheckpointSaverHook", "StepCounterHook", "NanLossDuringTrainingError", "NanTensorHook",
     "SummarySaverHook", "GlobalStepWaiterHook", "FinalOpsHook", "FeedFnHook", "ProgressBarHook",
     "Scaffold", "SessionCreator", "ChiefSessionCreator", "MonitoredSession",
-    "SingularMonitoredSession", "MonitoredTrainingSession", "summary_iterator",
+    "SingularMonitoredSession", "MonitoredTrainingSession", "SessionManager", "Supervisor",
+    "summary_iterator",
     "ClusterSpec", "replica_device_setter", "Server", "ServerDef", "SyncReplicasOptimizer",
     "batch", "shuffle_batch", "batch_join", "shuffle_batch_join", "string_input_producer",
     "input_producer", "slice_input_producer", "range_input_producer", "start_queue_runners",

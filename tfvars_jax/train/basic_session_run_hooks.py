@@ -16,7 +16,6 @@ import numpy as np
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.summary import _tensorboard
-from tfvars_jax.summary import graph_def as graph_def_lib
 from tfvars_jax.summary.writer import FileWriterCache
 from tfvars_jax.train import training_util
 from tfvars_jax.train.session_run_hook import SessionRunArgs
@@ -245,11 +244,7 @@ class CheckpointSaverHook(SessionRunHook):
         global_step = int(session.run(self._global_step_tensor))
         if self._save_graph_def:
             graph = ops_lib.get_default_graph()
-            _tensorboard.module("compat.proto.graph_pb2")  # protobuf comes with TensorBoard
-            from google.protobuf import text_format
-            os.makedirs(self._checkpoint_dir, exist_ok=True)
-            with open(os.path.join(self._checkpoint_dir, "graph.pbtxt"), "w") as f:
-                f.write(text_format.MessageToString(graph_def_lib.graph_def(graph)))
+            training_util.write_graph(graph, self._checkpoint_dir, "graph.pbtxt")
             self._summary_writer.add_graph(graph)
         # The checkpoint at session creation (step 0 of a new run, or the restored step).
         self._save(session, global_step)

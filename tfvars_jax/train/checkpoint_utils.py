@@ -248,7 +248,8 @@ def _set_checkpoint_initializer(variable, ckpt_file, tensor_name, slice_spec,
                      out_specs=[(base, TensorShape(shape.as_list()))])
         restore = op.outputs[0]
         init = state_ops.assign(variable._variable_op, restore, validate_shape=True)
-    variable._initializer_op = init.op
+    # (a resource variable's AssignVariableOp is the op itself)
+    variable._initializer_op = init if isinstance(init, ops_lib.Operation) else init.op
     variable._initial_value = restore
 
 

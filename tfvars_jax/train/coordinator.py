@@ -101,3 +101,62 @@ class Coordinator:
             if self._exc_info_to_raise:
                 _, ex, tb = self._exc_info_to_raise
                 raise ex.with_traceback(tb)
+
+
+class LooperThread(threading.Thread):
+    """TF1's `tf.train.LooperThread(coord, timer_interval_secs, target=None, args=None,
+    kwargs=None)`: a daemon thread, registered with `coord`, that calls `target(*args,
+    **kwargs)` (or `run_loop()`) back to back (`timer_interval_secs=None`) or at time
+    boundaries every `timer_interval_secs` seconds, the first call at once, until a stop is
+    requested. An exception in the loop requests a stop with it (`join` re-raises it).
+
+    Raises:
+      ValueError: `coord` is not a Coordinator, or `args`/`kwargs` without `target`.
+    """
+
+    def __init__(self, coord, timer_interval_secs, target=None, args=None, kwargs=None):
+        if not isinstance(coord, Coordinator):
+            raise ValueError("'coord' argument must be a Coordinator: %s" % coord)
+        super().__init__()
+        self.daemon = True
+        self._coord = coord
+        self._timer_interval_secs = timer_interval_secs
+        self._target = target
+        if self._target:
+            self._args = args or ()
+            self._kwargs = kwargs or {}
+        elif args or kwargs:
+            raise ValueError("'args' and 'kwargs' argument require that you also pass 'target'")
+        self._coord.register_thread(self)
+
+    @staticmethod
+    def loop(coord, timer_interval_secs, target, args=None, kwargs=None):
+        """Starts and returns a LooperThread calling `target` (see the class)."""
+        looper = LooperThread(coord, timer_interval_secs, target=target, args=args,
+                              kwargs=kwargs)
+        looper.start()
+        return looper
+
+    def run(self):
+        with self._coord.stop_on_exception():
+            self.start_loop()
+            if self._timer_interval_secs is None:
+                while not self._coord.should_stop():
+                    self.run_loop()
+            else:
+                next_timer_time = time.time()
+                while not self._coord.wait_for_stop(next_timer_time - time.time()):
+                    next_timer_time += self._timer_interval_secs
+                    self.run_loop()
+            self.stop_loop()
+
+    def start_loop(self):
+        """Called once when the thread starts."""
+
+    def stop_loop(self):
+        """Called once when the loop ends."""
+
+    def run_loop(self):
+        """Called at each iteration: calls `target` by default."""
+        if self._target:
+            self._target(*self._args, **self._kwargs)

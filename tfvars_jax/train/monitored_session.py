@@ -4,7 +4,8 @@
 As TF1: hooks' `begin()` runs, the Scaffold fills in what is missing (init op, ready ops,
 local init op, summary op, saver) and finalizes the graph; the session is restored from the
 latest checkpoint in `checkpoint_dir` if there is one, else initialized (`init_op`, then
-`init_fn`), then `local_init_op` runs and `ready_op` must report nothing uninitialized. Each
+`init_fn`), then `local_init_op` runs and `ready_op` must report nothing uninitialized (all
+through `tf.train.SessionManager.prepare_session`, which `tf.train.Supervisor` uses too). Each
 `run()` asks every hook's `before_run` and runs the caller's fetches and feeds together with
 the hooks' in one `Session.run` (one compiled run per step), then calls `after_run`. Closing
 (or leaving the `with` block, where `OutOfRangeError` and `StopIteration` end training
@@ -25,13 +26,12 @@ from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.ops import control_flow_ops
 from tfvars_jax.runtime import cluster as cluster_lib
-from tfvars_jax.runtime.session import Session
 from tfvars_jax.summary import summary_ops
 from tfvars_jax.train import basic_session_run_hooks as hooks_lib
-from tfvars_jax.train import checkpoint_management
 from tfvars_jax.train import session_run_hook
 from tfvars_jax.train.coordinator import Coordinator
 from tfvars_jax.train.saver import Saver
+from tfvars_jax.train.session_manager import SessionManager
 from tfvars_jax.variables import initialization
 
 _logger = logging.getLogger("tfvars_jax.train")
@@ -183,17 +183,6 @@ class SessionCreator:
         raise NotImplementedError("create_session is not implemented for {}.".format(self))
 
 
-def _not_ready(sess, op):
-    """None if `op` (a report of uninitialized variables) reports nothing, else the message."""
-    if op is None:
-        return None
-    value = sess.run(op)
-    if value is None or getattr(value, "size", 1) == 0:
-        return None
-    names = ", ".join(v.decode() if isinstance(v, bytes) else str(v) for v in value.ravel())
-    return "Variables not initialized: " + names
-
-
 def _check_master(master, what):
     """`master` must be '' or the target of a tf.train.Server of this process."""
     try:
@@ -219,43 +208,15 @@ class ChiefSessionCreator(SessionCreator):
 
     def create_session(self):
         scaffold = self._scaffold.finalize()
-        sess = Session(self._master, graph=ops_lib.get_default_graph(), config=self._config)
-        restored = False
-        path = self._checkpoint_filename_with_path
-        if path is None and self._checkpoint_dir:
-            state = checkpoint_management.get_checkpoint_state(self._checkpoint_dir)
-            if state and state.model_checkpoint_path:
-                path = state.model_checkpoint_path
-                scaffold.saver.recover_last_checkpoints(list(state.all_model_checkpoint_paths))
-        if path is not None and scaffold.saver is not None:
-            scaffold.saver.restore(sess, path)
-            restored = True
-        if not restored:
-            if scaffold.init_op is None and not scaffold.init_fn and \
-                    scaffold.local_init_op is None:
-                raise RuntimeError("Model is not initialized and no init_op or init_fn or "
-                                   "local_init_op was given")
-            if scaffold.init_op is not None:
-                sess.run(scaffold.init_op, feed_dict=scaffold.init_feed_dict)
-            if scaffold.init_fn:
-                scaffold.init_fn(sess)
-        if scaffold.local_init_op is not None:
-            msg = _not_ready(sess, scaffold.ready_for_local_init_op)
-            if msg is not None:
-                raise RuntimeError("Init operations did not make model ready for local_init.  "
-                                   f"Init op: {_op_name(scaffold.init_op)}, init fn: "
-                                   f"{scaffold.init_fn}, error: {msg}")
-            sess.run(scaffold.local_init_op, feed_dict=scaffold.local_init_feed_dict)
-        msg = _not_ready(sess, scaffold.ready_op)
-        if msg is not None:
-            raise RuntimeError(f"Init operations did not make model ready.  Init op: "
-                               f"{_op_name(scaffold.init_op)}, init fn: {scaffold.init_fn}, "
-                               f"local_init_op: {_op_name(scaffold.local_init_op)}, error: {msg}")
-        return sess
-
-
-def _op_name(op):
-    return getattr(op, "name", op)
+        manager = SessionManager(
+            local_init_op=scaffold.local_init_op, local_init_feed_dict=scaffold.local_init_feed_dict,
+            ready_op=scaffold.ready_op, ready_for_local_init_op=scaffold.ready_for_local_init_op,
+            graph=ops_lib.get_default_graph())
+        return manager.prepare_session(
+            self._master, saver=scaffold.saver, checkpoint_dir=self._checkpoint_dir,
+            checkpoint_filename_with_path=self._checkpoint_filename_with_path,
+            config=self._config, init_op=scaffold.init_op, init_feed_dict=scaffold.init_feed_dict,
+            init_fn=scaffold.init_fn)
 
 
 class _StopSignal(Exception):

@@ -18,16 +18,22 @@ import optax
 
 from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
+from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind
 from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
-from tfvars_jax.ops import control_flow_ops, gradients as gradients_lib, state_ops
+from tfvars_jax.ops import backprop, control_flow_ops, gradients as gradients_lib, state_ops
 from tfvars_jax.train import tf1_optax
 from tfvars_jax.variables.variable import Variable
 from tfvars_jax.variables import slot_creator
+
+
+# Functions called after an optimizer created state variables in eager mode (an eager
+# tf.train.Checkpoint's deferred restorations of slots register here).
+STATE_CREATED_HOOKS = []
 
 
 def _leaf_field(path):
@@ -123,6 +129,7 @@ class Optimizer:
         self._name = name
         self._slots = {}       # field -> {var op name: slot Variable}
         self._non_slots = {}   # (graph, field) -> Variable
+        self._non_slot_names = {}  # (graph, field) -> its dependency name ("beta1_power")
         self._leaf_vars = {}   # id(graph) -> {var op name or None: {leaf path: Variable}}
 
     def get_name(self):
@@ -141,7 +148,8 @@ class Optimizer:
         computes every gradient in one compiled step.
 
         Args:
-          loss: the Tensor to minimize.
+          loss: the Tensor to minimize (in eager mode a function returning it; in graph mode
+            a function is called once).
           var_list: the variables to differentiate (default: TRAINABLE_VARIABLES).
           gate_gradients: GATE_NONE, GATE_OP or GATE_GRAPH; no effect.
           aggregation_method: as `tf.gradients`'s.
@@ -152,7 +160,6 @@ class Optimizer:
           A list of (gradient Tensor or None, Variable) pairs, in `var_list` order.
 
         Raises:
-          NotImplementedError: `loss` is a callable (TF1 allows that only in eager mode).
           ValueError: there are no variables to differentiate.
 
         Examples:
@@ -169,13 +176,19 @@ class Optimizer:
           [('w', False), ('b', True)]
           6.0
         """
+        if context.executing_eagerly():
+            return self._compute_gradients_eagerly(loss, var_list, grad_loss)
         if callable(loss):
-            raise NotImplementedError("compute_gradients with a callable loss is eager-only in "
-                                      "TF1; pass a Tensor.")
+            loss = loss()  # as TF1, a loss function is called (in graph mode, once)
         loss = convert_to_tensor(loss)
         if var_list is None:
             var_list = (ops_lib.get_collection(ops_lib.GraphKeys.TRAINABLE_VARIABLES) +
                         ops_lib.get_collection(ops_lib.GraphKeys.TRAINABLE_RESOURCE_VARIABLES))
+            captures = getattr(ops_lib.get_default_graph(), "eager_captures", None)
+            if captures:  # a function traced by defun: the eager variables it uses
+                graph = ops_lib.get_default_graph()
+                var_list += [graph.variables_by_name[n] for n in captures
+                             if graph.variables_by_name[n].trainable]
         var_list = [p for v in var_list for p in getattr(v, "_get_variable_list",
                                                          lambda v=v: [v])()]
         if not var_list:
@@ -183,6 +196,27 @@ class Optimizer:
         grads = gradients_lib.gradients(loss, var_list,
                                         grad_ys=None if grad_loss is None else [grad_loss],
                                         aggregation_method=aggregation_method)
+        return list(zip(grads, var_list))
+
+    def _compute_gradients_eagerly(self, loss, var_list, grad_loss):
+        """TF1's eager `compute_gradients`: `loss` is a function, run under a GradientTape
+        (watching `var_list`, else every trainable variable it reads)."""
+        if not callable(loss):
+            raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a "
+                               "function when eager execution is enabled.")
+        if var_list is not None:
+            var_list = [p for v in var_list for p in getattr(v, "_get_variable_list",
+                                                             lambda v=v: [v])()]
+        with backprop.GradientTape() as tape:
+            if var_list is not None:
+                tape.watch(var_list)
+            loss_value = loss()
+        if var_list is None:
+            var_list = list(tape.watched_variables())
+        if not var_list:
+            raise ValueError("No variables to optimize.")
+        grads = tape.gradient(loss_value, var_list,
+                              output_gradients=None if grad_loss is None else [grad_loss])
         return list(zip(grads, var_list))
 
     def minimize(self, loss, global_step=None, var_list=None, gate_gradients=GATE_OP,
@@ -231,6 +265,7 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable, check your graph for ops "
                              "that do not support gradients, between variables "
                              f"{[v.name for _, v in grads_and_vars]} and loss {loss}.")
+        # In eager mode `loss` is a function and the step runs now (returning None), as TF1.
         return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
 
     # ----- applying -----------------------------------------------------------------------
@@ -254,9 +289,18 @@ class Optimizer:
 
     def _state_variables(self, graph, var_list, static):
         """Creates (once per variable) the slot and non-slot variables; returns the leaf names in
-        the optax state's flattening order and its treedef."""
+        the optax state's flattening order and its treedef. For eager variables used in a
+        function being traced (`defun`) they are made eagerly (TF's `init_scope`) and used
+        there through the function's captures."""
+        if not context.executing_eagerly() and any(v._eager_handle is not None
+                                                   for v in var_list):
+            with ops_lib.init_scope():
+                out = self._state_variables(context.EAGER.graph, var_list, static)
+            for var in self._leaf_vars[id(context.EAGER.graph)].values():
+                var._variable_op  # noqa: B018 - captures it into the function's graph
+            return out
         factory = self._factory()
-        shapes = tuple((v.op.name,
+        shapes = tuple((v._variable_op.name,
                         (tuple(v.shape.as_list()), np.dtype(v.dtype.base_dtype.as_numpy_dtype).str))
                        for v in var_list)
         template = {n: jax.ShapeDtypeStruct(s, np.dtype(d)) for n, (s, d) in shapes}
@@ -269,17 +313,20 @@ class Optimizer:
         state_cls = type(abstract)
         store = self._leaf_vars.setdefault(id(graph), {})
         hyper_key = tuple(sorted(_placeholder_hyper(static, self._hyper()).items()))
-        by_param = {v.op.name: v for v in var_list}
+        by_param = {v._variable_op.name: v for v in var_list}
         leaves = {}
         for path, leaf in paths:
             leaves[_leaf_field(path)] = leaf
         fields = list(dict.fromkeys(field for field, _ in leaves))
         # Create in TF1's order: non-slot variables first, then each variable's slots.
         order = [(f, None) for f in fields if (f, None) in leaves]
-        order += [(f, v.op.name) for v in var_list for f in fields if (f, v.op.name) in leaves]
+        order += [(f, v._variable_op.name) for v in var_list for f in fields
+                  if (f, v._variable_op.name) in leaves]
+        created = False
         for field, param in order:
             if (field, param) in store:
                 continue
+            created = True
             leaf = leaves[(field, param)]
             # A slot's initial value is computed from its own parameter alone; a non-slot's
             # from the first parameter (its value does not depend on the parameters).
@@ -297,17 +344,24 @@ class Optimizer:
                 names_map = getattr(state_cls, "NON_SLOT_NAMES", {})
                 first = min(var_list, key=lambda v: v.name)
                 with graph.as_default(), graph.control_dependencies(None), \
-                        graph._colocate_with(first.op):
+                        graph._colocate_with(first.op) if first._eager_handle is None else \
+                        contextlib.nullcontext():
                     var = Variable(init, trainable=False,
-                                   name=names_map.get(field, f"{self._name}/{field}"))
+                                   name=names_map.get(field, f"{self._name}/{field}"),
+                                   use_resource=first._is_resource)
                 self._non_slots[(id(graph), field)] = var
+                # the name tf.train.Checkpoint tracks it by (TF1's `_create_non_slot_variable`)
+                self._non_slot_names[(id(graph), field)] = names_map.get(field, field)
             store[(field, param)] = var
-        names = [store[_leaf_field(path)].op.name for path, _ in paths]
+        names = [store[_leaf_field(path)]._variable_op.name for path, _ in paths]
         slots_of = {}
         for path, _ in paths:
             field, param = _leaf_field(path)
             if param is not None:
-                slots_of.setdefault(param, []).append(store[(field, param)].op.name)
+                slots_of.setdefault(param, []).append(store[(field, param)]._variable_op.name)
+        if created and context.executing_eagerly():
+            for hook in list(STATE_CREATED_HOOKS):
+                hook()
         return names, treedef, {p: tuple(n) for p, n in slots_of.items()}
 
     def apply_gradients(self, grads_and_vars, global_step=None, name=None):
@@ -365,12 +419,17 @@ class Optimizer:
                 raise TypeError(f"Gradient for {v.name} has dtype {g.dtype.name}, the variable "
                                 f"{v.dtype.base_dtype.name}.")
         var_list = [v for _, v in pairs]
-        graph = var_list[0].graph
+        eager_mode = context.executing_eagerly()
+        graph = ops_lib.get_default_graph() if eager_mode or var_list[0]._eager_handle is not \
+            None else var_list[0].graph
         static, dynamic = self._split_hyper()
         leaf_names, treedef, slots_of = self._state_variables(graph, var_list, static)
-        param_names = tuple(v.op.name for v in var_list)
+        param_names = tuple(v._variable_op.name for v in var_list)
         hyper_names = tuple(dynamic)
-        sparse = frozenset(v.op.name for g, v in pairs if isinstance(g, IndexedSlices))
+        if eager_mode:
+            return self._apply_eagerly(pairs, static, dynamic, hyper_names, param_names,
+                                       tuple(leaf_names), treedef, slots_of, global_step)
+        sparse = frozenset(v._variable_op.name for g, v in pairs if isinstance(g, IndexedSlices))
         with graph.as_default(), ops_lib.name_scope(name, self._name) as scope:
             inputs = [dynamic[k] for k in hyper_names]
             for g, _ in pairs:
@@ -404,13 +463,48 @@ class Optimizer:
                 return op
             return control_flow_ops.group(*finals, name=scope[:-1] + "/")
 
+    def _apply_eagerly(self, pairs, static, dynamic, hyper_names, param_names, leaf_names,
+                       treedef, slots_of, global_step):
+        """One optimizer step at once: the parameters' and state's new values from one jitted
+        call (cached per optimizer, variable set and which gradients are IndexedSlices),
+        written to their handles; then the constraints and the global step's increment, as in
+        graph mode. An IndexedSlices gradient updates as TF1's sparse kernels do. Returns None
+        (TF's eager `apply_gradients` returns no op)."""
+        sparse = frozenset(v._variable_op.name for g, v in pairs if isinstance(g, IndexedSlices))
+        kernel = eager.jitted(_apply_kernel, {
+            "factory": self._factory(), "static_hyper": tuple(static.items()),
+            "hyper_names": hyper_names, "param_names": param_names, "leaf_names": leaf_names,
+            "treedef": treedef, "sparse_params": sparse, "slots_of": slots_of,
+            "rows_only": self._sparse_rows_only})
+        handles = [eager._handles[n] for n in param_names + leaf_names]
+        inputs = [dynamic[k]._value for k in hyper_names]
+        for g, _ in pairs:
+            inputs += [convert_to_tensor(g.values)._value, convert_to_tensor(g.indices)._value] \
+                if isinstance(g, IndexedSlices) else [g._value]
+        with tf_precision():
+            new = kernel({h.name: h.value for h in handles}, *inputs)
+        for h in handles:
+            h.value = new[h.name]
+        for _, v in pairs:
+            if v.constraint is not None:
+                v.assign(v.constraint(v.read_value()))
+        if global_step is not None:
+            global_step.assign_add(convert_to_tensor(1, dtype=global_step.dtype.base_dtype))
+        return None
+
     # ----- slots --------------------------------------------------------------------------
     def get_slot_names(self):
         return sorted(self._slots)
 
     def get_slot(self, var, name):
         """The slot variable `name` (e.g. "m" for Adam) of `var`, or None."""
-        return self._slots.get(name, {}).get(var.op.name)
+        return self._slots.get(name, {}).get(var._variable_op.name)
+
+    def _non_slot_dependencies(self, graph):
+        """[(name, variable)] of the non-slot variables made in `graph`, in creation order
+        (what `tf.train.Checkpoint` tracks an optimizer's `beta1_power` by)."""
+        return [(self._non_slot_names[key], var) for key, var in self._non_slots.items()
+                if key[0] == id(graph)]
 
     def variables(self):
         """All slot and non-slot variables this optimizer created, sorted by name as TF1."""

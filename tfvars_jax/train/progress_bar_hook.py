@@ -55,6 +55,7 @@ class ProgressBarHook(SessionRunHook):
         kwargs.update(self._tqdm_kwargs)
         self._bar = tqdm.tqdm(total=self._total, initial=self._last_step, **kwargs)
         self._last_shown = 0.0
+        self._last_values = {}
 
     def before_run(self, run_context):
         return SessionRunArgs(self._fetch)
@@ -66,8 +67,9 @@ class ProgressBarHook(SessionRunHook):
             self._bar.update(step - self._last_step)
             self._last_step = step
         now = time.time()
+        self._last_values = {k: results[("t", k)] for k in self._tensors}
         if self._tensors and now - self._last_shown >= self._every_n_secs:
-            self._bar.set_postfix({k: results[("t", k)] for k in self._tensors}, refresh=False)
+            self._bar.set_postfix(self._last_values, refresh=False)
             self._last_shown = now
 
     def end(self, session):
@@ -75,4 +77,6 @@ class ProgressBarHook(SessionRunHook):
             step = int(session.run(self._global_step))
             if step > self._last_step:
                 self._bar.update(step - self._last_step)
+            if self._tensors and self._last_values:  # the bar ends showing the last values
+                self._bar.set_postfix(self._last_values, refresh=False)
             self._bar.close()

@@ -35,6 +35,7 @@ import math
 import numbers
 import os
 import time
+import threading
 import warnings
 
 import jax
@@ -317,6 +318,7 @@ class Saver:
         self._last_checkpoints = []          # [(prefix, time)], oldest first
         self._checkpoints_to_be_deleted = []
         self._meta_warned = False
+        self._save_lock = threading.Lock()
         self._is_built = False
         self._is_empty = False
         self._saveables = []
@@ -482,36 +484,39 @@ class Saver:
             raise ValueError("'latest_filename' must not contain path components")
         save_path = save_path.decode("utf-8") if isinstance(save_path,
                                                             bytes) else os.fspath(save_path)
-        if global_step is not None:
-            step = _global_step_value(sess, global_step)
-            checkpoint_file = f"{save_path}-{step:08d}" if self._pad_step_number else f"{save_path}-{step}"
-        else:
-            checkpoint_file = save_path
-            if os.path.basename(save_path) == latest_filename:
-                raise ValueError("'latest_filename' collides with 'save_path': "
-                                 f"'{latest_filename}' and '{save_path}'")
+        if global_step is None and os.path.basename(save_path) == latest_filename:
+            raise ValueError("'latest_filename' collides with 'save_path': "
+                             f"'{latest_filename}' and '{save_path}'")
         self._check_session(sess)
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
-        cluster = getattr(sess, "_cluster", None)
-        if cluster is not None and cluster.rank != 0:
-            # In a cluster every worker holds the same (replicated) values: the chief (JAX
-            # process 0) alone writes the one checkpoint; the others return its prefix.
-            return None if self._is_empty else checkpoint_file
-        if not self._is_empty:
-            with sess.held_state() as values:
+        # One save at a time per Saver (a Supervisor's checkpoint thread and the user's own
+        # save), and the global step read from the same held values that are written, so a
+        # checkpoint's name always matches its contents even while another thread trains.
+        with self._save_lock, sess.held_state() as values:
+            if global_step is not None:
+                step = _global_step_value(sess, global_step)
+                checkpoint_file = f"{save_path}-{step:08d}" if self._pad_step_number else f"{save_path}-{step}"
+            else:
+                checkpoint_file = save_path
+            cluster = getattr(sess, "_cluster", None)
+            if cluster is not None and cluster.rank != 0:
+                # In a cluster every worker holds the same (replicated) values: the chief (JAX
+                # process 0) alone writes the one checkpoint; the others return its prefix.
+                return None if self._is_empty else checkpoint_file
+            if not self._is_empty:
                 tensors, slices = self._collect(values)
                 if save_path_parent:  # TF1's SaveV2 kernel creates missing directories
                     os.makedirs(save_path_parent, exist_ok=True)
                 bundle.write_bundle(checkpoint_file, tensors, slices=slices)
                 del tensors, slices
-            model_checkpoint_path = checkpoint_file
-            if write_state:
-                self._record_last_checkpoint(model_checkpoint_path)
-                bundle.write_checkpoint_state(save_path_parent, model_checkpoint_path,
-                                              self.last_checkpoints, latest_filename,
-                                              save_relative_paths=self._save_relative_paths)
-                self._maybe_delete_old_checkpoints(meta_graph_suffix)
+                model_checkpoint_path = checkpoint_file
+                if write_state:
+                    self._record_last_checkpoint(model_checkpoint_path)
+                    bundle.write_checkpoint_state(save_path_parent, model_checkpoint_path,
+                                                  self.last_checkpoints, latest_filename,
+                                                  save_relative_paths=self._save_relative_paths)
+                    self._maybe_delete_old_checkpoints(meta_graph_suffix)
         if write_meta_graph and not self._meta_warned:
             self._meta_warned = True
             warnings.warn(

@@ -7,15 +7,17 @@ TF1 it ignores the name scope but not the variable scope: created inside
 the GLOBAL_STEP collection).
 """
 import logging
+import os
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.summary import graph_def as graph_def_lib
 from tfvars_jax.variables import initializers as init_ops
 from tfvars_jax.variables import variable_scope
 from tfvars_jax.variables.variable import Variable, VariableAggregation
 
 __all__ = ["global_step", "get_global_step", "create_global_step", "get_or_create_global_step",
-           "assert_global_step"]
+           "assert_global_step", "write_graph"]
 
 _logger = logging.getLogger(__name__)
 
@@ -98,3 +100,35 @@ def assert_global_step(global_step_tensor):
     shape = global_step_tensor.get_shape()
     if shape.ndims != 0 and shape.is_fully_defined():
         raise TypeError(f'Existing "global_step" is not scalar: {shape}')
+
+
+def write_graph(graph_or_graph_def, logdir, name, as_text=True):
+    """TF1's `tf.train.write_graph(graph_or_graph_def, logdir, name, as_text=True)`: writes
+    the graph to `logdir/name` (the directory is made if missing; the file is replaced
+    atomically) as a text or binary proto, and returns the path.
+
+    Where we differ: a tf.Graph is written as our GraphDef-shaped view (the picture
+    `tf.summary.FileWriter.add_graph` shows: ops, scopes, inputs, devices, shapes; see
+    `tfvars_jax/summary/graph_def.py`), which TF cannot import. Needs the `tensorboard`
+    package (its GraphDef proto).
+    """
+    if isinstance(graph_or_graph_def, ops_lib.Graph):
+        proto = graph_def_lib.graph_def(graph_or_graph_def)
+    elif hasattr(graph_or_graph_def, "SerializeToString"):
+        proto = graph_or_graph_def
+    else:
+        raise TypeError("write_graph takes a tf.Graph or a GraphDef proto, got "
+                        f"{type(graph_or_graph_def).__name__}.")
+    logdir = os.fspath(logdir)
+    os.makedirs(logdir, exist_ok=True)
+    path = os.path.join(logdir, name)
+    if as_text:
+        from google.protobuf import text_format  # comes with TensorBoard
+        data, mode = text_format.MessageToString(proto), "w"
+    else:
+        data, mode = proto.SerializeToString(), "wb"
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, mode) as f:
+        f.write(data)
+    os.replace(tmp, path)
+    return path

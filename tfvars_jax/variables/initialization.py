@@ -143,3 +143,10 @@ def assert_variables_initialized(var_list=None):
 def is_variable_initialized(variable):
     """A bool scalar: whether `variable` is initialized when the op runs."""
     return variable.is_initialized()
+
+
+def tables_initializer(name="init_all_tables"):
+    """TF1's `tf.tables_initializer`: runs the initializers of the graph's lookup tables.
+    tfvars_jax has no lookup tables (tf.lookup is not shipped), so this is the no-op TF1 returns
+    for a graph without tables (`init_all_tables`)."""
+    return control_flow_ops.no_op(name=name)

@@ -11,7 +11,10 @@ the scope counters, a new slot collides with the first one and raises ValueError
 import contextlib
 
 from tfvars_jax.framework import context
+from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.variables import variable_scope as vs
+from tfvars_jax.variables.partitioned import SaveSliceInfo
+from tfvars_jax.variables.variable import Variable
 
 
 def create_slot(primary, initial_value, name, colocate_with_primary=True):
@@ -31,9 +34,11 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
       ValueError: the slot's name is taken in the variable store (TF1's message), or the
         current variable scope reuses variables (TF1: "... does not exist").
     """
-    graph = primary.graph
+    eager_mode = getattr(primary, "_eager_handle", None) is not None
+    graph = ops_lib.get_default_graph() if eager_mode else primary.graph
+    prefix = primary.name.split(":")[0] if eager_mode else primary.op.name  # TF1's eager prefix
     with graph.as_default(), graph.control_dependencies(None), \
-            vs.variable_scope(None, default_name=f"{primary.op.name}/{name}"):
+            vs.variable_scope(None, default_name=f"{prefix}/{name}"):
         scope = vs.get_variable_scope()
         partitioner = scope.partitioner
         scope.set_partitioner(None)  # as TF1: a slot is never partitioned by the scope
@@ -46,11 +51,37 @@ def create_slot(primary, initial_value, name, colocate_with_primary=True):
             shard_like = context.Entered(
                 lambda _, shape: sharding if shape == primary.shape else None,
                 context.VARIABLE_SHARDINGS) if sharding is not None else contextlib.nullcontext()
-            with graph._colocate_with(primary.op) if colocate_with_primary else \
-                    contextlib.nullcontext(), shard_like:
-                return vs.get_variable("", initializer=initial_value, trainable=False)
+            with graph._colocate_with(primary.op) if colocate_with_primary and not eager_mode \
+                    else contextlib.nullcontext(), shard_like:
+                slot = vs.get_variable("", initializer=initial_value, trainable=False,
+                                       use_resource=_slot_use_resource(primary))
         finally:
             scope.set_partitioner(partitioner)
+    _partition_like(slot, primary)
+    return slot
+
+
+def _partition_like(slot, primary):
+    """As TF1: a slot of a part of a partitioned variable is a part of the partitioned slot,
+    so checkpoints store `p/Adam` (sliced) rather than `p/part_0/Adam` (the slot's leading
+    dimensions take the primary's slicing; a scalar slot is not partitioned)."""
+    info = getattr(primary, "_save_slice_info", None)
+    if info is None:
+        return
+    real_slot_name = slot.op.name[len(primary.op.name) + 1:]
+    n = slot.shape.ndims
+    if n is None or n > 0:
+        slot._save_slice_info = SaveSliceInfo(
+            f"{info.full_name}/{real_slot_name}", list(info.full_shape)[:n],
+            list(info.var_offset)[:n], list(info.var_shape)[:n])
+
+
+def _slot_use_resource(primary):
+    """As TF1: a resource variable's slot is a resource variable, a ref variable's a ref
+    variable; a tensor's follows the scope (None)."""
+    if isinstance(primary, Variable):
+        return primary._is_resource
+    return None
 
 
 def get_unique_variable_name(name):

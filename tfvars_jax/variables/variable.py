@@ -5,10 +5,13 @@ one adds, as TF1 does, a "VariableV2" op (`v`), an "Assign" initializer op (`v/A
 Identity snapshot (`v/read`) that ops consume when the variable is used as a tensor.
 """
 
+import inspect
+
 from tfvars_jax.framework import context
 from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import provenance
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import array_ops, state_ops
@@ -27,10 +30,29 @@ class VariableAggregation:
     NONE, SUM, MEAN, ONLY_FIRST_REPLICA, ONLY_FIRST_TOWER = 0, 1, 2, 3, 3
 
 
-class Variable(TensorOperators):
+class _VariableMeta(type):
+    """As TF1's `VariableV1` metaclass: `tf.Variable(...)` makes a `ResourceVariable` when
+    `use_resource=True`, or when it is None and the current variable scope says so
+    (`set_use_resource`), or else `tf.enable_resource_variables()` was called."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is Variable:
+            from tfvars_jax.variables import resource_variable
+            bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
+            arguments = dict(bound.arguments)
+            arguments.pop("self")
+            if resource_variable.use_resource_default(arguments.get("use_resource")):
+                arguments.pop("use_resource", None)
+                return resource_variable.ResourceVariable(**arguments)
+        return super().__call__(*args, **kwargs)
+
+
+class Variable(TensorOperators, metaclass=_VariableMeta):
     """A variable: a named graph handle to a value that persists across `Session.run` calls.
 
-    TF1's `tf.Variable`, a ref variable (`use_resource=True` gives resource-variable reads).
+    TF1's `tf.Variable`, a ref variable. With `use_resource=True` (or a variable scope's
+    `use_resource`, or after `tf.enable_resource_variables()`) it makes a `ResourceVariable`
+    instead (`variables/resource_variable.py`), as TF1 does.
     Creating one adds TF1's ops: `<name>` (VariableV2), the initializer `<name>/Assign` and the
     snapshot `<name>/read` that ops use when the variable is used as a tensor. The value lives
     in each Session, not in the Variable: it is set by running `v.initializer` (or
@@ -40,8 +62,8 @@ class Variable(TensorOperators):
     NotImplementedError; `caching_device` and `synchronization`/`aggregation` are recorded only.
     A ref variable's uses read it through `v/read`, which in our fixed run order sees the value
     the variable had when the run started unless written earlier in that order; `read_value()`
-    (and every read of a `use_resource=True` variable) creates a new read that sees preceding
-    writes, as TF1 guarantees under `control_dependencies`.
+    creates a new read that sees preceding writes, as TF1 guarantees under
+    `control_dependencies`.
 
     Args:
       initial_value: a Tensor or a value convertible to one, or a callable returning one; its
@@ -55,7 +77,8 @@ class Variable(TensorOperators):
       dtype: the dtype; a value is converted to it, a Tensor must have it.
       expected_shape: a shape the initial value must be compatible with.
       constraint: `f(value) -> value` applied after each optimizer update.
-      use_resource: True for resource-variable reads.
+      use_resource: True makes a ResourceVariable; None follows the variable scope, then
+        `tf.resource_variables_enabled()`.
       synchronization, aggregation: recorded only (they matter to distribution strategies).
       shape: the variable's shape, compatible with the initial value's (may be less defined).
 
@@ -84,10 +107,49 @@ class Variable(TensorOperators):
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
-        for arg, value in (("variable_def", variable_def), ("import_scope", import_scope)):
-            if value is not None:
-                raise NotImplementedError(f"tf.Variable argument '{arg}' (VariableDef protos) is "
-                                          "not supported.")
+        _reject_protos(variable_def, import_scope)
+        collections = self._init_attributes(initial_value, trainable, collections, constraint,
+                                            caching_device, synchronization, aggregation)
+        init_from_fn = _is_initializer_fn(initial_value)
+        graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
+        with graph.as_default(), graph.control_dependencies(None), \
+                ops_lib.name_scope(name, "Variable",
+                                   [] if init_from_fn else [initial_value]) as scope:
+            dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
+            if init_from_fn:
+                # As TF1: an initializer function's ops get no device (TF1 colocates them
+                # with the variable instead, which needs no device of their own).
+                with ops_lib.name_scope("Initializer"), graph.device(None):
+                    initial_value = convert_to_tensor(initial_value(), dtype=dtype,
+                                                      name="initial_value")
+            initial_value, var_shape = _initial_value_and_shape(
+                initial_value, dtype, shape, validate_shape, expected_shape, scope)
+            initial_value = guard_uninitialized_reads(initial_value)
+            self._initial_value = initial_value
+            with provenance.Pinned():  # v, v/Assign, v/read: one user location, found once
+                self._variable_op = state_ops.variable_op(var_shape,
+                                                          initial_value.dtype.base_dtype, scope)
+                self._initializer_op = state_ops.assign(self._variable_op.outputs[0],
+                                                        initial_value,
+                                                        validate_shape=validate_shape).op
+                # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
+                with graph.device(caching_device) if caching_device is not None else \
+                        graph._colocate_with(self._variable_op):
+                    self._snapshot = state_ops.read(self._variable_op, name="read")
+        self._take_sharding()
+        graph.variables_by_name[self._variable_op.name] = self
+        graph.add_to_collections(collections, self)
+
+    def _take_sharding(self):
+        """Records the Mesh sharding `tfvars_jax.sharding.shard_variables` gives this variable."""
+        sharding_fn = context.VARIABLE_SHARDINGS.current()
+        self._sharding = None if sharding_fn is None else sharding_fn(self._variable_op.name,
+                                                                      self.shape)
+
+    def _init_attributes(self, initial_value, trainable, collections, constraint, caching_device,
+                         synchronization, aggregation):
+        """Checks and records what both kinds of variable take alike; returns the collections
+        the variable joins (TRAINABLE_VARIABLES added for a trainable one)."""
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if constraint is not None and not callable(constraint):
@@ -113,55 +175,12 @@ class Variable(TensorOperators):
         self._caching_device = caching_device
         self._synchronization = synchronization
         self._aggregation = aggregation
-        self._is_resource = bool(use_resource)
         self._save_slice_info = None
-        init_from_fn = callable(initial_value) and not isinstance(initial_value, ops_lib.Tensor) \
-            and not hasattr(initial_value, "_as_tensor")
-        graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
-        with graph.as_default(), graph.control_dependencies(None), \
-                ops_lib.name_scope(name, "Variable",
-                                   [] if init_from_fn else [initial_value]) as scope:
-            dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
-            if init_from_fn:
-                # As TF1: an initializer function's ops get no device (TF1 colocates them
-                # with the variable instead, which needs no device of their own).
-                with ops_lib.name_scope("Initializer"), graph.device(None):
-                    initial_value = convert_to_tensor(initial_value(), dtype=dtype,
-                                                      name="initial_value")
-            initial_value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
-            if dtype is not None and initial_value.dtype.base_dtype != dtype:
-                raise ValueError(f"Variable '{scope[:-1]}': initial value has dtype "
-                                 f"{initial_value.dtype.name}, expected {dtype.name}.")
-            if shape is not None:
-                var_shape = as_shape(shape)
-                if validate_shape and not var_shape.is_compatible_with(initial_value.shape):
-                    raise ValueError(f"Variable '{scope[:-1]}': shape {var_shape} is incompatible "
-                                     f"with the initial value's shape {initial_value.shape}.")
-            elif validate_shape:
-                var_shape = initial_value.shape
-                if not var_shape.is_fully_defined():
-                    raise ValueError(f"initial_value must have a shape specified: {initial_value}")
-            else:
-                var_shape = TensorShape(None)
-            if expected_shape is not None and not as_shape(expected_shape).is_compatible_with(initial_value.shape):
-                raise ValueError(f"Variable '{scope[:-1]}': the initial value's shape "
-                                 f"{initial_value.shape} is not the expected_shape "
-                                 f"{as_shape(expected_shape)}.")
-            initial_value = guard_uninitialized_reads(initial_value)
-            self._initial_value = initial_value
-            self._variable_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype,
-                                                      scope)
-            self._initializer_op = state_ops.assign(self._variable_op.outputs[0], initial_value,
-                                                    validate_shape=validate_shape).op
-            # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
-            with graph.device(caching_device) if caching_device is not None else \
-                    graph._colocate_with(self._variable_op):
-                self._snapshot = state_ops.read(self._variable_op, name="read")
-        sharding_fn = context.VARIABLE_SHARDINGS.current()
-        self._sharding = None if sharding_fn is None else sharding_fn(self._variable_op.name,
-                                                                      self.shape)
-        graph.variables_by_name[self._variable_op.name] = self
-        graph.add_to_collections(collections, self)
+        return collections
+
+    _is_resource = False  # a ref variable (ResourceVariable sets True)
+    _sharding = None      # a jax.sharding.Sharding over a Mesh (`tfvars_jax.sharding`), if any
+    _eager_handle = None  # an eager variable's VariableHandle (ResourceVariable in eager mode)
 
     # ----- identity --------------------------------------------------------------------------
     @property
@@ -182,9 +201,8 @@ class Variable(TensorOperators):
 
     @property
     def dtype(self):
-        """`float32_ref` for a ref variable, `float32` for a resource variable, as TF1."""
-        dtype = self._variable_op.outputs[0].dtype
-        return dtype.base_dtype if self._is_resource else dtype
+        """`float32_ref`: a ref variable's dtype, as TF1 (a ResourceVariable's is `float32`)."""
+        return self._variable_op.outputs[0].dtype
 
     @property
     def shape(self):
@@ -251,20 +269,18 @@ class Variable(TensorOperators):
 
     # ----- reading -------------------------------------------------------------------------
     def value(self):
-        """The snapshot tensor `v/read` (a fresh read for resource variables)."""
+        """The snapshot tensor `v/read`."""
         return self._as_tensor()
 
     def read_value(self):
         """A new read of the variable, placed after the writes that precede it in the program."""
-        return state_ops.read(self._variable_op, name="read", copy=self._is_resource)
+        return state_ops.read(self._variable_op, name="read")
 
     def _as_tensor(self, dtype=None):
         if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(self.dtype):
             raise ValueError("Incompatible type conversion requested to type "
                              f"'{dtypes.as_dtype(dtype).name}' for variable of type "
                              f"'{self.dtype.name}' ({self.name})")
-        if self._is_resource:
-            return state_ops.read(self._variable_op, name="ReadVariableOp", copy=True)
         return self._snapshot
 
     def _as_graph_element(self):
@@ -287,7 +303,7 @@ class Variable(TensorOperators):
     def eval(self, session=None):
         """The variable's value in `session` (default: the default session)."""
         return context.session_for(session, self.graph,
-                                   "Variable.eval()").run(self._variable_op.outputs[0])
+                                   "Variable.eval()").run(self._as_graph_element())
 
     def load(self, value, session=None):
         """Sets the value directly in `session` (no op is added), as TF1's `load`."""
@@ -352,13 +368,15 @@ class Variable(TensorOperators):
         out = array_ops.strided_slice_from_key(self._as_tensor(), key)
         spec = out.op.attrs["spec"]
         if not any(s[0] == "tensor" for s in spec):
-            var_op = self._variable_op
+            default_name = out.op.name + "/_assign/"  # TF1's `strided_slice/_assign`
 
             def assign(value, name=None):
-                with var_op.graph.as_default():
-                    return state_ops.strided_slice_assign(var_op, spec, value, name=name)
+                return self._slice_assign(spec, value, name or default_name)
             out.assign = assign
         return out
+
+    def _slice_assign(self, spec, value, name):
+        return state_ops.strided_slice_assign(self._variable_op, spec, value, name=name)
 
     def to_proto(self, export_scope=None):
         raise NotImplementedError("Variable.to_proto (VariableDef protos) is not supported.")
@@ -366,6 +384,48 @@ class Variable(TensorOperators):
     @staticmethod
     def from_proto(variable_def, import_scope=None):
         raise NotImplementedError("Variable.from_proto (VariableDef protos) is not supported.")
+
+
+_VARIABLE_SIGNATURE = inspect.signature(Variable.__init__)
+
+
+def _reject_protos(variable_def, import_scope):
+    for arg, value in (("variable_def", variable_def), ("import_scope", import_scope)):
+        if value is not None:
+            raise NotImplementedError(f"tf.Variable argument '{arg}' (VariableDef protos) is "
+                                      "not supported.")
+
+
+def _is_initializer_fn(initial_value):
+    """Whether `initial_value` is a function to call for the value (not a tensor-like)."""
+    return callable(initial_value) and not isinstance(initial_value, ops_lib.Tensor) \
+        and not hasattr(initial_value, "_as_tensor")
+
+
+def _initial_value_and_shape(initial_value, dtype, shape, validate_shape, expected_shape, scope):
+    """The initial value as a tensor of `dtype` and the variable's shape, checked as TF1 does
+    (`scope` is the variable's name scope, for messages)."""
+    initial_value = convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+    if dtype is not None and initial_value.dtype.base_dtype != dtype:
+        raise ValueError(f"Variable '{scope[:-1]}': initial value has dtype "
+                         f"{initial_value.dtype.name}, expected {dtype.name}.")
+    if shape is not None:
+        var_shape = as_shape(shape)
+        if validate_shape and not var_shape.is_compatible_with(initial_value.shape):
+            raise ValueError(f"Variable '{scope[:-1]}': shape {var_shape} is incompatible "
+                             f"with the initial value's shape {initial_value.shape}.")
+    elif validate_shape:
+        var_shape = initial_value.shape
+        if not var_shape.is_fully_defined():
+            raise ValueError(f"initial_value must have a shape specified: {initial_value}")
+    else:
+        var_shape = TensorShape(None)
+    if expected_shape is not None and \
+            not as_shape(expected_shape).is_compatible_with(initial_value.shape):
+        raise ValueError(f"Variable '{scope[:-1]}': the initial value's shape "
+                         f"{initial_value.shape} is not the expected_shape "
+                         f"{as_shape(expected_shape)}.")
+    return initial_value, var_shape
 
 
 def guard_uninitialized_reads(initial_value):

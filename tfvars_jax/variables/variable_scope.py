@@ -7,9 +7,11 @@ scope; variable names ignore `name_scope`; entering a scope *object* jumps to it
 opens a fresh, uniquified name scope for ops, as TF 1.15 does); `tf.Variable`s are invisible to
 `get_variable` reuse.
 """
+import contextlib
 import copy
 import inspect
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework import provenance
@@ -43,6 +45,9 @@ class VariableStore:
         # last reset): resetting touches only those, so re-entering a scope costs what it
         # reset, not a walk over every scope ever opened below it.
         self.opened_below = {}
+        # In eager mode `get_variable` stores nothing unless an EagerVariableStore is active
+        # (`as_default()`); its store is then here, and get_variable reuses its variables.
+        self.eager_container = None
 
     def open_scope(self, name):
         count = self.scope_counts.get(name, 0)
@@ -83,11 +88,23 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
                      collections, caching_device, validate_shape, use_resource, constraint,
                      synchronization, aggregation, partition_info=None):
     """TF1's `_VariableStore._get_single_variable` (`partition_info` is set for a part of a
-    partitioned variable and passed to initializers that take it, as TF1)."""
+    partitioned variable and passed to initializers that take it, as TF1).
+
+    In eager mode, as TF1: without an active `EagerVariableStore` every call makes a new
+    variable that no store keeps; with one, its variables are found (reuse is AUTO_REUSE).
+    """
+    eager_mode = context.executing_eagerly()
+    if eager_mode:
+        if caching_device is not None:
+            raise NotImplementedError("Caching devices is not yet supported when eager "
+                                      "execution is enabled.")
+        container = store.eager_container
+        store = container if container is not None else VariableStore()
+        reuse = AUTO_REUSE if container is not None else False
     if name in store.vars:
         found = store.vars[name]
-        graph = found.graph
-        if reuse is False and not cell_reruns.may_reuse(graph, name):
+        graph = None if eager_mode else found.graph
+        if reuse is False and (eager_mode or not cell_reruns.may_reuse(graph, name)):
             raise ValueError(f"Variable {name} already exists, disallowed. Did you mean to set "
                              "reuse=True or reuse=tf.AUTO_REUSE in VarScope? (Re-running a "
                              "notebook cell? Call tf.reset_default_graph() first, open the "
@@ -140,6 +157,8 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
                      use_resource=use_resource, synchronization=synchronization,
                      aggregation=aggregation)
     store.vars[name] = v
+    if eager_mode:
+        return v
     cell_reruns.created(graph, name)
     if regularizer:
         with ops_lib.name_scope(name + "/Regularizer/"):
@@ -252,6 +271,8 @@ class VariableScope:
             partitioner = self._partitioner
         if custom_getter is None:
             custom_getter = self._custom_getter
+        if context.executing_eagerly():  # TF1: no reuse through scopes in eager mode
+            reuse, use_resource = False, True
         if reuse is None:
             reuse = self._reuse
         if use_resource is None:
@@ -606,3 +627,42 @@ class variable_scope:  # noqa: N801 - TF1's public name
 def no_regularizer(_):
     """Use this to switch off a scope's regularizer for one variable."""
     return None
+
+
+class EagerVariableStore:
+    """TF1's `tf.contrib.eager.EagerVariableStore`: in eager mode `get_variable` keeps no
+    variables; inside `with store.as_default():` it keeps them here and finds them again
+    (reuse is AUTO_REUSE), so graph-style code (`tf.layers` functions) can run repeatedly.
+    """
+
+    def __init__(self, store=None):
+        self._store = store if store is not None else VariableStore()
+
+    @contextlib.contextmanager
+    def as_default(self):
+        graph_store = _store()
+        old = graph_store.eager_container
+        graph_store.eager_container = self._store
+        try:
+            yield self
+        finally:
+            graph_store.eager_container = old
+
+    def variables(self):
+        """The variables kept, sorted by name (as TF1)."""
+        return sorted(self._store.vars.values(), key=lambda v: v.name)
+
+    def trainable_variables(self):
+        return [v for v in self.variables() if v.trainable]
+
+    def non_trainable_variables(self):
+        return [v for v in self.variables() if not v.trainable]
+
+    def copy(self):
+        """A new store holding new variables with copies of these values."""
+        new = VariableStore()
+        for key, var in self._store.vars.items():
+            with ops_lib.name_scope(None):
+                new.vars[key] = Variable(var.read_value(), name=var.name.split(":")[0],
+                                         trainable=var.trainable)
+        return EagerVariableStore(new)
