@@ -5,8 +5,11 @@ checkpoint or by initializing, then running the local init op and checking readi
 `ChiefSessionCreator` (so MonitoredSession and MonitoredTrainingSession) and
 `Supervisor.prepare_or_wait_for_session`, as in TF1.
 
-Where we differ: there is no distributed runtime, so `master` must be '' (a master name raises
-NotImplementedError). `wait_for_session` keeps TF1's semantics in one process: each attempt is
+Where we differ: `master` is '' or the target of a `tf.train.Server` of this process
+(`prepare_session`/`recover_session` then make a Session in its cluster, see
+runtime/cluster.py); another master raises NotImplementedError, and so does any master for
+`wait_for_session` (a cluster's workers do not wait for a chief). `wait_for_session`
+keeps TF1's semantics in one process: each attempt is
 a new Session (which holds no values), so it returns only when the local init op alone makes
 the model ready (e.g. a graph with only local variables) and otherwise raises
 DeadlineExceededError after `max_wait_secs`; with TF1 another process would initialize the
