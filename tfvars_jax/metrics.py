@@ -47,17 +47,6 @@ def _metric_variable(shape, dtype, name):
                     aggregation=VariableAggregation.SUM, name=name)
 
 
-def _div_no_nan_kernel(x, y):
-    zero = y == 0
-    q = x / jnp.where(zero, jnp.ones_like(y), y)
-    return jnp.where(zero, jnp.zeros_like(q), q)
-
-
-def _div_no_nan(x, y, name=None):
-    """TF1's `tf.div_no_nan`: x / y, 0 where y == 0 (op type DivNoNan)."""
-    return math_ops._binary("DivNoNan", _div_no_nan_kernel, x, y, name, "div_no_nan")
-
-
 def _add_to_collections(collections, value):
     if collections:
         ops_lib.add_to_collections(collections, value)
@@ -143,9 +132,9 @@ def mean(values, weights=None, metrics_collections=None, updates_collections=Non
         update_total_op = state_ops.assign_add(total, math_ops.reduce_sum(values))
         with ops_lib.control_dependencies([values]):
             update_count_op = state_ops.assign_add(count, num_values)
-        mean_t = _div_no_nan(total, math_ops.maximum(count, 0), name="value")
+        mean_t = math_ops.div_no_nan(total, math_ops.maximum(count, 0), name="value")
         _add_to_collections(metrics_collections, mean_t)
-        update_op = _div_no_nan(update_total_op, math_ops.maximum(update_count_op, 0),
+        update_op = math_ops.div_no_nan(update_total_op, math_ops.maximum(update_count_op, 0),
                                 name="update_op")
         _add_to_collections(updates_collections, update_op)
         return mean_t, update_op
@@ -438,14 +427,14 @@ def auc(labels, predictions, weights=None, num_thresholds=200, metrics_collectio
         def interpolate_pr_auc(tp, fp, fn):
             dtp = tp[:n - 1] - tp[1:]
             p = tp + fp
-            prec_slope = _div_no_nan(dtp, math_ops.maximum(p[:n - 1] - p[1:], 0), name="prec_slope")
+            prec_slope = math_ops.div_no_nan(dtp, math_ops.maximum(p[:n - 1] - p[1:], 0), name="prec_slope")
             intercept = tp[1:] - math_ops.multiply(prec_slope, p[1:])
             safe_p_ratio = array_ops.where(
                 math_ops.logical_and(p[:n - 1] > 0, p[1:] > 0),
-                _div_no_nan(p[:n - 1], math_ops.maximum(p[1:], 0), name="recall_relative_ratio"),
+                math_ops.div_no_nan(p[:n - 1], math_ops.maximum(p[1:], 0), name="recall_relative_ratio"),
                 array_ops.ones_like(p[1:]))
             return math_ops.reduce_sum(
-                _div_no_nan(prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
+                math_ops.div_no_nan(prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
                             math_ops.maximum(tp[1:] + fn[1:], 0), name="pr_auc_increment"),
                 name="interpolate_pr_auc")
 

@@ -12,7 +12,6 @@ The reduced loss is named "<scope>/value" (a `div_no_nan`, 0 when nothing is wei
 Ranks must be known when the graph is built (TF1 adds run-time rank logic there; here
 NotImplementedError); dimensions unknown then (a `None` batch) are checked when the run is traced.
 """
-import jax.numpy as jnp
 
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
@@ -64,17 +63,6 @@ _DEFAULT_REDUCTION = Reduction.SUM_BY_NONZERO_WEIGHTS
 
 
 # ----- building blocks --------------------------------------------------------------------------
-def _div_no_nan_kernel(x, y):
-    zero = y == 0
-    q = x / jnp.where(zero, jnp.ones_like(y), y)
-    return jnp.where(zero, jnp.zeros_like(q), q)
-
-
-def _div_no_nan(x, y, name=None):
-    """x / y, 0 where y == 0 (TF1's DivNoNan op)."""
-    return math_ops._binary("DivNoNan", _div_no_nan_kernel, x, y, name, "div_no_nan")
-
-
 def _cast(x, dtype):
     """`math_ops.cast`, converting a Python/NumPy value inside a "Cast" scope as TF1 does (so
     the op names that follow are numbered as TF1 numbers them)."""
@@ -86,7 +74,7 @@ def _cast(x, dtype):
 
 def _safe_mean(losses, num_present):
     """sum(losses) / num_present, 0 when num_present is 0; named "value"."""
-    return _div_no_nan(math_ops.reduce_sum(losses), num_present, name="value")
+    return math_ops.div_no_nan(math_ops.reduce_sum(losses), num_present, name="value")
 
 
 def _num_elements(losses):
@@ -248,11 +236,11 @@ def mean_pairwise_squared_error(labels, predictions, weights=1.0, scope=None,
             sum_squares_diff_per_batch = math_ops.reduce_sum(math_ops.square(diffs), axis=axis,
                                                              keepdims=True)
             num_present_per_batch = _num_present(diffs, weights, per_batch=True)
-            term1 = 2.0 * _div_no_nan(sum_squares_diff_per_batch,
+            term1 = 2.0 * math_ops.div_no_nan(sum_squares_diff_per_batch,
                                       math_ops.maximum(num_present_per_batch - 1, 0),
                                       name="value")
             sum_diff = math_ops.reduce_sum(diffs, axis=axis, keepdims=True)
-            term2 = 2.0 * _div_no_nan(
+            term2 = 2.0 * math_ops.div_no_nan(
                 math_ops.square(sum_diff),
                 math_ops.maximum(math_ops.multiply(num_present_per_batch,
                                                    num_present_per_batch - 1), 0),
