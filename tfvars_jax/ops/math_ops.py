@@ -136,17 +136,29 @@ def _divisor_has_zero(x, y):
     return jnp.any(y == 0)
 
 
-def _division_op(op_type, fn, x, y, scope):
-    """An integer division op fails the run on a zero divisor, as TF1's CPU kernels ("Integer
-    division by zero"; JAX alone returns an arbitrary value). Not checked when the divisor is
-    a constant without zeros, or for floats (IEEE: inf/nan, as TF1)."""
+def _negative_exponent(x, y):
+    del x
+    return jnp.any(y < 0)
+
+
+def _integer_checked_op(op_type, fn, x, y, scope, invalid, message):
+    """A binary op whose integer form fails the run where `invalid(x, y)` (a predicate of the
+    second operand), as TF1's CPU kernels do (JAX alone returns a number). Not checked for
+    floats (IEEE, as TF1), nor when `y` is a constant the predicate accepts."""
     static = y._static_value
-    if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) != 0)):
+    if not x.dtype.is_integer or (static is not None and
+                                  not bool(invalid(np.zeros(()), np.asarray(static)))):
         return op_output(op_type, fn, [x, y], name=scope)
-    msg = (f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor '{ops_lib.display_name(y)}' "
-           "holds a 0")
     return op_output(op_type, fn, [x, y], name=scope, kind=CHECKED,
-                     check=RunCheck(_divisor_has_zero, errors.InvalidArgumentError, msg))
+                     check=RunCheck(invalid, errors.InvalidArgumentError, message))
+
+
+def _division_op(op_type, fn, x, y, scope):
+    """An integer division op: a zero divisor fails the run ("Integer division by zero")."""
+    return _integer_checked_op(
+        op_type, fn, x, y, scope, _divisor_has_zero,
+        f"Integer division by zero in {op_type} op '{scope[:-1]}': the divisor "
+        f"'{ops_lib.display_name(y)}' holds a 0")
 
 
 def _integer_division(op_type, fn, x, y, name, default_name):
@@ -169,24 +181,16 @@ def floormod(x, y, name=None):
 mod = floormod
 
 
-def _negative_exponent(x, y):
-    del x
-    return jnp.any(y < 0)
-
-
 def pow(x, y, name=None):  # noqa: A001 - TF1's public name
     """TF1's `tf.pow` ("Pow"). An integer base to a negative integer power fails the run with
     InvalidArgumentError, as TF1 (JAX alone returns 0)."""
     graph = ops_lib.graph_of([x, y])
     with graph.name_scope(name or "Pow") as scope:
         x, y = _pair(x, y, scope)
-        static = y._static_value
-        if not x.dtype.is_integer or (static is not None and np.all(np.asarray(static) >= 0)):
-            return op_output("Pow", jnp.power, [x, y], name=scope)
-        msg = (f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
-               f"exponent '{ops_lib.display_name(y)}')")
-        return op_output("Pow", jnp.power, [x, y], name=scope, kind=CHECKED,
-                         check=RunCheck(_negative_exponent, errors.InvalidArgumentError, msg))
+        return _integer_checked_op(
+            "Pow", jnp.power, x, y, scope, _negative_exponent,
+            f"Integers to negative integer powers are not allowed (Pow op '{scope[:-1]}', "
+            f"exponent '{ops_lib.display_name(y)}')")
 
 
 def maximum(x, y, name=None):
