@@ -122,3 +122,39 @@ def test_sharded_embedding_training_matches_tf(name, strategy):
     for part in (1, 2):
         for a, b in zip(ours[part], ref[part]):
             np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+def _slices_api(tf):
+    with tf.Graph().as_default():
+        emb = tf.get_variable("emb", initializer=tf.constant(np.ones((4, 3), np.float32)))
+        ids = tf.placeholder(tf.int64, [None], name="ids")
+        g, = tf.gradients(tf.reduce_sum(tf.nn.embedding_lookup(emb, ids) * 2.0), emb)
+        dense = tf.convert_to_tensor(g)
+        neg = -g
+        clipped = tf.clip_by_norm(g, 1.0)
+        static = {"type": type(g).__name__, "shape": g.shape.as_list(),
+                  "dtypes": [g.dtype.name, g.values.dtype.name, g.indices.dtype.name,
+                             g.dense_shape.dtype.name],
+                  "dense": (dense.dtype.name, dense.shape.as_list()),
+                  "neg": type(neg).__name__, "clipped": type(clipped).__name__}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run({"g": g, "dense": dense, "neg": neg.values, "clipped": clipped},
+                           {ids: [2, 0]})
+        return static, got
+
+
+def test_indexed_slices_api_as_tf():
+    """What a TF1 user sees of an IndexedSlices gradient: its type, static shape, dtypes of its
+    parts, its dense conversion, negation and clipping (which keep it sparse), and the fetched
+    IndexedSlicesValue."""
+    (ref_static, ref), (ours_static, got) = _slices_api(tf1), _slices_api(tfj)
+    assert ours_static == ref_static
+    assert type(got["g"]).__name__ == type(ref["g"]).__name__ == "IndexedSlicesValue"
+    for part in ("values", "indices", "dense_shape"):
+        a, b = getattr(got["g"], part), getattr(ref["g"], part)
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(got["dense"], ref["dense"])
+    np.testing.assert_array_equal(got["neg"], ref["neg"])
+    np.testing.assert_allclose(got["clipped"].values, ref["clipped"].values, rtol=1e-6)
