@@ -9,17 +9,14 @@ The notebook trains one TF1-style model twice: with a `tf.Session` loop and
 It plots the loss curves with matplotlib. Conventions follow `make_notebooks.py` (the first
 cell puts the repository root on `sys.path`); tests/test_notebooks.py executes it.
 """
-import argparse
 import os
 import sys
 
-import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_notebooks  # noqa: E402 - the shared notebook builder and executor
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "03_jax_training_loop.ipynb"
 
 SETUP = """\
@@ -254,15 +251,7 @@ def execute(nb, timeout=300):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-run", action="store_true", help="write the notebook without executing it")
-    args = parser.parse_args(argv)
-    nb = build()
-    if not args.no_run:
-        execute(nb)
-    path = os.path.join(HERE, NAME)
-    nbformat.write(nb, path)
-    print("wrote", path, file=sys.stderr)
+    make_notebooks.write_notebooks({NAME: build}, __doc__, argv, execute)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,14 @@ It needs no TensorFlow: tests/test_layer_checkpoints_vs_tf.py shows that TF1's o
 of such a model restore the same way. Conventions follow `make_notebooks.py` (the first cell
 puts the repository root on `sys.path`); tests/test_notebooks.py executes it.
 """
-import argparse
 import os
 import sys
 
-import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_notebooks  # the shared notebook builder and executor (after the sys.path insert)
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "04_layers_and_rnn.ipynb"
 
 SETUP = """\
@@ -313,16 +310,7 @@ def execute(nb, timeout=300):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-run", action="store_true",
-                        help="write the notebook without executing it")
-    args = parser.parse_args(argv)
-    nb = build()
-    if not args.no_run:
-        execute(nb)
-    path = os.path.join(HERE, NAME)
-    nbformat.write(nb, path)
-    print("wrote", path, file=sys.stderr)
+    make_notebooks.write_notebooks({NAME: build}, __doc__, argv, execute)
 
 
 if __name__ == "__main__":

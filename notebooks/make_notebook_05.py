@@ -11,17 +11,14 @@ its last checkpoint (the global step continues), and `tf.train.Supervisor` conti
 more. It runs in a few seconds. Conventions follow `make_notebooks.py`; tests/test_notebooks.py
 executes it.
 """
-import argparse
 import os
 import sys
 
-import nbformat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_notebooks  # the shared notebook builder and executor
 from make_notebooks import code, md
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "05_monitored_training.ipynb"
 
 SETUP = """\
@@ -222,16 +219,7 @@ def execute(nb, timeout=300):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-run", action="store_true",
-                        help="write the notebook without executing it")
-    args = parser.parse_args(argv)
-    nb = build()
-    if not args.no_run:
-        execute(nb)
-    path = os.path.join(HERE, NAME)
-    nbformat.write(nb, path)
-    print("wrote", path, file=sys.stderr)
+    make_notebooks.write_notebooks({NAME: build}, __doc__, argv, execute)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,14 @@ table), `tf.show_graph(scope)`, and where errors say a variable or op was define
 Conventions follow `make_notebooks.py`; tests/test_notebooks.py executes it and converts it
 to HTML.
 """
-import argparse
 import os
 import sys
 
-import nbformat
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_notebooks  # the shared notebook builder and executor
 from make_notebooks import code, md
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "06_notebook_tools.ipynb"
 
 SETUP = """\
@@ -181,16 +178,7 @@ def execute(nb, timeout=300):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-run", action="store_true",
-                        help="write the notebook without executing it")
-    args = parser.parse_args(argv)
-    nb = build()
-    if not args.no_run:
-        execute(nb)
-    path = os.path.join(HERE, NAME)
-    nbformat.write(nb, path)
-    print("wrote", path, file=sys.stderr)
+    make_notebooks.write_notebooks({NAME: build}, __doc__, argv, execute)
 
 
 if __name__ == "__main__":

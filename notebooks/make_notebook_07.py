@@ -9,17 +9,14 @@ JAX arrays, `tf.GradientTape`, an optimizer loop, `tf.contrib.eager.defun` compi
 into one jitted call, and an object-based checkpoint. Conventions follow `make_notebooks.py`;
 tests/test_notebooks.py executes it.
 """
-import argparse
 import os
 import sys
 
-import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_notebooks  # noqa: E402 - the shared notebook builder and executor
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 NAME = "07_eager.ipynb"
 
 SETUP = """\
@@ -131,15 +128,7 @@ def execute(nb, timeout=300):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-run", action="store_true", help="write the notebook without executing it")
-    args = parser.parse_args(argv)
-    nb = build()
-    if not args.no_run:
-        execute(nb)
-    path = os.path.join(HERE, NAME)
-    nbformat.write(nb, path)
-    print("wrote", path, file=sys.stderr)
+    make_notebooks.write_notebooks({NAME: build}, __doc__, argv, execute)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ Cells tagged `raises-exception` demonstrate an error on purpose (nbclient lets t
 tests/test_notebooks.py checks that no other cell errors.
 """
 import argparse
+import functools
 import os
 import sys
 
@@ -595,17 +596,25 @@ def execute(nb, timeout=120):
     return nb
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--no-run", action="store_true", help="write the notebooks without executing them")
+def write_notebooks(builders, doc, argv=None, execute_fn=execute):
+    """The command line of a notebook generator (this file and make_notebook_0N.py): builds each
+    notebook of `builders` ({file name: function returning the notebook}), executes it unless
+    `--no-run`, and writes it next to this file."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--no-run", action="store_true",
+                        help="write the notebooks without executing them")
     args = parser.parse_args(argv)
-    for name in NOTEBOOKS:
-        nb = build(name)
+    for name, build_fn in builders.items():
+        nb = build_fn()
         if not args.no_run:
-            execute(nb)
+            execute_fn(nb)
         path = os.path.join(HERE, name)
         nbformat.write(nb, path)
         print("wrote", path, file=sys.stderr)
+
+
+def main(argv=None):
+    write_notebooks({name: functools.partial(build, name) for name in NOTEBOOKS}, __doc__, argv)
 
 
 if __name__ == "__main__":
