@@ -98,8 +98,9 @@ def compile_plan(fetch_tensors, target_ops, feeds, initialized, placer=None):
     plan.pulls, plan.pulled, plan.n_user_feeds = pulls, frozenset(pulled), len(feeds)
     if placer is not None:
         placement.place(plan, placer)
-        if plan.segments or plan.moved or plan.homes:
-            # Values move between devices around the call (`run`): not one flat call.
+        if plan.segments or plan.moved or plan.homes or plan.cluster is not None:
+            # Values move between devices, or feeds, fetches and flags are converted for a
+            # cluster, around the call (`run`): not one flat call.
             plan.flat = plan.deferrable = False
     # What a Session may run on its hot path: one flat call, nothing to pull.
     plan.hot = plan.flat and not pulls

@@ -260,7 +260,6 @@ def _place_in_cluster(plan, placer):
     plan.cluster = placer.cluster
     plan.device = placer.cluster.replicated
     plan.eager = False
-    plan.flat = plan.deferrable = False  # feeds, fetches and flags converted around the call
     plan.moved, plan.homes = (), {}
 
 
