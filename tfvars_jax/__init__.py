@@ -407,8 +407,10 @@ from tfvars_jax.ops.math_ops import to_complex128
 from tfvars_jax.ops.math_ops import argmax as arg_max
 from tfvars_jax.ops.math_ops import argmin as arg_min
 from tfvars_jax.ops.array_ops import reverse as reverse_v2
-from tfvars_jax.ops.gradients import NotDifferentiable
-from tfvars_jax.ops.gradients import no_gradient
+from tfvars_jax.ops.gradient_registry import NotDifferentiable
+from tfvars_jax.ops.gradient_registry import NoGradient
+from tfvars_jax.ops.gradient_registry import RegisterGradient
+from tfvars_jax.ops.gradient_registry import no_gradient
 from tfvars_jax.ops.random_ops import random_normal
 from tfvars_jax.ops.random_ops import truncated_normal
 from tfvars_jax.ops.random_ops import random_uniform
@@ -535,6 +537,8 @@ __all__ = [
     "arg_min",
     "reverse_v2",
     "NotDifferentiable",
+    "NoGradient",
+    "RegisterGradient",
     "no_gradient",
     "segment_sum",
     "segment_mean",

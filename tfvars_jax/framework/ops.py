@@ -129,6 +129,7 @@ class Operation:
         self.needs_old = needs_old    # whether a write op's kernel reads the variable's old value
         self.seed: Optional[tuple] = None  # (graph seed, op seed, salted) of a random op
         self.host = False             # string-valued ops run host-side, outside jit
+        self.gradient_override = None  # the gradient op type `Graph.gradient_override_map` gave
         self._defined_at = user_location()  # (file, line, function) of the user's code
 
     @property
@@ -163,7 +164,10 @@ class Operation:
         return tuple(self._outputs)
 
     def get_attr(self, name):
-        """The attr `name` (e.g. "dtype", "shape", "seed"), raising ValueError if absent, as TF1."""
+        """The attr `name` (e.g. "dtype", "shape", "seed"), raising ValueError if absent, as TF1.
+        `_gradient_op_type` is the gradient type `Graph.gradient_override_map` gave (bytes)."""
+        if name == "_gradient_op_type" and self.gradient_override is not None:
+            return self.gradient_override.encode()
         if name not in self.attrs:
             raise ValueError(f"Operation '{self._name}' has no attr named '{name}'.")
         return self.attrs[name]
@@ -262,6 +266,7 @@ class Graph:
         self._lock = threading.RLock()
         self._version = 0  # bumps when ops are added; sessions use it to invalidate plans
         self.variables_by_name = {}     # full name -> Variable (every variable, for state lookups)
+        self._gradient_override_map = {}  # op type -> gradient op type (gradient_override_map)
 
     # ----- per-thread scope stacks --------------------------------------------------------
     @property
@@ -379,6 +384,26 @@ class Graph:
         finally:
             self._tls.programs.pop()
 
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        """TF1's `Graph.gradient_override_map`: ops of a mapped type created inside get the
+        mapped name as their gradient type (`op.gradient_override`), which `tf.gradients` looks
+        up among `tf.RegisterGradient` functions. Per graph, not per thread, as in TF1."""
+        if not isinstance(op_type_map, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in op_type_map.items()):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        saved = {k: self._gradient_override_map[k] for k in op_type_map
+                 if k in self._gradient_override_map}
+        self._gradient_override_map.update(op_type_map)
+        try:
+            yield
+        finally:
+            for k in op_type_map:
+                if k in saved:
+                    self._gradient_override_map[k] = saved[k]
+                else:
+                    self._gradient_override_map.pop(k, None)
+
     def _current_control_inputs(self, inputs):
         tls = self._tls
         if not tls.control_stack:
@@ -491,6 +516,8 @@ class Graph:
                 raise ValueError(f"Duplicate node name in graph: '{op.name}'")
             op._id = self._last_id
             self._last_id += 1
+            if self._gradient_override_map:
+                op.gradient_override = self._gradient_override_map.get(op.type)
             for _, seen in self._tls.control_stack:
                 seen.add(op)
             self._ops.append(op)

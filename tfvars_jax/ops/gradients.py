@@ -31,40 +31,16 @@ from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
 from tfvars_jax.ops.array_ops import zeros_like
 from tfvars_jax.ops import indexed_slices_ops  # noqa: F401 - installs IndexedSlices' conversion
 from tfvars_jax.ops import state_ops
+from tfvars_jax.ops import gradient_registry
+from tfvars_jax.ops.gradient_registry import NON_DIFFERENTIABLE
 
-# Op types TF1 registers as not differentiable (`ops.NotDifferentiable`) or whose registered
-# gradient is `None` for every input: gradients do not flow through them, so an x reaching the
-# ys only through them gets `None`, as in TF1 (`tf.gradients(tf.floor(x), x) == [None]`).
-# (Sign is not here: TF1's gradient of Sign is zeros, not None.)
-NON_DIFFERENTIABLE = frozenset((
-    "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
-    "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
-))
 # Inputs TF1's registered gradient returns None for (the kernels stop JAX's gradient there).
 NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}
-# Op types a user declared not differentiable (`tf.NotDifferentiable`, `tf.no_gradient`).
-_declared_not_differentiable = set()
 # Op types TF1 registers no gradient for at all: tf.gradients raises LookupError when one lies
 # on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
 NO_GRADIENT_DEFINED = frozenset((
     "TruncateMod", "DenseBincount",
 ))
-
-
-def NotDifferentiable(op_type):  # noqa: N802 - TF1's name
-    """TF1's `tf.NotDifferentiable(op_type)` (`tf.no_gradient`): gradients do not flow through
-    ops of `op_type` (an x reaching the ys only through them gets None). Useful for op types
-    made with `make_op`. As TF1, declaring a type twice raises KeyError; unlike TF1, declaring
-    a built-in differentiable type (e.g. "MatMul") is accepted and stops its gradients."""
-    if not isinstance(op_type, str):
-        raise TypeError("op_type must be a string")
-    if op_type in NON_DIFFERENTIABLE or op_type in _declared_not_differentiable:
-        raise KeyError(f"Registering two gradient with name '{op_type}'! (Previous registration "
-                       "was in tfvars_jax)")
-    _declared_not_differentiable.add(op_type)
-
-
-no_gradient = NotDifferentiable
 
 
 def _x_key(x):
@@ -84,6 +60,8 @@ def _data_inputs(op):
     """The inputs gradients can flow into (not a variable's ref input, not the labels of the
     v1 softmax cross-entropy, which TF1 wraps in `stop_gradient`)."""
     inputs = op.kind.value_inputs(op)
+    if callable(gradient_registry.gradient_function(op)):  # a user's function: every input
+        return inputs
     if op.type == "SoftmaxCrossEntropyWithLogits" and op.attrs.get("stop_labels"):
         inputs = inputs[1:]
     skip = NO_GRADIENT_INPUTS.get(op.type)
@@ -98,8 +76,10 @@ def _var_reads(op):
 
 
 def _differentiable(op):
-    return (op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
-            and op.type not in _declared_not_differentiable)
+    fn = gradient_registry.gradient_function(op)
+    if fn is not None:
+        return fn is not gradient_registry.NOT_DIFFERENTIABLE
+    return op.kind.differentiable and op.type not in NON_DIFFERENTIABLE
 
 
 def _path_ops(ys, x_keys, stops):
@@ -137,7 +117,7 @@ def _path_ops(ys, x_keys, stops):
             reached.update(("var", v) for v in var_hit)
     reached.update(("tensor", y) for y in ys if y in x_tensors)
     for op in path:
-        if op.type in NO_GRADIENT_DEFINED:
+        if op.type in NO_GRADIENT_DEFINED and gradient_registry.gradient_function(op) is None:
             raise LookupError(f"No gradient defined for operation '{op.name}' (op type: "
                               f"{op.type}). TF1 defines none either: stop the gradient before "
                               "it (tf.stop_gradient) or compute the value another way.")
@@ -196,11 +176,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             for k in live:
                 x = xs[x_keys.index(k)]
                 specs += _slices_specs(x, sparse[k]) if k in sparse else [(_x_dtype(x), _x_shape(x))]
+            overrides = _overrides(path)
+            inputs += [t for spec in overrides.values() for t in spec.captures]
             has_random = any(o.kind.has_random(o) for o in path)
             op = make_op("Gradients", None, inputs, name=scope if len(groups) == 1 else "Gradients",
                          kind=GRADIENTS, out_specs=specs,
                          attrs={"path": path, "ys": ys, "grad_ys": grad_ys, "xs": live,
-                                "has_random": has_random, "sparse": sparse})
+                                "has_random": has_random, "sparse": sparse,
+                                "overrides": overrides})
             outputs = iter(op.outputs)
             for k in live:
                 if k in sparse:
@@ -215,6 +198,17 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     if unconnected_gradients == "zero":
         results = [zeros_like(x) if r is None else r for x, r in zip(xs, results)]
     return results
+
+
+def _overrides(path):
+    """{op: its `gradient_registry.Override`} for the ops on `path` whose gradient is a
+    user's function (`tf.RegisterGradient`), built now as TF1 calls them here."""
+    overrides = {}
+    for op in path:
+        fn = gradient_registry.gradient_function(op)
+        if callable(fn):
+            overrides[op] = gradient_registry.build_override(op, fn)
+    return overrides
 
 
 def _row_gathers(path, key, ys):
@@ -302,7 +296,14 @@ class _Gradients(OpKind):
     def has_random(self, op):
         return op.attrs["has_random"]
 
+    def var_reads(self, op, resolved=None, fed=frozenset()):
+        # Variables the overriding gradient functions read (the path's reads are its inputs').
+        return tuple(dict.fromkeys(n for spec in op.attrs["overrides"].values()
+                                   for n in spec.reads))
+
     def check_plan(self, op, fed):
+        for p, spec in op.attrs["overrides"].items():
+            reject_feeds_inside(spec.ops, fed, f"in the gradient function of '{p.name}'")
         # TF1's backward pass would mix the fed value (where a gradient function reads that
         # tensor) with derivatives of the op that would have produced it.
         reject_feeds_inside(op.attrs["path"], fed,
@@ -311,6 +312,7 @@ class _Gradients(OpKind):
     def run(self, op, ctx):
         a = op.attrs
         path, xs, env, sparse = a["path"], a["xs"], ctx.env, a["sparse"]
+        overrides = a["overrides"]
         on_path = set(path)
         base_env = {k: v for k, v in env.items() if _producer(k) not in on_path}
         # What is perturbed: a variable x at its reads, a tensor x itself, and for an x with
@@ -357,7 +359,10 @@ class _Gradients(OpKind):
                 seen_vars = env.get(p, {})
                 sub.vars = {n: _perturb(v, delta[n]) if n in delta else v
                             for n, v in seen_vars.items()}
-                sub.execute([p])
+                if p in overrides:
+                    gradient_registry.run_override(p, overrides[p], ctx, sub, env)
+                else:
+                    sub.execute([p])
                 for d in gathered.get(p, ()):
                     sub.env[p._outputs[0]] = _perturb(sub.env[p._outputs[0]], d)
             return [sub.env[y] if y in sub.env else env[y] for y in a["ys"]]
