@@ -438,6 +438,7 @@ from tfvars_jax.ops.check_ops import assert_negative
 from tfvars_jax.ops.check_ops import assert_non_negative
 from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
+from tfvars_jax.ops.gradients import hessians
 from tfvars_jax.ops.script_ops import py_func
 from tfvars_jax.ops.script_ops import numpy_function
 from tfvars_jax.ops.custom_gradient import custom_gradient
@@ -502,7 +503,7 @@ __all__ = [
     "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid", "sub", "mul", "neg",
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
     "group", "tuple", "cond", "case", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
-    "foldr", "Print", "print", "gradients", "Assert", "assert_equal",
+    "foldr", "Print", "print", "gradients", "hessians", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",
     "assert_non_positive", "debugging", "py_func", "numpy_function",

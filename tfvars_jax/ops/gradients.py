@@ -28,6 +28,7 @@ from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.tensor_shape import TensorShape
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op
 from tfvars_jax.framework.op_kind import OpKind, reject_feeds_inside
+from tfvars_jax.ops import array_ops
 from tfvars_jax.ops.array_ops import zeros_like
 from tfvars_jax.ops import indexed_slices_ops  # noqa: F401 - installs IndexedSlices' conversion
 from tfvars_jax.ops import state_ops
@@ -135,6 +136,14 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     `tf.gradients(a + b, [a, b])` is `[3, 1]`): xs computed from other xs get a vjp each,
     independent xs share one.
     """
+    return _gradients(ys, xs, grad_ys, name, aggregation_method, stop_gradients,
+                      unconnected_gradients)
+
+
+def _gradients(ys, xs, grad_ys, name, aggregation_method, stop_gradients,
+               unconnected_gradients, jacobian=False):
+    """`tf.gradients`; with `jacobian`, the Jacobian of the one y instead: per x, the
+    gradient of each element of y (a leading axis of y's size), one vmapped vjp."""
     if context.executing_eagerly():
         raise RuntimeError("tf.gradients is not supported when eager execution is enabled. Use "
                            "tf.GradientTape instead.")
@@ -171,11 +180,18 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             if not live:
                 continue
             inputs = list(ys) + [g for g in (grad_ys or []) if g is not None] + [k[1] for k in live if k[0] == "tensor"]
-            sparse = {k: g for k in live if (g := _row_gathers(path, k, ys)) is not None}
+            sparse = {} if jacobian else {
+                k: g for k in live if (g := _row_gathers(path, k, ys)) is not None}
             specs = []
             for k in live:
                 x = xs[x_keys.index(k)]
-                specs += _slices_specs(x, sparse[k]) if k in sparse else [(_x_dtype(x), _x_shape(x))]
+                if k in sparse:
+                    specs += _slices_specs(x, sparse[k])
+                elif jacobian:
+                    rows = TensorShape([ys[0].shape.num_elements()])
+                    specs.append((_x_dtype(x), rows.concatenate(_x_shape(x))))
+                else:
+                    specs.append((_x_dtype(x), _x_shape(x)))
             overrides = _overrides(path)
             inputs += [t for spec in overrides.values() for t in spec.captures]
             has_random = any(o.kind.has_random(o) for o in path)
@@ -183,7 +199,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                          kind=GRADIENTS, out_specs=specs,
                          attrs={"path": path, "ys": ys, "grad_ys": grad_ys, "xs": live,
                                 "has_random": has_random, "sparse": sparse,
-                                "overrides": overrides})
+                                "overrides": overrides, "jacobian": jacobian})
             outputs = iter(op.outputs)
             for k in live:
                 if k in sparse:
@@ -369,10 +385,15 @@ class _Gradients(OpKind):
 
         ys, vjp = jax.vjp(forward, *x_values)
         grad_ys = a["grad_ys"] or [None] * len(ys)
-        cts = [jnp.ones_like(y) if g is None else env[g].astype(y.dtype) for y,
-               g in zip(ys, grad_ys)]
+        if a["jacobian"]:  # one vjp per element of the one y, vmapped
+            (y,) = ys
+            rows = jnp.eye(y.size, dtype=y.dtype).reshape((y.size,) + y.shape)
+            x_grads = jax.vmap(lambda row: vjp([row]))(rows)
+        else:
+            x_grads = vjp([jnp.ones_like(y) if g is None else env[g].astype(y.dtype)
+                           for y, g in zip(ys, grad_ys)])
         outputs = iter(op._outputs)
-        for key, g, x in zip(xs, vjp(cts), x_values):
+        for key, g, x in zip(xs, x_grads, x_values):
             if key in sparse:
                 env.update(zip((next(outputs), next(outputs), next(outputs)),
                                _slices_values(key, sparse[key], g, path, env)))
@@ -435,3 +456,35 @@ def _seen_value(path, env, var):
 
 
 GRADIENTS = _Gradients()
+
+
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    """TF1's `tf.hessians`: per x, the Hessian of sum(ys), shaped `x.shape + x.shape`.
+
+    As TF1, the first derivatives are `tf.gradients(ys, xs)` (named `gradients/...`; TF1 does
+    not use `name`) and each is flattened by a top-level `Reshape`; an x with no gradient
+    raises ValueError. TF1 then loops over the gradient's elements (a while_loop of
+    `tf.gradients`); here one op takes the Jacobian of the flattened gradient (a vmapped vjp),
+    reshaped by a second `Reshape`. Where a gradient is connected to x but constant (a linear
+    function), TF1 raises ValueError in its loop; we return zeros.
+    """
+    del name, colocate_gradients_with_ops, gate_gradients  # TF1 ignores them as well
+    xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
+    first = gradients(ys, xs, aggregation_method=aggregation_method)
+    results = []
+    for g, x in zip(first, xs):
+        if g is None:
+            raise ValueError("None values not supported.")
+        flat = array_ops.reshape(g, [-1])
+        (jac,) = _gradients(flat, [x], None, "gradients", None, None, "none", jacobian=True)
+        if jac is None:
+            raise ValueError("None values not supported.")
+        shape = _x_shape(x)
+        if shape.is_fully_defined():  # TF1's shape(x) is then a constant: a known static shape
+            shape = shape.as_list()
+        else:
+            shape = array_ops.shape(x)
+        results.append(array_ops.reshape(jac, array_ops.concat([shape, shape], 0)
+                                         if isinstance(shape, ops_lib.Tensor) else shape * 2))
+    return results
