@@ -28,6 +28,8 @@ from tfvars_jax import metrics
 from tfvars_jax import nn
 from tfvars_jax import random
 from tfvars_jax import sharding
+from tfvars_jax import signal
+from tfvars_jax import spectral
 from tfvars_jax import summary
 from tfvars_jax import train
 from tfvars_jax import version
@@ -439,6 +441,12 @@ from tfvars_jax.ops.check_ops import assert_non_negative
 from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
 from tfvars_jax.ops.gradients import hessians
+from tfvars_jax.ops.signal_ops import fft
+from tfvars_jax.ops.signal_ops import fft2d
+from tfvars_jax.ops.signal_ops import fft3d
+from tfvars_jax.ops.signal_ops import ifft
+from tfvars_jax.ops.signal_ops import ifft2d
+from tfvars_jax.ops.signal_ops import ifft3d
 from tfvars_jax.ops.script_ops import py_func
 from tfvars_jax.ops.script_ops import numpy_function
 from tfvars_jax.ops.custom_gradient import custom_gradient
@@ -453,7 +461,7 @@ newaxis = None
 
 __all__ = [
     "contrib", "dtypes", "estimator", "functional", "initializers", "keras", "losses", "math",
-    "metrics", "nn", "sharding",
+    "metrics", "nn", "sharding", "signal", "spectral",
     "data",
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
@@ -503,7 +511,8 @@ __all__ = [
     "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid", "sub", "mul", "neg",
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
     "group", "tuple", "cond", "case", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
-    "foldr", "Print", "print", "gradients", "hessians", "Assert", "assert_equal",
+    "foldr", "Print", "print", "gradients", "hessians",
+    "fft", "fft2d", "fft3d", "ifft", "ifft2d", "ifft3d", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",
     "assert_non_positive", "debugging", "py_func", "numpy_function",
