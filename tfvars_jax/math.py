@@ -130,6 +130,8 @@ from tfvars_jax.ops.nn_ops import zero_fraction
 from tfvars_jax.ops.math_ops import angle
 from tfvars_jax.ops.math_ops import erfcinv
 from tfvars_jax.ops.math_ops import polyval
+from tfvars_jax.ops.sort_ops import approx_max_k
+from tfvars_jax.ops.sort_ops import approx_min_k
 __all__ = [
     "add", "subtract", "multiply", "truediv", "divide", "floordiv", "floormod", "maximum",
     "minimum", "exp", "log", "sqrt", "rsqrt", "square", "tanh", "sigmoid", "sign", "floor", "ceil",
@@ -220,6 +222,8 @@ __all__ = [
     "angle",
     "erfcinv",
     "polyval",
+    "approx_max_k",
+    "approx_min_k",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -214,3 +214,31 @@ def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique,
     table = _unigram_table(unigrams, distortion, int(num_reserved_ids), int(range_max))
     return _sampler("FixedUnigramCandidateSampler", "unigram", true_classes, num_true,
                     num_sampled, unique, range_max, seed, name, table=table)
+
+
+def _all_candidates_kernel(true_classes, num_sampled):
+    return (jnp.arange(num_sampled, dtype=jnp.int64),
+            jnp.ones(true_classes.shape, jnp.float32), jnp.ones((num_sampled,), jnp.float32))
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    """TF1's `tf.nn.all_candidate_sampler` ("AllCandidateSampler"): every class in
+    [0, num_sampled) once, in order, each with expected count 1 (for testing sampled losses
+    against the full softmax). `unique` and `seed` do not change the result, as in TF1."""
+    del unique, seed  # the sampler draws nothing
+    num_true, num_sampled = int(num_true), int(num_sampled)
+    tc = convert_to_tensor(true_classes, name="true_classes")
+    if tc.dtype.base_dtype != dtypes.int64:
+        raise TypeError(f"Value passed to parameter 'true_classes' has DataType "
+                        f"{tc.dtype.name} not in list of allowed values: int64")
+    dims = tc.shape.as_tuple()
+    if dims is not None and (len(dims) != 2 or dims[1] not in (None, num_true)):
+        raise ValueError(f"AllCandidateSampler: true_classes '{ops_lib.display_name(tc)}' must be "
+                         f"[batch_size, num_true={num_true}], got shape {tc.shape}")
+    batch = dims[0] if dims is not None else None
+    op = make_op("AllCandidateSampler", _all_candidates_kernel, [tc],
+                 name=name or "AllCandidateSampler", attrs={"num_sampled": num_sampled},
+                 out_specs=[(dtypes.int64, TensorShape([num_sampled])),
+                            (dtypes.float32, TensorShape([batch, num_true])),
+                            (dtypes.float32, TensorShape([num_sampled]))])
+    return tuple(op.outputs)

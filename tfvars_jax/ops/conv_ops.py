@@ -359,3 +359,137 @@ def scale_regularization_loss(regularization_loss):
     (a "RealDiv" op named `truediv`, as TF's)."""
     loss = convert_to_tensor(regularization_loss, name="regularization_loss")
     return op_output("RealDiv", lambda v: jnp.sum(v), [loss], name="truediv")
+
+
+def conv3d_backprop_filter(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                           data_format="NDHWC", dilations=(1, 1, 1, 1, 1), name=None):
+    """TF1's `tf.nn.conv3d_backprop_filter` / `conv3d_backprop_filter_v2`
+    ("Conv3DBackpropFilterV2"): the gradient of conv3d with respect to its filter, of shape
+    `filter_sizes` (static)."""
+    x = convert_to_tensor(input, name="input")
+    dy = math_ops._convert_operand(out_backprop, x.dtype, "out_backprop")
+    attrs = _conv_args(strides, padding, dilations, data_format, 3, "conv3d_backprop_filter")
+    return op_output("Conv3DBackpropFilterV2", _backprop_filter_kernel, [x, dy],
+                     name=name or "Conv3DBackpropFilterV2",
+                     attrs=dict(attrs, filter_shape=_static_dims(filter_sizes, "filter_sizes")))
+
+
+conv3d_backprop_filter_v2 = conv3d_backprop_filter
+
+
+def conv_transpose(input, filters, output_shape, strides, padding="SAME",  # noqa: A002
+                   data_format=None, dilations=None, name=None):
+    """TF's `tf.nn.conv_transpose`: `conv1d_transpose`, `conv2d_transpose` or
+    `conv3d_transpose` by the rank of `output_shape` (3, 4 or 5), in a `conv_transpose` scope."""
+    with ops_lib.name_scope(name, "conv_transpose", [input, filters, output_shape]) as scope:
+        rank = len(_static_dims(output_shape, "output_shape"))
+        if rank not in (3, 4, 5):
+            raise ValueError(f"output_shape must be of length 3, 4 or 5 but was {rank}.")
+        if rank == 3:
+            return conv1d_transpose(input, filters, output_shape, strides, padding=padding,
+                                    data_format=data_format or "NWC", dilations=dilations,
+                                    name=scope)
+        if rank == 4:
+            return nn_ops.conv2d_transpose(input, filters, output_shape, strides,
+                                           padding=padding, data_format=data_format or "NHWC",
+                                           dilations=dilations, name=scope)
+        return conv3d_transpose(input, filters, output_shape, strides, padding=padding,
+                                data_format=data_format or "NDHWC", dilations=dilations,
+                                name=scope)
+
+
+def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=None):
+    """TF1's `tf.nn.atrous_conv2d_transpose`: the transpose of `atrous_conv2d` (conv2d_transpose
+    with the filter dilated by `rate`, stride 1, NHWC). TF1 computes it through
+    space_to_batch; the values agree, and the op carries the name of TF1's last op
+    (`atrous_conv2d_transpose/BatchToSpaceND`, or `.../conv2d_transpose` for rate 1)."""
+    rate = int(rate)
+    if rate < 1:
+        raise ValueError(f"rate {rate} cannot be less than one")
+    with ops_lib.name_scope(name, "atrous_conv2d_transpose", [value, filters, output_shape]) \
+            as scope:
+        x = convert_to_tensor(value, name="value")
+        w = math_ops._convert_operand(filters, x.dtype, "filters")
+        if w.shape.ndims is not None and x.shape.ndims is not None and \
+                x.shape[3] is not None and w.shape[3] is not None and x.shape[3] != w.shape[3]:
+            raise ValueError("value's input channels does not match filters' input channels, "
+                             f"{x.shape[3]} != {w.shape[3]}")
+        out_shape = _static_dims(output_shape, "output_shape")
+        if len(out_shape) != 4:
+            raise ValueError(f"output_shape must have shape (4,), got {list(out_shape)}")
+        attrs = _conv_args(1, padding, rate, "NHWC", 2, "atrous_conv2d_transpose")
+        del scope
+        # TF1's last op: BatchToSpaceND (rate > 1) or a conv2d_transpose (rate 1).
+        op_type, op_name = ("Conv2DBackpropInput", "conv2d_transpose") if rate == 1 else \
+            ("BatchToSpaceND", "BatchToSpaceND")
+        return op_output(op_type, nn_ops._conv_transpose_kernel, [x, w], name=op_name,
+                         attrs=dict(attrs, out_shape=out_shape))
+
+
+# ----- morphology ---------------------------------------------------------------------------
+def _dilation_kernel(x, w, strides, rates, padding):
+    """Grayscale dilation: max over the window of input + filter; the gradient goes to the first
+    maximum (TF's kernels), through an argmax rather than JAX's tie-splitting max."""
+    _, h, wd, _ = x.shape
+    kh, kw, _ = w.shape
+    eff_h, eff_w = (kh - 1) * rates[0] + 1, (kw - 1) * rates[1] + 1
+    if padding == "SAME":
+        out_h, out_w = -(-h // strides[0]), -(-wd // strides[1])
+        pad_h = max((out_h - 1) * strides[0] + eff_h - h, 0)
+        pad_w = max((out_w - 1) * strides[1] + eff_w - wd, 0)
+        low = jnp.finfo(x.dtype).min if jnp.issubdtype(x.dtype, jnp.floating) else \
+            jnp.iinfo(x.dtype).min
+        x = jnp.pad(x, [(0, 0), (pad_h // 2, pad_h - pad_h // 2),
+                        (pad_w // 2, pad_w - pad_w // 2), (0, 0)], constant_values=low)
+    else:
+        out_h, out_w = (h - eff_h) // strides[0] + 1, (wd - eff_w) // strides[1] + 1
+    windows = []
+    for i in range(kh):
+        for j in range(kw):
+            y0, x0 = i * rates[0], j * rates[1]
+            patch = x[:, y0:y0 + (out_h - 1) * strides[0] + 1:strides[0],
+                      x0:x0 + (out_w - 1) * strides[1] + 1:strides[1], :]
+            windows.append(patch + w[i, j])
+    stacked = jnp.stack(windows, axis=3)  # [batch, out_h, out_w, kh * kw, depth]
+    first = jnp.argmax(stacked, axis=3)[:, :, :, None, :]
+    return jnp.take_along_axis(stacked, first, axis=3)[:, :, :, 0, :]
+
+
+def _morphology_args(x, w, strides, rates, padding, what):
+    if x.shape.ndims not in (None, 4):
+        raise ValueError(f"{what}: input must be 4-D [batch, height, width, depth], got "
+                         f"{x.shape}")
+    if w.shape.ndims not in (None, 3):
+        raise ValueError(f"{what}: filter must be 3-D [height, width, depth], got {w.shape}")
+    return {"strides": nn_ops._spatial_nd(strides, "NHWC", 2, f"{what} strides"),
+            "rates": nn_ops._spatial_nd(rates, "NHWC", 2, f"{what} rates"),
+            "padding": nn_ops._padding(padding, what)}
+
+
+def dilation2d(input=None, filter=None, strides=None, rates=None, padding=None,  # noqa: A002
+               name=None, filters=None, dilations=None):
+    """TF1's `tf.nn.dilation2d` ("Dilation2D"): grayscale morphological dilation of NHWC
+    `input` by the [height, width, depth] `filter`: the max over each window of input plus
+    filter (SAME padding pads with the lowest value)."""
+    filter = filters if filter is None else filter  # noqa: A001
+    rates = dilations if rates is None else rates
+    x = convert_to_tensor(input, name="input")
+    w = math_ops._convert_operand(filter, x.dtype, "filter")
+    attrs = _morphology_args(x, w, strides, rates, padding, "dilation2d")
+    return op_output("Dilation2D", _dilation_kernel, [x, w], name=name or "Dilation2D",
+                     attrs=attrs)
+
+
+def _erosion_kernel(x, w, strides, rates, padding):
+    return -_dilation_kernel(-x, w[::-1, ::-1], strides, rates, padding)
+
+
+def erosion2d(value, kernel, strides, rates, padding, name=None):
+    """TF1's `tf.nn.erosion2d`: grayscale morphological erosion, `-dilation2d(-value,
+    reversed kernel)` as TF1 defines it; one op, "Neg" named `erosion2d/Neg_1` as TF1's last op."""
+    with ops_lib.name_scope(name, "erosion2d", [value, kernel]) as scope:
+        x = convert_to_tensor(value, name="value")
+        w = math_ops._convert_operand(kernel, x.dtype, "kernel")
+        attrs = _morphology_args(x, w, strides, rates, padding, "erosion2d")
+        del scope
+        return op_output("Neg", _erosion_kernel, [x, w], name="Neg_1", attrs=attrs)

@@ -190,3 +190,50 @@ def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, na
                      out_specs=None if vals.shape.ndims is not None else
                      [(out_type, TensorShape(None))])
 
+
+
+def _approx_k_kernel(x, k, axis, recall_target, size_override, aggregate, largest):
+    fn = jax.lax.approx_max_k if largest else jax.lax.approx_min_k
+    values, indices = fn(x, k, reduction_dimension=axis, recall_target=recall_target,
+                         reduction_input_size_override=size_override,
+                         aggregate_to_topk=aggregate)
+    return values, indices.astype(jnp.int32)
+
+
+def _approx_k(op_largest, operand, k, reduction_dimension, recall_target,
+              reduction_input_size_override, aggregate_to_topk, name):
+    x = convert_to_tensor(operand, name="operand")
+    k = _static_int(k, "approx_max_k's k" if op_largest else "approx_min_k's k")
+    if not x.dtype.is_floating:
+        raise TypeError(f"Value passed to parameter 'operand' of ApproxTopK has DataType "
+                        f"{x.dtype.name} not in list of allowed values: half, bfloat16, float32")
+    ndims = x.shape.ndims
+    if ndims is None:
+        raise NotImplementedError("approx_max_k/approx_min_k need an operand of known rank.")
+    axis = int(reduction_dimension)
+    if not -ndims <= axis < ndims:
+        raise ValueError(f"reduction_dimension {axis} is out of range for rank {ndims}")
+    size = x.shape[axis].value
+    if size is not None and not 0 <= k <= size:
+        raise ValueError(f"k must be in [0, {size}] (the reduced dimension), got {k}")
+    op = make_op("ApproxTopK", _approx_k_kernel, [x], name=name or "ApproxTopK",
+                 attrs={"k": k, "axis": axis % ndims, "recall_target": float(recall_target),
+                        "size_override": int(reduction_input_size_override),
+                        "aggregate": bool(aggregate_to_topk), "largest": op_largest})
+    return op.outputs[0], op.outputs[1]
+
+
+def approx_max_k(operand, k, reduction_dimension=-1, recall_target=0.95,
+                 reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
+    """TF's `tf.math.approx_max_k` ("ApproxTopK"): the `k` largest values along
+    `reduction_dimension` and their int32 indices, through `jax.lax.approx_max_k` (XLA's
+    ApproxTopK, as TF's). On CPU both compute the exact top k."""
+    return _approx_k(True, operand, k, reduction_dimension, recall_target,
+                     reduction_input_size_override, aggregate_to_topk, name)
+
+
+def approx_min_k(operand, k, reduction_dimension=-1, recall_target=0.95,
+                 reduction_input_size_override=-1, aggregate_to_topk=True, name=None):
+    """TF's `tf.math.approx_min_k`: as `approx_max_k`, for the `k` smallest values."""
+    return _approx_k(False, operand, k, reduction_dimension, recall_target,
+                     reduction_input_size_override, aggregate_to_topk, name)
