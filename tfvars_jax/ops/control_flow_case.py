@@ -78,3 +78,39 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
                     [_at_most_n_true(predicates, 1, "Input error: exclusive=True")]):
                 return fn()
         return fn()
+
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """TF's `tf.switch_case`: the result of `branch_fns[branch_index]()`; an index outside the
+    branches runs `default` (the last branch when None), as TF. `branch_fns` is a list of
+    callables, of (int, callable) pairs, or a dict {int: callable}. Built as `tf.case` over
+    `branch_index == k` (a chain of tf.conds); the ops are named differently than TF's
+    single `Case` op."""
+    if isinstance(branch_fns, dict):
+        branch_fns = sorted(branch_fns.items())
+    if not isinstance(branch_fns, (list, tuple)) or not branch_fns:
+        raise ValueError("branch_fns must be a non-empty list, tuple or dict of callables.")
+    if all(isinstance(f, tuple) and len(f) == 2 for f in branch_fns):
+        keys = [k for k, _ in branch_fns]
+        if sorted(keys) != list(range(len(keys))):
+            raise ValueError(f"branch indices (keys) must form contiguous range of [0 to "
+                             f"{len(keys)}) but found {keys}.")
+        branch_fns = [f for _, f in sorted(branch_fns, key=lambda kv: kv[0])]
+    for f in branch_fns:
+        if not callable(f):
+            raise TypeError(f"fn for switch_case must be callable, got {f!r}")
+    if default is not None and not callable(default):
+        raise TypeError("default must be callable.")
+    with ops_lib.name_scope(name, "switch_case", [branch_index]):
+        index = convert_to_tensor(branch_index, name="branch_index")
+        if index.dtype.base_dtype != dtypes.int32:
+            raise TypeError(f"Input 'branch_index' of 'StatelessCase' Op has type "
+                            f"{index.dtype.base_dtype.name} that does not match expected type "
+                            "of int32.")
+        if index.shape.ndims not in (None, 0):
+            raise ValueError(f"branch_index must be a scalar, got shape {index.shape}")
+        fns = list(branch_fns)
+        if default is None:
+            default = fns[-1]
+        pairs = [(math_ops.equal(index, k), fn) for k, fn in enumerate(fns)]
+        return case(pairs, default=default, name="indexed_case")
