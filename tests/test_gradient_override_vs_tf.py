@@ -196,3 +196,51 @@ def test_not_differentiable_aliases():
             y = tfvars_jax.exp(x) + x
         with tfvars_jax.Session() as sess:
             np.testing.assert_array_equal(sess.run(tfvars_jax.gradients(y, x)[0]), [1., 1.])
+
+
+def test_grad_pass_through_and_aggregation_methods():
+    def build(tf):
+        w = tf.get_variable("w", initializer=[0.3, -1.7, 2.5], use_resource=True)
+        x = tf.constant([0.4, 1.6, -2.2])
+        q = tf.grad_pass_through(tf.round)(x * w)
+        loss = tf.reduce_sum(q * tf.constant([1., 2., 3.])) + tf.reduce_sum(w * w)
+        return [tf.gradients(loss, [w, x], aggregation_method=m)
+                for m in (None, tf.AggregationMethod.ADD_N,
+                          tf.AggregationMethod.EXPERIMENTAL_TREE,
+                          tf.AggregationMethod.EXPERIMENTAL_ACCUMULATE_N)] + [q]
+
+    ref, ours = _both(build)
+    _assert_same(ref, ours)
+
+
+@pytest.mark.parametrize("tf", [tf1, tfvars_jax], ids=["tf", "ours"])
+def test_invalid_aggregation_method(tf):
+    with tf.Graph().as_default():
+        x = tf.constant([1., 2.])
+        with pytest.raises(ValueError, match="Invalid `aggregation_method` specified 7"):
+            tf.gradients(x * x, x, aggregation_method=7)
+
+
+def test_complex_gradients():
+    """TF1's convention: complex ys need grad_ys; a complex x's gradient is the conjugate of
+    JAX's vjp of the conjugated grad_ys."""
+    def build(tf):
+        a, b = tf.constant([1., 2.]), tf.constant([0.5, -1.])
+        z = tf.complex(a, b)
+        y = tf.exp(z * z * tf.constant([1 + 2j, 3 - 1j], tf.complex64))
+        r = tf.real(y * tf.conj(z))
+        return (tf.gradients(y, [z, a, b], grad_ys=tf.constant([2 - 1j, 0.5 + 3j], tf.complex64))
+                + tf.gradients(r, [z, a]))
+
+    ref, ours = _both(build)
+    for a, b in zip(ref, ours):
+        assert a.dtype == b.dtype
+        np.testing.assert_allclose(b, a, rtol=2e-6)
+
+
+@pytest.mark.parametrize("tf", [tf1, tfvars_jax], ids=["tf", "ours"])
+def test_complex_ys_need_grad_ys(tf):
+    with tf.Graph().as_default():
+        z = tf.complex(tf.constant([1.]), tf.constant([2.]))
+        with pytest.raises(TypeError, match="must set grad_ys"):
+            tf.gradients(z * z, z)

@@ -442,6 +442,8 @@ from tfvars_jax.ops.check_ops import assert_non_negative
 from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
 from tfvars_jax.ops.gradients import hessians
+from tfvars_jax.ops.gradients import AggregationMethod
+from tfvars_jax.ops.gradients import grad_pass_through
 from tfvars_jax.ops.bitwise_ops import bitcast
 from tfvars_jax.ops.control_flow_case import switch_case
 from tfvars_jax.ops.signal_ops import fft
@@ -514,7 +516,8 @@ __all__ = [
     "global_norm", "clip_by_global_norm", "range", "cumsum", "log_sigmoid", "sub", "mul", "neg",
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
     "group", "tuple", "cond", "case", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
-    "foldr", "Print", "print", "gradients", "hessians", "bitcast", "switch_case",
+    "foldr", "Print", "print", "gradients", "hessians", "AggregationMethod", "grad_pass_through",
+    "bitcast", "switch_case",
     "fft", "fft2d", "fft3d", "ifft", "ifft2d", "ifft3d", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",

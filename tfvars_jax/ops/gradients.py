@@ -33,6 +33,7 @@ from tfvars_jax.ops.array_ops import zeros_like
 from tfvars_jax.ops import indexed_slices_ops  # noqa: F401 - installs IndexedSlices' conversion
 from tfvars_jax.ops import state_ops
 from tfvars_jax.ops import gradient_registry
+from tfvars_jax.ops.custom_gradient import custom_gradient
 from tfvars_jax.ops.gradient_registry import NON_DIFFERENTIABLE
 
 # Inputs TF1's registered gradient returns None for (the kernels stop JAX's gradient there).
@@ -125,13 +126,29 @@ def _path_ops(ys, x_keys, stops):
     return path, reached
 
 
+class AggregationMethod:
+    """TF1's `tf.AggregationMethod`: how `tf.gradients` sums the gradients reaching a tensor
+    from several consumers. TF1's methods differ in memory use and summation order only; JAX's
+    vjp sums in its own order whatever the method, so every valid value gives the same result
+    here (an invalid one raises ValueError, as TF1)."""
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+    _ALL = (0, 1, 2)
+
+
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
               gate_gradients=False, aggregation_method=None, stop_gradients=None,
               unconnected_gradients="none"):
     """TF1's `tf.gradients`: d(sum(ys))/d(xs), one Tensor per x, `None` for an unconnected x.
 
     `xs` may be Variables or any Tensors; `grad_ys` weights each y (default ones);
-    `stop_gradients` are treated as constants. Gradients of integer tensors are `None`.
+    `stop_gradients` are treated as constants. Gradients of integer tensors are `None`;
+    complex ys need `grad_ys` and complex gradients follow TF1's convention (the conjugate of
+    JAX's). `aggregation_method` takes TF1's values and changes nothing (see
+    `AggregationMethod`); `colocate_gradients_with_ops` and `gate_gradients` are placement
+    and scheduling hints with no effect on values.
     Each gradient is the total derivative, also through the other xs (with `b = 2 * a`,
     `tf.gradients(a + b, [a, b])` is `[3, 1]`): xs computed from other xs get a vjp each,
     independent xs share one.
@@ -150,9 +167,9 @@ def _gradients(ys, xs, grad_ys, name, aggregation_method, stop_gradients,
     unconnected_gradients = getattr(unconnected_gradients, "value", unconnected_gradients)
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: {unconnected_gradients!r}")
-    if aggregation_method is not None:
-        raise NotImplementedError("tf.gradients argument 'aggregation_method' is not supported "
-                                  "(JAX sums exactly).")
+    if aggregation_method not in (None,) + AggregationMethod._ALL:
+        raise ValueError(f"Invalid `aggregation_method` specified {aggregation_method}. "
+                         "Accepted values are [0, 1, 2].")
     ys = [convert_to_tensor(y) for y in (ys if isinstance(ys, (list, tuple)) else [ys])]
     xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
     x_keys = [_x_key(x) for x in xs]
@@ -162,6 +179,10 @@ def _gradients(ys, xs, grad_ys, name, aggregation_method, stop_gradients,
                    (grad_ys if isinstance(grad_ys, (list, tuple)) else [grad_ys])]
         if len(grad_ys) != len(ys):
             raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    for j, y in enumerate(ys):
+        if y.dtype.is_complex and (grad_ys is None or grad_ys[j] is None):
+            raise TypeError(f"Gradients of complex tensors ({y}) must set grad_ys (y.dtype = "
+                            f"{y.dtype.base_dtype.name})")
     graph = ops_lib.graph_of(ys)
     # Only floating-point ys are differentiated (TF1 ignores the others).
     keep = [j for j, y in enumerate(ys) if _backprop_dtype(y)]
@@ -170,7 +191,8 @@ def _gradients(ys, xs, grad_ys, name, aggregation_method, stop_gradients,
     # Distinct floating-point xs. If one x is computed from another, each gets its own vjp so
     # that every gradient is the total derivative through the other xs, as in TF1; otherwise
     # one vjp serves them all.
-    keys = list(dict.fromkeys(k for x, k in zip(xs, x_keys) if _x_dtype(x).is_floating))
+    keys = list(dict.fromkeys(k for x, k in zip(xs, x_keys)
+                              if _x_dtype(x).is_floating or _x_dtype(x).is_complex))
     groups = [[k] for k in keys] if _interdependent(keys, stops) else [keys]
     grads = {}
     with graph.as_default(), ops_lib.name_scope(name) as scope:
@@ -390,8 +412,11 @@ class _Gradients(OpKind):
             rows = jnp.eye(y.size, dtype=y.dtype).reshape((y.size,) + y.shape)
             x_grads = jax.vmap(lambda row: vjp([row]))(rows)
         else:
-            x_grads = vjp([jnp.ones_like(y) if g is None else env[g].astype(y.dtype)
+            # TF1's complex convention: the conjugate of JAX's vjp of the conjugated grad_ys.
+            x_grads = vjp([jnp.ones_like(y) if g is None else jnp.conj(env[g].astype(y.dtype))
                            for y, g in zip(ys, grad_ys)])
+            x_grads = [tuple(jnp.conj(v) for v in g) if isinstance(g, tuple) else jnp.conj(g)
+                       for g in x_grads]
         outputs = iter(op._outputs)
         for key, g, x in zip(xs, x_grads, x_values):
             if key in sparse:
@@ -488,3 +513,17 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gr
         results.append(array_ops.reshape(jac, array_ops.concat([shape, shape], 0)
                                          if isinstance(shape, ops_lib.Tensor) else shape * 2))
     return results
+
+
+def grad_pass_through(f):
+    """TF's `tf.grad_pass_through(f)`: a function computing `f(*args)` whose gradient passes to
+    the arguments unchanged (as if `f` were the identity), a `tf.custom_gradient`; variables `f`
+    reads get no gradient. Used for straight-through estimators."""
+    @custom_gradient
+    def _pass_through(*args):
+        def grad(*dys, variables=None):
+            if variables is not None:
+                return list(dys), [None] * len(variables)
+            return list(dys)
+        return f(*args), grad
+    return _pass_through
