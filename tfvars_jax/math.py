@@ -1,6 +1,7 @@
 """`tf.math`: element-wise math, special functions, comparisons, scans and reductions (the same
 op definitions as the top-level names)."""
 from tfvars_jax import _namespace
+from tfvars_jax import math_special as special
 from tfvars_jax.ops.math_ops import add
 from tfvars_jax.ops.math_ops import subtract
 from tfvars_jax.ops.math_ops import multiply
@@ -224,6 +225,7 @@ __all__ = [
     "polyval",
     "approx_max_k",
     "approx_min_k",
+    "special",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

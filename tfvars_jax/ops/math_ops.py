@@ -848,6 +848,41 @@ erfinv = _scoped_unary("erfinv", erfinv)
 ndtri = _scoped_unary("ndtri", ndtri)
 
 
+# `tf.math.special` functions JAX has kernels for (TF's Cephes-based kernels; values agree to
+# float rounding; gradients are JAX's derivatives, which are TF's registered formulas).
+@jax.custom_jvp
+def _spence(x):
+    return _special.spence(x)
+
+
+@_spence.defjvp
+def _spence_jvp(primals, tangents):
+    """TF's gradient of Spence: log(x) / (1 - x), -1 at x = 1 (JAX's derivative is NaN above 1)."""
+    (x,), (dx,) = primals, tangents
+    slope = jnp.where(x == 1.0, -jnp.ones_like(x), jnp.log(x) / (1.0 - x))
+    return _spence(x), slope * dx
+
+
+def _fresnel_sin(x):
+    return _special.fresnel(x)[0]
+
+
+def _fresnel_cos(x):
+    return _special.fresnel(x)[1]
+
+
+dawsn = _scoped_unary("dawsn", _float_unary("Dawsn", _special.dawsn, "math.special.dawsn",
+                                            "Dawson's integral"))
+expint = _scoped_unary("expint", _float_unary("Expint", _special.expi, "math.special.expint",
+                                              "the exponential integral Ei"))
+fresnel_cos = _scoped_unary("fresnel_cos", _float_unary(
+    "FresnelCos", _fresnel_cos, "math.special.fresnel_cos", "the Fresnel cosine integral"))
+fresnel_sin = _scoped_unary("fresnel_sin", _float_unary(
+    "FresnelSin", _fresnel_sin, "math.special.fresnel_sin", "the Fresnel sine integral"))
+spence = _scoped_unary("spence", _float_unary("Spence", _spence, "math.special.spence",
+                                              "Spence's function (the dilogarithm)"))
+
+
 def _float_binary(op_type, fn, x, y, name, what, default_name=None):
     graph = ops_lib.graph_of([x, y])
     with graph.name_scope(name or default_name or op_type) as scope:
