@@ -442,6 +442,15 @@ from tfvars_jax.ops.check_ops import assert_non_negative
 from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
 from tfvars_jax.ops.gradients import hessians
+from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_args
+from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_args_gradient
+from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_vars
+from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_vars_gradient
+from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_vars_per_channel
+from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_vars_per_channel_gradient
+from tfvars_jax.ops.math_ops import sparse_matmul
+from tfvars_jax.ops.array_ops import guarantee_const
+from tfvars_jax.ops.histogram_ops import histogram_fixed_width_bins
 from tfvars_jax.ops.gradients import AggregationMethod
 from tfvars_jax.ops.gradients import grad_pass_through
 from tfvars_jax.ops.bitwise_ops import bitcast
@@ -517,7 +526,13 @@ __all__ = [
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
     "group", "tuple", "cond", "case", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
     "foldr", "Print", "print", "gradients", "hessians", "AggregationMethod", "grad_pass_through",
-    "bitcast", "switch_case",
+    "bitcast", "switch_case", "sparse_matmul", "guarantee_const", "histogram_fixed_width_bins",
+    "fake_quant_with_min_max_args",
+    "fake_quant_with_min_max_args_gradient",
+    "fake_quant_with_min_max_vars",
+    "fake_quant_with_min_max_vars_gradient",
+    "fake_quant_with_min_max_vars_per_channel",
+    "fake_quant_with_min_max_vars_per_channel_gradient",
     "fft", "fft2d", "fft3d", "ifft", "ifft2d", "ifft3d", "Assert", "assert_equal",
     "assert_none_equal", "assert_less", "assert_less_equal", "assert_greater",
     "assert_greater_equal", "assert_positive", "assert_negative", "assert_non_negative",

@@ -78,6 +78,15 @@ def identity(input, name=None):  # noqa: A002
                      out_specs=[(x.dtype.base_dtype, x.shape)])
 
 
+def guarantee_const(input, name=None):  # noqa: A002
+    """TF1's `tf.guarantee_const` ("GuaranteeConst", deprecated): `input` unchanged, promising
+    the runtime it is constant during the session. Gradients through it raise LookupError, as
+    TF1 registers none."""
+    x = convert_to_tensor(input)
+    return op_output("GuaranteeConst", _identity, [x], name=name or "GuaranteeConst",
+                     out_specs=[(x.dtype.base_dtype, x.shape)])
+
+
 def _stop_gradient(x):
     return jax.lax.stop_gradient(x)
 

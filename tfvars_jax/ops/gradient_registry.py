@@ -38,6 +38,8 @@ from tfvars_jax.ops.custom_gradient import GRAD_INPUT
 NON_DIFFERENTIABLE = frozenset((
     "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
     "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
+    "FakeQuantWithMinMaxArgsGradient", "FakeQuantWithMinMaxVarsGradient",
+    "FakeQuantWithMinMaxVarsPerChannelGradient",
 ))
 # Op types a user declared not differentiable (`tf.NotDifferentiable`, `tf.no_gradient`).
 _declared_not_differentiable = set()

@@ -41,7 +41,7 @@ NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}
 # Op types TF1 registers no gradient for at all: tf.gradients raises LookupError when one lies
 # on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
 NO_GRADIENT_DEFINED = frozenset((
-    "TruncateMod", "DenseBincount",
+    "TruncateMod", "DenseBincount", "GuaranteeConst",
 ))
 
 

@@ -119,3 +119,32 @@ def confusion_matrix(labels, predictions, num_classes=None, dtype=dtypes.int32, 
             lambda a, b, *w: (1 + max(int(np.size(a)), 1),),
             check=(functools.partial(_confusion_bad, num_classes=None),
                    errors.InvalidArgumentError, message)).outputs[0]
+
+
+def _bins_kernel(values, value_range, nbins):
+    scaled = (values - value_range[0]) / (value_range[1] - value_range[0])
+    nb = jnp.asarray(nbins, values.dtype)
+    return jnp.clip(jnp.floor(nb * scaled), 0, nb - 1).astype(jnp.int32)
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """TF's `tf.histogram_fixed_width_bins`: the int32 index of each value's bin among `nbins`
+    equal bins over `value_range` (clipped to [0, nbins - 1]), computed in the values'
+    floating dtype as TF does; same shape as `values`. As TF, the result is int32 whatever
+    `dtype` says. `nbins` must be static."""
+    del dtype  # TF's function ignores it too and returns int32
+    with ops_lib.name_scope(name, "histogram_fixed_width_bins", [values, value_range, nbins]):
+        v = convert_to_tensor(values, name="values")
+        if not v.dtype.is_floating:
+            raise TypeError(f"histogram_fixed_width_bins: values must be floating-point, got "
+                            f"{v.dtype.name}; cast them with tf.cast.")
+        r = math_ops._convert_operand(value_range, v.dtype, "value_range")
+        static, _ = array_ops._static_shape_arg(nbins, "histogram_fixed_width_bins nbins")
+        if static is None or len(static) != 1:
+            raise NotImplementedError("histogram_fixed_width_bins: nbins must be a static scalar.")
+        n = int(static[0])
+        if n <= 0:
+            raise ValueError(f"nbins {n} must > 0")
+        # TF's last op is its second Reshape (the first flattens the values)
+        return op_output("Reshape", _bins_kernel, [v, r], name="Reshape_1",
+                         attrs={"nbins": n})

@@ -1346,3 +1346,29 @@ def polyval(coeffs, x, name=None):
             return cs[0]
         n = len(cs) - 2
         return op_output("AddV2", _polyval_kernel, [x] + cs, name="add" if n == 0 else f"add_{n}")
+
+
+def _sparse_matmul_kernel(a, b, transpose_a, transpose_b):
+    a = a.astype(jnp.float32)
+    b = b.astype(jnp.float32)
+    return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b,
+                      precision=jax.lax.Precision.HIGHEST)
+
+
+def sparse_matmul(a, b, transpose_a=False, transpose_b=False, a_is_sparse=False,
+                  b_is_sparse=False, name=None):
+    """TF1's `tf.sparse_matmul` ("SparseMatMul"): a dense matmul of two float32 or bfloat16
+    matrices (TF's kernel skips zeros when told they are many) with a float32 result. The
+    sparsity hints pick kernels in TF1 and change nothing here."""
+    del a_is_sparse, b_is_sparse  # kernel choices only, as in TF1
+    a = convert_to_tensor(a, name="a")
+    b = convert_to_tensor(b, name="b")
+    for what, t in (("a", a), ("b", b)):
+        if t.dtype.base_dtype not in (dtypes.float32, dtypes.bfloat16):
+            raise TypeError(f"Value passed to parameter '{what}' has DataType {t.dtype.name} not "
+                            "in list of allowed values: float32, bfloat16")
+        if t.shape.ndims not in (None, 2):
+            raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for "
+                             f"'{name or 'SparseMatMul'}' (op: 'SparseMatMul')")
+    return op_output("SparseMatMul", _sparse_matmul_kernel, [a, b], name=name or "SparseMatMul",
+                     attrs={"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b)})
