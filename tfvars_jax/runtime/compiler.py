@@ -161,13 +161,12 @@ class Plan:
             self.dev_written, self.host_written, (n for r in resolved.values() for n in r))
         self._jitted = {}       # donate -> jax.jit of the step (runs that need more than one call)
         self._executables = {}  # (donate, argument signature) -> compiled flat step
-        self._last = {}         # donate -> the executable of the previous flat run
+        self._last = {}         # donate -> (executable, pre-check) of the previous flat run
         # Checks of fed values taken out of a flat step (runtime/prechecks.py): op -> (used
         # arguments, ops computing them) or False, decided at the first trace; per step
-        # signature the compiled pre-check (or None), and the previous run's.
+        # signature the compiled pre-check (or None).
         self._precheck_ops = {}
         self._prechecks = {}
-        self._last_pre = {}
         self._traced_prechecks = None  # the PreChecks a flat trace took out, while tracing
         self.wide_feeds = [j for j, i in enumerate(self.dev_feed)
                            if self.feeds[i].dtype.base_dtype.name in _WIDE_DTYPES]
@@ -240,15 +239,12 @@ class Plan:
                 args = _device_put_wide(args, self._wide_args)
         if rng is not None:
             args += (rng,)
-        exe = self._last.get(donate)
-        if exe is not None:
+        last = self._last.get(donate)
+        if last is not None:
+            exe, pre = last
             try:
-                pre = self._last_pre.get(donate)
                 if pre is not None:
                     pre(args)  # raises before anything runs
-                if self.call_in_x64:
-                    with tf_precision():
-                        return exe(*args)
                 return exe(*args)
             except TypeError:  # arguments of other shapes or dtypes than the previous run's
                 pass
@@ -299,20 +295,24 @@ class Plan:
                 self._prechecks[key] = prechecks.PreChecks(
                     taken, [self.feeds[i] for i in self.dev_feed], nv, args) if taken else None
             exe = self._executables[key] = compiled
-        self._last[donate] = exe
-        pre = self._last_pre[donate] = self._prechecks[key]
+        pre = self._prechecks[key]
         if pre is not None:
             pre(args)  # raises before anything runs
-        if self.call_in_x64:
-            with tf_precision():
-                out = exe(*args)
-        else:
-            out = exe(*args)
+        out = self._in_precision(exe)(*args)
         # After its first call a Compiled holds its C++ dispatcher.
-        fast = getattr(exe, "_call", None)
-        if fast is not None:
-            self._executables[key] = self._last[donate] = fast
+        exe = self._executables[key] = getattr(exe, "_call", None) or exe
+        self._last[donate] = (self._in_precision(exe), pre)
         return out
+
+    def _in_precision(self, exe):
+        """`exe`, called in TF precision if the step calls back into Python (`call_in_x64`)."""
+        if not self.call_in_x64:
+            return exe
+
+        def call(*args):
+            with tf_precision():
+                return exe(*args)
+        return call
 
     def _flat_step(self, *args):
         nd, nr, nf = len(self.donated), len(self.readonly), len(self.dev_feed)
