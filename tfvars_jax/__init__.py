@@ -442,6 +442,7 @@ from tfvars_jax.ops.check_ops import assert_non_negative
 from tfvars_jax.ops.check_ops import assert_non_positive
 from tfvars_jax.ops.gradients import gradients
 from tfvars_jax.ops.gradients import hessians
+from tfvars_jax.ops.manip_ops import required_space_to_batch_paddings
 from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_args
 from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_args_gradient
 from tfvars_jax.ops.fake_quant_ops import fake_quant_with_min_max_vars
@@ -526,7 +527,8 @@ __all__ = [
     "random_normal", "truncated_normal", "random_uniform", "random_shuffle", "multinomial", "no_op",
     "group", "tuple", "cond", "case", "while_loop", "TensorArray", "scan", "map_fn", "foldl",
     "foldr", "Print", "print", "gradients", "hessians", "AggregationMethod", "grad_pass_through",
-    "bitcast", "switch_case", "sparse_matmul", "guarantee_const", "histogram_fixed_width_bins",
+    "bitcast", "switch_case", "required_space_to_batch_paddings", "sparse_matmul", "guarantee_const",
+    "histogram_fixed_width_bins",
     "fake_quant_with_min_max_args",
     "fake_quant_with_min_max_args_gradient",
     "fake_quant_with_min_max_vars",

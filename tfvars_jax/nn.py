@@ -79,6 +79,7 @@ from tfvars_jax.ops.conv_ops import conv_transpose
 from tfvars_jax.ops.conv_ops import atrous_conv2d_transpose
 from tfvars_jax.ops.conv_ops import dilation2d
 from tfvars_jax.ops.conv_ops import erosion2d
+from tfvars_jax.ops.conv_ops import with_space_to_batch
 from tfvars_jax.ops.candidate_sampling_ops import all_candidate_sampler
 from tfvars_jax.ops.sort_ops import approx_max_k
 from tfvars_jax.ops.ctc_ops import ctc_loss_v2
@@ -96,7 +97,8 @@ from tfvars_jax.ops.conv_ops import scale_regularization_loss
 from tfvars_jax.ops.manip_ops import space_to_batch
 __all__ = [
     "conv3d_backprop_filter", "conv3d_backprop_filter_v2", "conv_transpose",
-    "atrous_conv2d_transpose", "dilation2d", "erosion2d", "all_candidate_sampler",
+    "atrous_conv2d_transpose", "dilation2d", "erosion2d", "with_space_to_batch",
+    "all_candidate_sampler",
     "approx_max_k", "approx_min_k", "ctc_loss_v2",
     "relu", "relu6", "elu", "selu", "softsign", "softplus", "sigmoid", "tanh", "leaky_relu",
     "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",

@@ -15,6 +15,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output
 from tfvars_jax.ops import array_ops
+from tfvars_jax.ops import manip_ops
 from tfvars_jax.ops import math_ops
 from tfvars_jax.ops import nn_ops
 
@@ -493,3 +494,58 @@ def erosion2d(value, kernel, strides, rates, padding, name=None):
         attrs = _morphology_args(x, w, strides, rates, padding, "erosion2d")
         del scope
         return op_output("Neg", _erosion_kernel, [x, w], name="Neg_1", attrs=attrs)
+
+
+def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  # noqa: A002
+                        spatial_dims=None, data_format=None):
+    """TF1's `tf.nn.with_space_to_batch`: `op(converted, num_spatial_dims, padding)` on the
+    input rearranged by `space_to_batch_nd` with block `dilation_rate`, then rearranged back
+    with `batch_to_space_nd`, so that a VALID op on the blocks acts as its dilated version.
+    "SAME" padding needs `filter_shape` and pads as a dilated filter would. `dilation_rate`,
+    `filter_shape` and the input's spatial sizes must be static. All rates 1: `op(input,
+    num_spatial_dims, padding)` directly, as TF1."""
+    x = convert_to_tensor(input, name="input")
+    rate = np.asarray(_static_dims(dilation_rate, "dilation_rate"), np.int64).reshape(-1)
+    n = rate.size
+    if n == 0 or np.any(rate < 1):
+        raise ValueError(f"dilation_rate must be a non-empty vector of positive ints, got "
+                         f"{rate.tolist()}")
+    channels_first = data_format is not None and data_format.startswith("NC")
+    if spatial_dims is None:
+        spatial_dims = list(range(2, n + 2)) if channels_first else list(range(1, n + 1))
+    spatial_dims = [int(d) for d in spatial_dims]
+    if sorted(set(spatial_dims)) != spatial_dims or len(spatial_dims) != n or \
+            spatial_dims[0] < 1:
+        raise ValueError("spatial_dims must be a monotonically increasing sequence of positive "
+                         f"integers, one per dilation rate, got {spatial_dims}")
+    padding = nn_ops._padding(padding, "with_space_to_batch")
+    if np.all(rate == 1):
+        return op(x, n, padding)
+    dims = x.shape.as_list() if x.shape.ndims is not None else None
+    sizes = None if dims is None else [dims[d] for d in spatial_dims]
+    if sizes is None or None in sizes:
+        raise NotImplementedError("with_space_to_batch needs the input's spatial sizes when the "
+                                  f"graph is built; got shape {x.shape}.")
+    if padding == "SAME":
+        if filter_shape is None:
+            raise ValueError("filter_shape must be specified for SAME padding")
+        filt = np.asarray(_static_dims(filter_shape, "filter_shape"), np.int64)[:n]
+        extra = (filt - 1) * rate
+        base = np.stack([extra // 2, extra - extra // 2], 1)
+    else:
+        base = np.zeros([n, 2], np.int64)
+    full = np.asarray(sizes) + base[:, 0] + base[:, 1]
+    pad_extra = (rate - full % rate) % rate
+    paddings = np.stack([base[:, 0], base[:, 1] + pad_extra], 1)
+    crops = np.stack([np.zeros_like(pad_extra), pad_extra], 1)
+    # Dimensions between the spatial ones (and from dim 1) get block 1 and no padding.
+    first, last = 1, spatial_dims[-1]
+    block = np.ones(last - first + 1, np.int64)
+    full_pads = np.zeros([last - first + 1, 2], np.int64)
+    full_crops = np.zeros([last - first + 1, 2], np.int64)
+    for k, d in enumerate(spatial_dims):
+        block[d - first], full_pads[d - first], full_crops[d - first] = rate[k], paddings[k], \
+            crops[k]
+    converted = manip_ops.space_to_batch_nd(x, block.tolist(), full_pads.tolist())
+    result = op(converted, n, "VALID")
+    return manip_ops.batch_to_space_nd(result, block.tolist(), full_crops.tolist())

@@ -17,11 +17,12 @@ import numpy as np
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
-from tfvars_jax.framework.op_builder import convert_to_tensor, make_op, op_output, next_op_name
+from tfvars_jax.framework.op_builder import constant, convert_to_tensor, make_op, op_output, next_op_name
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 from tfvars_jax.ops import array_ops
 from tfvars_jax.ops import data_dependent_ops
+from tfvars_jax.ops.tensor_util import get_static_value
 
 
 def _static_ints(v, what):
@@ -617,3 +618,37 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
             key.append(slice(None if begin_mask & bit else static(bi, "begin"),
                              None if end_mask & bit else static(ei, "end"), step))
     return array_ops.strided_slice_from_key(x, tuple(key), name=name or "StridedSlice")
+
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """TF1's `tf.required_space_to_batch_paddings`: (paddings, crops) for `space_to_batch_nd`
+    / `batch_to_space_nd` so that each padded dimension (`input_shape` plus `base_paddings`)
+    divides by its block: the extra padding goes at the end and is cropped back. Arguments must
+    be static; the results are int32 constants named `paddings` and `crops`, as TF1 folds them."""
+    with ops_lib.name_scope(name, "required_space_to_batch_paddings",
+                            [input_shape, block_shape]):
+        block = np.asarray(_static_values(block_shape, "block_shape"), np.int64).reshape(-1)
+        if block.size == 0:
+            empty = np.zeros([0, 2], np.int32)
+            return (constant(empty, dtype=dtypes.int32, name="zeros"),
+                    constant(empty, dtype=dtypes.int32, name="zeros_1"))
+        shape = np.asarray(_static_values(input_shape, "input_shape"), np.int64).reshape(-1)
+        if shape.size != block.size:
+            raise ValueError(f"input_shape {shape.tolist()} must have one entry per block "
+                             f"dimension ({block.size}).")
+        base = np.zeros([block.size, 2], np.int64) if base_paddings is None else np.asarray(
+            _static_values(base_paddings, "base_paddings"), np.int64).reshape(block.size, 2)
+        full = shape + base[:, 0] + base[:, 1]
+        extra = (block - full % block) % block
+        paddings = np.stack([base[:, 0], base[:, 1] + extra], 1).astype(np.int32)
+        crops = np.stack([np.zeros_like(extra), extra], 1).astype(np.int32)
+        return (constant(paddings, dtype=dtypes.int32, name="paddings"),
+                constant(crops, dtype=dtypes.int32, name="crops"))
+
+
+def _static_values(v, what):
+    value = get_static_value(v) if isinstance(v, ops_lib.Tensor) else v
+    if value is None:
+        raise NotImplementedError(f"required_space_to_batch_paddings: {what} must be known when "
+                                  "the graph is built (tfvars_jax compiles static shapes).")
+    return value
