@@ -11,6 +11,9 @@ import sys
 
 import jax.numpy as jnp
 
+# this checkout's tfvars_jax, not the one the environment has installed (a worktree's benchmark
+# must measure the worktree)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tfvars_jax as tf
 
 import _timing  # benchmarks/_timing.py (the script's folder is on sys.path)

@@ -422,6 +422,12 @@ def next_op_name(name):
     return ops_lib.get_default_graph().unique_name(name, mark_as_used=False)
 
 
-def op_output(op_type, fn, inputs, **kwargs):
-    """`make_op(...)` for a single-output op: returns its Tensor."""
-    return make_op(op_type, fn, inputs, **kwargs).outputs[0]
+def op_output(op_type, fn, inputs, *, name=None, attrs=None, kind=PURE, out_specs=None,
+              **kwargs):
+    """`make_op(...)` for a single-output op: returns its Tensor (eagerly, a pure op goes
+    straight to `eager.run_pure`, without an op object)."""
+    if kind is PURE and out_specs is None and context.EAGER.enabled and \
+            context.executing_eagerly():
+        return eager.run_pure(op_type, fn, inputs, name or op_type, attrs)[0]
+    return make_op(op_type, fn, inputs, name=name, attrs=attrs, kind=kind, out_specs=out_specs,
+                   **kwargs).outputs[0]

@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from tfvars_jax.framework import dtypes, errors
+from tfvars_jax.framework import context, dtypes, errors
 from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -46,7 +46,19 @@ def _convert_operand(value, dtype, name):
     return convert_to_tensor(value, dtype=dtype.base_dtype, name=name)
 
 
+def _eager_operands(x, y):
+    """Whether `x` and `y` are eager tensors of one dtype that an op executing eagerly now takes
+    as they are (nothing to convert, no name scope to open: the eager fast path)."""
+    return type(x) is _EagerTensor and type(y) is _EagerTensor and x._dtype is y._dtype and \
+        context.executing_eagerly()
+
+
+_EagerTensor = eager.EagerTensor
+
+
 def _binary(op_type, fn, x, y, name, default_name=None):
+    if _eager_operands(x, y):
+        return eager.run_pure(op_type, fn, (x, y), name or default_name or op_type)[0]
     graph = ops_lib.graph_of([x, y])
     with graph.name_scope(name or default_name or op_type) as scope:
         x, y = _pair(x, y, scope)
@@ -506,6 +518,11 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
            a_is_sparse=False, b_is_sparse=False, name=None):
     """TF1's `tf.matmul` (batched for rank > 2). The sparse hints only pick kernels in TF1; here
     they change nothing and are accepted."""
+    attrs = {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
+             "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}
+    if _eager_operands(a, b) and a._value.ndim >= 2 and b._value.ndim >= 2:
+        return eager.run_pure("MatMul" if a._value.ndim == 2 else "BatchMatMulV2",
+                              _matmul_kernel, (a, b), name or "MatMul", attrs)[0]
     graph = ops_lib.graph_of([a, b])
     with graph.name_scope(name or "MatMul") as scope:
         a, b = _pair(a, b, scope)
@@ -514,11 +531,8 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                 raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for "
                                  f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, "
                                  f"{b.shape}.")
-        return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2", _matmul_kernel, [a, b],
-                         name=scope, attrs={"transpose_a": bool(transpose_a),
-                                            "transpose_b": bool(transpose_b),
-                                            "adjoint_a": bool(adjoint_a),
-                                            "adjoint_b": bool(adjoint_b)})
+        return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2",
+                         _matmul_kernel, [a, b], name=scope, attrs=attrs)
 
 
 def _einsum_kernel(*xs, equation):
