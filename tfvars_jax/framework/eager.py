@@ -209,14 +209,33 @@ def _numpy_text(tensor, is_repr):
 
 def as_device_value(value):
     """A NumPy (or FilledArray) value as the value of an EagerTensor: a JAX array, or the NumPy
-    object array of a `tf.string` value."""
+    object array of a `tf.string` value.
+
+    Small values (at most 64 bytes: scalars, shapes, the Python numbers of `x * 2.0`) are
+    cached by their exact bytes (so -0.0 and 0.0, or two NaNs, stay apart): a JAX array is
+    immutable, so tensors of one value may share it, and putting a value on the device costs
+    more than the op that uses it. A cached array something deleted (a user's donation) is
+    made again."""
     if isinstance(value, FilledArray):
         with jax.enable_x64(True):
             return value.materialize()
     if isinstance(value, np.ndarray) and value.dtype == object:
         return value
+    if isinstance(value, (np.ndarray, np.generic)) and value.nbytes <= 64:
+        key = (value.dtype, value.shape, value.tobytes())
+        cached = _small_values.get(key)
+        if cached is None or cached.is_deleted():
+            if len(_small_values) >= _SMALL_VALUES_LIMIT:
+                _small_values.clear()
+            with jax.enable_x64(True):
+                cached = _small_values[key] = jnp.asarray(value)
+        return cached
     with jax.enable_x64(True):
         return jnp.asarray(value)
+
+
+_small_values = {}
+_SMALL_VALUES_LIMIT = 4096
 
 
 class HandleTensor(EagerTensor):
@@ -552,6 +571,26 @@ def run_pure(op_type, fn, inputs, name, attrs=None):
         op._outputs = outs
         _tape.record(op, inputs, outs)
     return outs
+
+
+def read_variable(var_op, op_type, name, kind, attrs):
+    """The eager fast path of a variable read (`state_ops.read` of a `VarHandleOp`): an
+    EagerTensor of the handle's value now, recorded on recording tapes as the op the general
+    path makes (`kind`, `var`); None when the general path must run (a handle that no longer
+    exists, whose error it raises; a value that is not a JAX array of the variable's dtype)."""
+    handle = _handles.get(var_op.var)
+    if handle is None:
+        return None
+    value = handle.value
+    if not isinstance(value, jax.Array) or dtype_of(value) != handle.dtype:
+        return None
+    out = EagerTensor(value, handle.dtype)
+    if _tape.active:
+        op = EagerOp(op_type, name, None, attrs or {}, (var_op._outputs[0],), kind)
+        op.var = var_op.var
+        op._outputs = [out]
+        _tape.record(op, op._inputs, op._outputs)
+    return out
 
 
 def _scoped(name):

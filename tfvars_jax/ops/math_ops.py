@@ -46,19 +46,70 @@ def _convert_operand(value, dtype, name):
     return convert_to_tensor(value, dtype=dtype.base_dtype, name=name)
 
 
-def _eager_operands(x, y):
-    """Whether `x` and `y` are eager tensors of one dtype that an op executing eagerly now takes
-    as they are (nothing to convert, no name scope to open: the eager fast path)."""
-    return type(x) is _EagerTensor and type(y) is _EagerTensor and x._dtype is y._dtype and \
-        context.executing_eagerly()
+def _eager_pair(x, y):
+    """`_pair(x, y)` on the eager fast path (no name scope, no op objects): eager tensors of
+    one dtype, eager variables (read now, as `_pair` reads them) and Python numbers (converted
+    to the other operand's dtype, as `_pair` converts them); None when the op must take the
+    general path (graph tensors, other values, differing dtypes: its errors are raised there)."""
+    if type(x) is _EagerTensor and type(y) is _EagerTensor:  # the common case, kept short
+        return (x, y) if x._dtype is y._dtype and context.executing_eagerly() else None
+    kx, ky = _eager_kind(x), _eager_kind(y)
+    if not kx or not ky or kx == ky == _NUMBER or not context.executing_eagerly():
+        return None
+    if kx == _VARIABLE:
+        x = x.value()
+    if ky == _VARIABLE:
+        y = y.value()
+    if kx == _NUMBER:
+        x = _number_operand(x, y._dtype, "x")
+    elif ky == _NUMBER:
+        y = _number_operand(y, x._dtype, "y")
+    if type(x) is not _EagerTensor or type(y) is not _EagerTensor or x._dtype is not y._dtype:
+        return None
+    return x, y
+
+
+_TENSOR, _NUMBER, _VARIABLE = 1, 2, 3
+
+
+def _eager_kind(v):
+    """What `_eager_pair` makes of an operand: an eager tensor, a Python number, an eager
+    variable, or 0 (anything else)."""
+    t = type(v)
+    if t is _EagerTensor:
+        return _TENSOR
+    if t in _PYTHON_NUMBERS:
+        return _NUMBER
+    return _VARIABLE if getattr(v, "_eager_handle", None) is not None else 0
 
 
 _EagerTensor = eager.EagerTensor
+_PYTHON_NUMBERS = (int, float, bool)
+_numbers = {}
+
+
+def _number_operand(value, dtype, name):
+    """The eager tensor of the Python number operand `value` as `dtype` (`_convert_operand`'s
+    result): its device value is cached per (type, value, dtype), as a number is converted
+    again on every `x * 2.0`. Floats that compare equal while differing (NaN, -0.0 and 0.0)
+    are converted each time."""
+    if type(value) is float and not (value == value and value != 0.0):
+        return _convert_operand(value, dtype, name)
+    key = (type(value), value, dtype)
+    device_value = _numbers.get(key)
+    if device_value is None or device_value.is_deleted():
+        if len(_numbers) >= 4096:
+            _numbers.clear()
+        t = _convert_operand(value, dtype, name)  # raises as the general path does
+        _numbers[key] = t._value
+        return t
+    return _EagerTensor(device_value, dtype)
 
 
 def _binary(op_type, fn, x, y, name, default_name=None):
-    if _eager_operands(x, y):
-        return eager.run_pure(op_type, fn, (x, y), name or default_name or op_type)[0]
+    operands = _eager_pair(x, y)
+    if operands is not None:
+        return eager.run_pure(op_type, fn, operands, name or default_name or op_type)[0]
     graph = ops_lib.graph_of([x, y])
     with graph.name_scope(name or default_name or op_type) as scope:
         x, y = _pair(x, y, scope)
@@ -520,9 +571,13 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     they change nothing and are accepted."""
     attrs = {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
              "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}
-    if _eager_operands(a, b) and a._value.ndim >= 2 and b._value.ndim >= 2:
-        return eager.run_pure("MatMul" if a._value.ndim == 2 else "BatchMatMulV2",
-                              _matmul_kernel, (a, b), name or "MatMul", attrs)[0]
+    operands = _eager_pair(a, b)
+    if operands is not None:
+        ta, tb = operands
+        rank = ta._value.ndim
+        if rank >= 2 and tb._value.ndim >= 2:
+            return eager.run_pure("MatMul" if rank == 2 else "BatchMatMulV2", _matmul_kernel,
+                                  operands, name or "MatMul", attrs)[0]
     graph = ops_lib.graph_of([a, b])
     with graph.name_scope(name or "MatMul") as scope:
         a, b = _pair(a, b, scope)

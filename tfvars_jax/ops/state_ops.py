@@ -11,6 +11,7 @@ import functools
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import eager
 from tfvars_jax.framework import errors
@@ -206,9 +207,13 @@ def read(ref, name="read", copy=False):
     precedes it in program order within the run. `copy=True` makes a resource variable's
     read (`ReadVariableOp`), a value rather than an alias of the variable (see `_Read`)."""
     var_op = _ref_of(ref)
-    op = make_op("Identity" if not copy else "ReadVariableOp", None, [var_op.outputs[0]],
-                 name=name, kind=READ, var=var_op.name, attrs={"copy": True} if copy else None,
-                 out_specs=[value_spec(var_op)])
+    op_type, attrs = ("ReadVariableOp", {"copy": True}) if copy else ("Identity", None)
+    if type(var_op) is eager.EagerOp and context.executing_eagerly():
+        value = eager.read_variable(var_op, op_type, name, READ, attrs)
+        if value is not None:
+            return value
+    op = make_op(op_type, None, [var_op.outputs[0]], name=name, kind=READ, var=var_op.name,
+                 attrs=attrs, out_specs=[value_spec(var_op)])
     return op.outputs[0]
 
 
