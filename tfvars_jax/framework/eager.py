@@ -53,7 +53,7 @@ class EagerTensor(ops_lib.Tensor):
     NotImplementedError, as in TF's eager mode.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("_value", "_dtype", "_shape")  # no per-tensor dict: one is made per op
     _is_eager = True  # for messages (`ops.display_name`)
 
     def __init__(self, value, dtype=None):  # no Tensor.__init__: there is no op
@@ -576,13 +576,12 @@ def run_pure(op_type, fn, inputs, name, attrs=None):
 def read_variable(var_op, op_type, name, kind, attrs):
     """The eager fast path of a variable read (`state_ops.read` of a `VarHandleOp`): an
     EagerTensor of the handle's value now, recorded on recording tapes as the op the general
-    path makes (`kind`, `var`); None when the general path must run (a handle that no longer
-    exists, whose error it raises; a value that is not a JAX array of the variable's dtype)."""
-    handle = _handles.get(var_op.var)
-    if handle is None:
-        return None
+    path makes (`kind`, `var`); None when the general path must run (a host value: a
+    `tf.string` variable's; a value not of the variable's dtype, which it reports). The op's
+    handle tensor holds the handle, so the handle is alive and `_handles` names it."""
+    handle = var_op._outputs[0]._handle
     value = handle.value
-    if not isinstance(value, jax.Array) or dtype_of(value) != handle.dtype:
+    if isinstance(value, (np.ndarray, np.generic)) or dtype_of(value) is not handle.dtype:
         return None
     out = EagerTensor(value, handle.dtype)
     if _tape.active:

@@ -53,6 +53,8 @@ def _eager_pair(x, y):
     general path (graph tensors, other values, differing dtypes: its errors are raised there)."""
     if type(x) is _EagerTensor and type(y) is _EagerTensor:  # the common case, kept short
         return (x, y) if x._dtype is y._dtype and context.executing_eagerly() else None
+    if not context.EAGER.enabled:
+        return None
     kx, ky = _eager_kind(x), _eager_kind(y)
     if not kx or not ky or kx == ky == _NUMBER or not context.executing_eagerly():
         return None
@@ -117,6 +119,8 @@ def _binary(op_type, fn, x, y, name, default_name=None):
 
 
 def _unary(op_type, fn, x, name, **attrs):
+    if type(x) is _EagerTensor and context.executing_eagerly():  # the eager fast path
+        return eager.run_pure(op_type, fn, (x,), name or op_type, attrs)[0]
     x = convert_to_tensor(x, name="x")
     return op_output(op_type, fn, [x], name=name or op_type, attrs=attrs)
 
@@ -569,15 +573,16 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
            a_is_sparse=False, b_is_sparse=False, name=None):
     """TF1's `tf.matmul` (batched for rank > 2). The sparse hints only pick kernels in TF1; here
     they change nothing and are accepted."""
-    attrs = {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
-             "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}
+    flags = (transpose_a, transpose_b, adjoint_a, adjoint_b)
     operands = _eager_pair(a, b)
     if operands is not None:
-        ta, tb = operands
-        rank = ta._value.ndim
-        if rank >= 2 and tb._value.ndim >= 2:
-            return eager.run_pure("MatMul" if rank == 2 else "BatchMatMulV2", _matmul_kernel,
-                                  operands, name or "MatMul", attrs)[0]
+        rank = operands[0]._value.ndim
+        if rank >= 2 and operands[1]._value.ndim >= 2:  # the eager fast path
+            op_type = "MatMul" if rank == 2 else "BatchMatMulV2"
+            if not any(flags):  # `_matmul_kernel` is then `jnp.matmul`: no attrs to look up
+                return eager.run_pure(op_type, jnp.matmul, operands, name or "MatMul")[0]
+            return eager.run_pure(op_type, _matmul_kernel, operands, name or "MatMul",
+                                  _matmul_attrs(*flags))[0]
     graph = ops_lib.graph_of([a, b])
     with graph.name_scope(name or "MatMul") as scope:
         a, b = _pair(a, b, scope)
@@ -587,7 +592,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                                  f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, "
                                  f"{b.shape}.")
         return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2",
-                         _matmul_kernel, [a, b], name=scope, attrs=attrs)
+                         _matmul_kernel, [a, b], name=scope, attrs=_matmul_attrs(*flags))
+
+
+def _matmul_attrs(transpose_a, transpose_b, adjoint_a, adjoint_b):
+    return {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
+            "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}
 
 
 def _einsum_kernel(*xs, equation):
