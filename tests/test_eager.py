@@ -192,6 +192,7 @@ def test_fast_path_errors_name_the_op_and_change_nothing(eager):
     with tf.name_scope("outer"):
         with pytest.raises(tf.errors.InvalidArgumentError, match="AddV2 op 'outer/sum'"):
             tf.add(a, b, name="sum")
+    assert_exact(tf.add(a, a, name="not a scope name!"), [2.0, 4.0], np.float32)  # as TF eager
     with pytest.raises(tf.errors.InvalidArgumentError, match="MatMul op 'MatMul'"):
         tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))
     with pytest.raises(ValueError, match="must be rank 2 but is rank 1"):
