@@ -53,7 +53,7 @@ class EagerTensor(ops_lib.Tensor):
     NotImplementedError, as in TF's eager mode.
     """
 
-    __slots__ = ("_value", "_dtype", "_shape")  # no per-tensor dict: one is made per op
+    __slots__ = ("_value", "_dtype", "_shape")  # slots: every eager op makes one
     _is_eager = True  # for messages (`ops.display_name`)
 
     def __init__(self, value, dtype=None):  # no Tensor.__init__: there is no op
@@ -214,8 +214,8 @@ def as_device_value(value):
     Small values (at most 64 bytes: scalars, shapes, the Python numbers of `x * 2.0`) are
     cached by their exact bytes (so -0.0 and 0.0, or two NaNs, stay apart): a JAX array is
     immutable, so tensors of one value may share it, and putting a value on the device costs
-    more than the op that uses it. A cached array something deleted (a user's donation) is
-    made again."""
+    more than the op that uses it. A cached array that was deleted (a user donated it) is made
+    again."""
     if isinstance(value, FilledArray):
         with jax.enable_x64(True):
             return value.materialize()
