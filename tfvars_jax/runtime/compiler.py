@@ -26,6 +26,7 @@ from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import placement
+from tfvars_jax.runtime import step_cache
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 _WIDE_DTYPES = frozenset(("int64", "uint64", "float64", "complex128"))
@@ -272,13 +273,18 @@ class Plan:
         exe = self._executables.get(key)
         if exe is None:
             nd = len(self.donated)
+            options = _ONE_SHOT_COMPILER_OPTIONS if self.one_shot else None
+            on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
+                                                          "out_shardings": self.sharding}
             with tf_precision():
-                on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
-                                                              "out_shardings": self.sharding}
-                compiled = jax.jit(self._flat_step,
-                                   donate_argnums=tuple(range(nd)) if donate else (),
-                                   compiler_options=_ONE_SHOT_COMPILER_OPTIONS if self.one_shot
-                                   else None, **on_device).lower(*args).compile()
+                # Through our cache of steps keyed on the plan's structure
+                # (runtime/step_cache.py): a hit skips tracing and lowering.
+                compiled = step_cache.compiled_step(
+                    self, donate, args, options,
+                    lambda: jax.jit(self._flat_step,
+                                    donate_argnums=tuple(range(nd)) if donate else (),
+                                    compiler_options=options,
+                                    **on_device).lower(*args).compile())
             if self.call_in_x64:
                 with tf_precision():
                     out = compiled(*args)
