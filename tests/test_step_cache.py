@@ -227,3 +227,18 @@ def test_a_second_process_loads_the_steps(tmp_path):
     assert first[1] > 0 and first[2]["stores"] >= 2
     assert second[1] == 0 and second[2]["hits"] == first[2]["stores"]
     assert first[0] == second[0] == off[0]
+
+
+def test_an_unseeded_initializer_is_loaded_and_still_draws_fresh_values(cache):
+    def init_values():
+        with tf.Graph().as_default():
+            v = tf.get_variable("v", [3, 4])  # glorot uniform, no graph or op seed
+            with tf.Session() as sess:
+                sess.run(v.initializer)
+                return sess.run(v)
+
+    first = init_values()
+    second = init_values()
+    # An unseeded op's seeds come from its name, its fresh values from the Session's salt.
+    assert step_cache.STATS["hits"] == 2  # the initializer and the read
+    assert not np.array_equal(first, second)
