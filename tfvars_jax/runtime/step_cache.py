@@ -51,6 +51,7 @@ from jax.experimental import serialize_executable
 
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.runtime import prechecks
 
 _MAGIC = b"TFVJSTP1"
 _SUFFIX = ".step"
@@ -277,7 +278,8 @@ class _Worklist:
 
 # Plan fields a trace sets or that are caches, not part of what the program is.
 _PLAN_RESULTS = frozenset(("_jitted", "_executables", "_last", "trace_count", "_get_args",
-                           "_checks", "checks", "_report_ops"))
+                           "_checks", "checks", "_report_ops", "_precheck_ops", "_prechecks",
+                           "_traced_prechecks"))
 _OP_SKIP = frozenset(("_graph", "_outputs"))
 _VARIABLE_SKIP = frozenset(("_initial_value", "_initializer_op"))
 
@@ -408,12 +410,18 @@ def _shallow(v):
     return None
 
 
-def trace_results(plan, before):
-    """What a flat trace set on the plan, as data an entry can hold: the check list. None if
-    the trace changed anything else (then the entry is not stored: a hit could not redo it)."""
+# Plan fields a trace may change: what `trace_results` stores, and caches.
+_TRACE_SETS = frozenset(("_jitted", "_executables", "_last", "trace_count", "_checks",
+                         "checks", "_report_ops", "_precheck_ops", "has_checks", "deferrable"))
+
+
+def trace_results(plan, before, taken):
+    """What a flat trace set on the plan, as data an entry can hold: the check list, whether
+    checks remain in the step, and the pre-checks it took out (`taken`: runtime/prechecks.py
+    PreCheck objects). None if the trace changed anything else (then the entry is not
+    stored: a hit could not redo it)."""
     for k, v in vars(plan).items():
-        if k in ("_jitted", "_executables", "_last", "trace_count", "_checks", "checks",
-                 "_report_ops"):
+        if k in _TRACE_SETS:
             continue
         old = before.get(k)
         if old is None or old[0] is not v or (old[1] is not None and old[1] != v):
@@ -426,41 +434,63 @@ def trace_results(plan, before):
                 _resolve(cls.__module__, cls.__qualname__) is not cls or type(msg) is not str:
             return None
         checks.append((cls.__module__, cls.__qualname__, msg))
-    return {"checks": checks}
+    pre = []
+    for c in taken:
+        if set(vars(c)) != {"op", "avals", "used", "ops"}:
+            return None
+        pre.append((c.op.name, [(tuple(a.shape), np.dtype(a.dtype).name) for a in c.avals],
+                    tuple(bool(u) for u in c.used), [op.name for op in c.ops]))
+    return {"checks": checks, "has_checks": bool(plan.has_checks),
+            "deferrable": bool(plan.deferrable), "prechecks": pre}
 
 
 def apply_results(plan, results):
-    """Sets on the plan what its trace would have set (`trace_results`)."""
+    """Sets on the plan what its trace would have set (`trace_results`); returns the
+    pre-checks taken out of the step, or None if an op they name is not in the graph."""
+    graph = plan.dev_ops[0].graph if plan.dev_ops else None
+    taken = []
+    try:
+        for name, avals, used, op_names in results["prechecks"]:
+            taken.append(prechecks.PreCheck(
+                graph.get_operation_by_name(name),
+                [jax.ShapeDtypeStruct(shape, dtype) for shape, dtype in avals], used,
+                [graph.get_operation_by_name(n) for n in op_names]))
+    except (KeyError, ValueError, AttributeError):
+        return None
     checks = [(_resolve(m, q), msg) for m, q, msg in results["checks"]]
     plan._checks[()] = checks
     plan.checks = checks
     plan._report_ops[()] = []
+    plan.has_checks, plan.deferrable = results["has_checks"], results["deferrable"]
+    return taken
 
 
 # ----- compiling through the cache ----------------------------------------------------------
-def compiled_step(plan, donate, args, options, compile_fn):
-    """`compile_fn()` (trace, lower, compile: a jax.stages.Compiled) through this cache: on a
-    hit the stored executable, with what its trace set on the plan; on a miss `compile_fn`'s,
-    stored when it can be. Call in TF precision (the key covers the thread's JAX context)."""
+def compiled_step(plan, donate, args, options, trace_and_compile):
+    """`trace_and_compile()` -> (jax.stages.Compiled, the pre-checks its trace took out of
+    the step) through this cache: on a hit the stored executable, with what its trace set
+    on the plan; on a miss `trace_and_compile`'s, stored when it can be. Call in TF
+    precision (the key covers the thread's JAX context)."""
     key = plan_key(plan, donate, args, options) if enabled() else None
     if key is None:
-        return compile_fn()
+        return trace_and_compile()
     hit = load(key)
     if hit is not None:
         compiled, results = hit
-        apply_results(plan, results)
-        return compiled
+        taken = apply_results(plan, results)
+        if taken is not None:
+            return compiled, taken
     before = snapshot(plan)
     _JAX_CACHE.hits = 0
-    compiled = compile_fn()
+    compiled, taken = trace_and_compile()
     # An executable JAX loaded from its own cache is not re-serialized: XLA:CPU serializes
     # a deserialized executable without the kernels it shares (a later load fails with
     # "Function ... not found"). The plan then stays with JAX's cache.
     if not _JAX_CACHE.hits:
-        results = trace_results(plan, before)
+        results = trace_results(plan, before, taken)
         if results is not None:
             store(key, compiled, results)
-    return compiled
+    return compiled, taken
 
 
 class _JaxCacheHits(threading.local):
