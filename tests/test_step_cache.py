@@ -242,3 +242,11 @@ def test_an_unseeded_initializer_is_loaded_and_still_draws_fresh_values(cache):
     # An unseeded op's seeds come from its name, its fresh values from the Session's salt.
     assert step_cache.STATS["hits"] == 2  # the initializer and the read
     assert not np.array_equal(first, second)
+
+
+def test_fingerprints_of_floats_keep_every_bit():
+    assert _fingerprint(0.0) != _fingerprint(-0.0)
+    nan = float("nan")
+    other_nan = np.frombuffer(np.uint64(0x7FF8000000000001).tobytes(), np.float64)[0].item()
+    assert _fingerprint(nan) != _fingerprint(other_nan)
+    assert _fingerprint(1.0) != _fingerprint(1) != _fingerprint(True)

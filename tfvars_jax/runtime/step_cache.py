@@ -39,6 +39,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import struct
 import sys
 import tempfile
 import threading
@@ -110,6 +111,9 @@ class _Fingerprint:
         parts = self.parts
         t = type(obj)
         if t in _PRIMITIVES:
+            if t is float or t is complex:  # every bit: -0.0 and NaN payloads differ
+                obj = struct.pack("<d", obj) if t is float else \
+                    struct.pack("<dd", obj.real, obj.imag)
             parts.append(f"{t.__name__}:{obj!r}")
             return
         seen = self.memo.get(id(obj))
