@@ -157,9 +157,11 @@ class _Fingerprint:
                     self.worklist.push(op)
                 self.worklist.graphs.extend(reached.graphs)
             return
-        if isinstance(obj, np.ndarray) or isinstance(obj, np.generic):
+        if t is np.ndarray or isinstance(obj, np.generic):
             self._array(np.asarray(obj))
             return
+        if isinstance(obj, np.ndarray):  # a subclass (a masked array...): more than its data
+            raise Unfingerprintable(f"an array of type {t.__qualname__}")
         if isinstance(obj, jax.Array):
             if isinstance(obj, jax.core.Tracer) or not obj.is_fully_addressable:
                 raise Unfingerprintable("a traced or distributed array")
