@@ -410,6 +410,13 @@ def snapshot(plan):
     return {k: (v, _shallow(v)) for k, v in vars(plan).items()}
 
 
+def _equal(a, b):
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001  (arrays compare elementwise): count it as changed
+        return False
+
+
 def _shallow(v):
     if isinstance(v, (list, dict, set)):
         return type(v)(v) if not isinstance(v, dict) else dict(v)
@@ -430,7 +437,7 @@ def trace_results(plan, before, taken):
         if k in _TRACE_SETS:
             continue
         old = before.get(k)
-        if old is None or old[0] is not v or (old[1] is not None and old[1] != v):
+        if old is None or old[0] is not v or (old[1] is not None and not _equal(old[1], v)):
             return None
     if plan._report_ops.get((), []) or set(plan._checks) - {()}:
         return None
