@@ -50,6 +50,7 @@ import numpy as np
 from jax._src import config as jax_config  # private: the thread's trace context
 from jax.experimental import serialize_executable
 
+from tfvars_jax import version
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.runtime import prechecks
@@ -317,9 +318,11 @@ def _describe_ops(fp):
 
 @functools.lru_cache(maxsize=1)
 def _static_environment():
-    """Our source hash and the library versions: fixed for the life of the process."""
+    """Our source hash and the library versions: fixed for the life of the process (None
+    when our source is not there to hash, e.g. an install of compiled files only)."""
     h = hashlib.blake2b(digest_size=_DIGEST)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    count = 0
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for f in sorted(filenames):
@@ -328,18 +331,25 @@ def _static_environment():
                 h.update(os.path.relpath(path, root).encode())
                 with open(path, "rb") as fh:
                     h.update(hashlib.blake2b(fh.read(), digest_size=_DIGEST).digest())
+                count += 1
+    if count < 2 or not os.path.exists(__file__):
+        return None
     versions = []
     for dist in _VERSIONED:
         try:
             versions.append(f"{dist}={importlib.metadata.version(dist.replace('_', '-'))}")
         except importlib.metadata.PackageNotFoundError:
             versions.append(f"{dist}=absent")
-    return f"src:{h.hexdigest()}|py:{sys.version}|{sys.platform}|{'|'.join(versions)}"
+    return (f"src:{h.hexdigest()}:{count}:{version.__version__}|py:{sys.version}|"
+            f"{sys.platform}|{'|'.join(versions)}")
 
 
 def _environment():
     """Everything outside the plan that can change the compiled program (see module doc)."""
-    parts = [_static_environment()]
+    static = _static_environment()
+    if static is None:
+        raise Unfingerprintable("our source files are not there to hash")
+    parts = [static]
     backend = jax.devices()[0].client
     parts.append(f"backend:{backend.platform}:{backend.platform_version}:"
                  f"{jax.process_index()}:{jax.process_count()}")
