@@ -26,7 +26,8 @@ compiles through JAX as before (JAX's cache still applies). A trace that changes
 the plan beyond the known results (its check list) is not stored either.
 
 An entry is one file `<key>.step`: a magic header, a BLAKE2b digest of the body, and the body
-(the key again, the serialized executable, its argument and result trees, the check list).
+(zlib-compressed: the key again, the serialized executable, its argument and result trees,
+what the trace set on the plan).
 Entries are written to a temporary file and renamed into place (atomic), so concurrent
 processes may share the directory; a truncated or corrupt entry fails its digest and is
 ignored (and removed). Loading an entry unpickles it, so the directory must be as trusted as
@@ -44,6 +45,7 @@ import sys
 import tempfile
 import threading
 import types
+import zlib
 
 import jax
 import numpy as np
@@ -549,7 +551,7 @@ def load(key):
         body = data[len(_MAGIC) + _DIGEST:]
         if hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
             raise ValueError("digest mismatch")
-        entry = pickle.loads(body)
+        entry = pickle.loads(zlib.decompress(body))
         if entry["key"] != key:
             raise ValueError("key mismatch")
         compiled = serialize_executable.deserialize_and_load(
@@ -570,9 +572,9 @@ def store(key, compiled, results):
     directory = cache_dir()
     try:
         executable, in_tree, out_tree = serialize_executable.serialize(compiled)
-        body = pickle.dumps({"key": key, "executable": executable, "in_tree": in_tree,
-                             "out_tree": out_tree, "results": results},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        body = zlib.compress(pickle.dumps(
+            {"key": key, "executable": executable, "in_tree": in_tree, "out_tree": out_tree,
+             "results": results}, protocol=pickle.HIGHEST_PROTOCOL), 1)  # ~6x smaller
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=_SUFFIX)
         try:
