@@ -215,7 +215,9 @@ print(json.dumps([[float(v) for v in losses], traced, step_cache.STATS]))
 @pytest.mark.slow
 def test_a_second_process_loads_the_steps(tmp_path):
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = {**os.environ, "TFVARS_JAX_CACHE_DIR": str(tmp_path)}
+    # Two devices: a loaded step runs on the one it was compiled for, not on all of them.
+    env = {**os.environ, "TFVARS_JAX_CACHE_DIR": str(tmp_path),
+           "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
 
     def run(**extra):
         out = subprocess.run([sys.executable, "-c", PROGRAM.format(root=root)], cwd=root,

@@ -554,8 +554,10 @@ def load(key):
         entry = pickle.loads(zlib.decompress(body))
         if entry["key"] != key:
             raise ValueError("key mismatch")
+        devices = {d.id: d for d in jax.devices()}
         compiled = serialize_executable.deserialize_and_load(
-            entry["executable"], entry["in_tree"], entry["out_tree"])
+            entry["executable"], entry["in_tree"], entry["out_tree"],
+            execution_devices=[devices[i] for i in entry["devices"]])
         STATS["hits"] += 1
         return compiled, entry["results"]
     except Exception:  # noqa: BLE001  a bad entry is a miss, whatever is wrong with it
@@ -574,7 +576,9 @@ def store(key, compiled, results):
         executable, in_tree, out_tree = serialize_executable.serialize(compiled)
         body = zlib.compress(pickle.dumps(
             {"key": key, "executable": executable, "in_tree": in_tree, "out_tree": out_tree,
-             "results": results}, protocol=pickle.HIGHEST_PROTOCOL), 1)  # ~6x smaller
+             "results": results,  # and the devices it runs on (loading defaults to all)
+             "devices": [d.id for d in compiled.runtime_executable().local_devices()]},
+            protocol=pickle.HIGHEST_PROTOCOL), 1)  # ~6x smaller
         os.makedirs(directory, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=_SUFFIX)
         try:
