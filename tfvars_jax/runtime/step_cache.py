@@ -38,6 +38,7 @@ import enum
 import functools
 import hashlib
 import importlib.metadata
+import logging
 import os
 import pickle
 import struct
@@ -57,6 +58,7 @@ from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.runtime import prechecks
 
+_log = logging.getLogger(__name__)
 _MAGIC = b"TFVJSTP1"
 _SUFFIX = ".step"
 _DIGEST = 32
@@ -411,7 +413,8 @@ def plan_key(plan, donate, args, compiler_options):
                                bool(getattr(a, "weak_type", False))) for a in args]))
         _describe_ops(fp)
         return fp.digest()
-    except (Unfingerprintable, RecursionError):
+    except (Unfingerprintable, RecursionError) as e:
+        _log.debug("step not cached: %r", e)
         STATS["uncached"] += 1
         return None
 
@@ -588,7 +591,8 @@ def store(key, compiled, results):
         except BaseException:
             os.remove(tmp)
             raise
-    except Exception:  # noqa: BLE001  the cache is an optimisation: never fail a run for it
+    except Exception as e:  # noqa: BLE001  the cache is an optimisation: never fail a run
+        _log.debug("step not stored: %r", e)
         return False
     STATS["stores"] += 1
     return True
