@@ -377,7 +377,7 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     op.host = any(d._name == "string" for d, _ in out_specs)
     graph._add_op(op)
     if kind.random:
-        op.seed = graph._op_seeds(seed)
+        op.seed = graph._op_seeds(seed, full_name)
     return op
 
 

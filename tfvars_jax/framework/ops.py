@@ -9,6 +9,7 @@ import random
 import re
 import sys
 import threading
+import zlib
 
 
 from typing import Optional
@@ -585,17 +586,23 @@ class Graph:
         self._collections.pop(name, None)
 
     # ----- seeds --------------------------------------------------------------------------
-    def _op_seeds(self, op_seed):
+    def _op_seeds(self, op_seed, name=None):
         """TF1's `get_seed`: (graph seed, op seed, salted) for a random op created now.
 
-        An op without a graph or op seed gets seeds drawn here and `salted=True`: a run also
-        folds in its Session's salt, so it draws fresh values in every Session and process,
-        as TF1 does; with either seed set, every Session draws the same sequence.
+        An op without a graph or op seed gets `salted=True`: a run also folds in its
+        Session's salt (drawn per Session), so it draws fresh values in every Session and
+        process, as TF1 does; with either seed set, every Session draws the same sequence.
+        A salted op's seeds only tell it apart from the graph's other ops: they come from its
+        `name` (unique in the graph), so the compiled program is the same in every process
+        and the compilation caches apply (drawn here when no name is given).
         """
         if self._seed is not None:
             return self._seed, (op_seed if op_seed is not None else self._last_id), False
         if op_seed is not None:
             return 87654321, op_seed, False
+        if name is not None:
+            data = name.encode()
+            return zlib.crc32(data) & 0x7FFFFFFF, zlib.crc32(b"op seed:" + data), True
         return _unseeded.getrandbits(31), _unseeded.getrandbits(31), True
 
 
