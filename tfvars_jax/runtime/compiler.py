@@ -491,7 +491,9 @@ class Plan:
     def _take_precheck(self, op, args):
         """At a flat trace: whether `op`'s check (on the values `args`) becomes a pre-check of
         the feeds (recorded in `_traced_prechecks`) instead of a flag of the step."""
-        if not prechecks.is_candidate(op):
+        if not self.donated or not prechecks.is_candidate(op):
+            # A step that updates no input variable has no old values to select back: its
+            # check costs nothing in the step, while a pre-check is one more call to wait for.
             return False
         avals = [jax.ShapeDtypeStruct(np.shape(a), a.dtype) for a in args]
         decision = self._precheck_ops.get(op)
