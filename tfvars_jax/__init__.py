@@ -18,6 +18,7 @@ from tfvars_jax import debugging
 from tfvars_jax import dtypes
 from tfvars_jax import estimator
 from tfvars_jax import functional
+from tfvars_jax import image
 from tfvars_jax import initializers
 from tfvars_jax import keras
 from tfvars_jax import layers
@@ -449,7 +450,7 @@ from tfvars_jax.graph_picture import show_graph
 newaxis = None
 
 __all__ = [
-    "contrib", "dtypes", "estimator", "functional", "initializers", "keras", "losses", "math",
+    "contrib", "dtypes", "estimator", "functional", "image", "initializers", "keras", "losses", "math",
     "metrics", "nn", "sharding",
     "data",
     "summary",
