@@ -40,6 +40,7 @@ NON_DIFFERENTIABLE = frozenset((
     "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
     "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
     "HSVToRGB", "NonMaxSuppressionV3",  # tf.image: TF1 declares them not differentiable
+    "SparseConcat",
 ))
 # Inputs TF1's registered gradient returns None for (the kernels stop JAX's gradient there).
 NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}

@@ -18,7 +18,9 @@ from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import sparse_tensor
 from tfvars_jax.framework.precision import with_tf_precision
+from tfvars_jax.framework.sparse_tensor import SparseTensor
 from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime import placement
@@ -308,6 +310,8 @@ class Session:
           ...
           tfvars_jax.framework.errors.FailedPreconditionError: ...uninitialized value w...
         """
+        if feed_dict and any(type(k) is SparseTensor for k in feed_dict):
+            feed_dict = sparse_tensor.expand_feeds(feed_dict)
         key = _runner_key(fetches, feed_dict)
         if key is not None:  # analysed once per session (as make_callable), then only called
             call = self._runners.get(key)
@@ -366,6 +370,9 @@ class Session:
           6.0 20.0
         """
         self._check_open()
+        if any(isinstance(f, SparseTensor) for f in feed_list or ()):
+            raise NotImplementedError("make_callable: feed_list holds a SparseTensor; list its "
+                                      "indices, values and dense_shape tensors instead.")
         runner = self._runner(fetches, feed_list or [])
         n_feeds = len(feed_list or ())
         call_runner = self._call_runner
