@@ -214,3 +214,48 @@ def test_random_adjustments_stay_in_their_ranges():
             tf.image.random_contrast(tf.zeros([2, 2, 3]), 1.0, 0.5)
         with pytest.raises(ValueError, match="max_delta must be <= 0.5"):
             tf.image.random_hue(tf.zeros([2, 2, 3]), 0.7)
+
+
+def _boxes():
+    r = np.random.RandomState(3)
+    corner = r.uniform(0, 1, (12, 2)).astype(np.float32)
+    boxes = np.concatenate([corner, corner + r.uniform(0.1, 0.5, (12, 2)).astype(np.float32)], 1)
+    boxes[3] = boxes[3][[2, 3, 0, 1]]  # corners in the other order
+    return boxes, r.uniform(0, 1, 12).astype(np.float32)
+
+
+@pytest.mark.parametrize("args", [(5, 0.5, -np.inf), (12, 0.3, 0.2), (3, 0.7, 0.0),
+                                  (0, 0.5, -np.inf)])
+def test_non_max_suppression_matches_tf(args):
+    boxes, scores = _boxes()
+    same(lambda tf, b, s: tf.image.non_max_suppression(b, s, *args), [boxes, scores])
+
+
+def test_non_max_suppression_sizes_change_between_runs():
+    boxes, scores = _boxes()
+    with tfj.Graph().as_default():
+        b = tfj.placeholder(tfj.float32, [None, 4])
+        s = tfj.placeholder(tfj.float32, [None])
+        t = tfj.placeholder(tfj.float32, [])
+        keep = tfj.image.non_max_suppression(b, s, 10, score_threshold=t)
+        assert keep.shape.as_list() == [None] and keep.dtype == tfj.int32
+        with tfj.Session() as sess:
+            counts = [len(sess.run(keep, {b: boxes[:n], s: scores[:n], t: th}))
+                      for n, th in [(12, 0.0), (5, 0.0), (12, 0.6), (12, 0.0)]]
+    assert counts[0] == counts[3] and counts[1] <= 5 and counts[2] < counts[0]
+
+
+@pytest.mark.parametrize("method", ["bilinear", "nearest"])
+@pytest.mark.parametrize("crop", [(3, 4), (1, 1), (5, 2)])
+def test_crop_and_resize_matches_tf(method, crop):
+    boxes = np.array([[0.1, 0.2, 0.8, 0.9], [-0.2, 0.3, 0.5, 1.3], [0.5, 0.5, 0.5, 0.5],
+                      [0.9, 0.8, 0.2, 0.1]], np.float32)
+    ind = np.array([0, 1, 1, 0], np.int32)
+    same(lambda tf, x, b, i: tf.image.crop_and_resize(x, b, i, crop, method=method,
+                                                      extrapolation_value=-1.0),
+         [IMG, boxes, ind], grads=method == "bilinear")
+    for tf in (tfj, tf1):
+        with tf.Graph().as_default():
+            out = tf.image.crop_and_resize(tf.constant(IMG), boxes, [0, 1, 2, 0], crop)
+            with tf.Session() as sess, pytest.raises(tf.errors.OutOfRangeError):
+                sess.run(out)

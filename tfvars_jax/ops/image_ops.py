@@ -25,7 +25,7 @@ from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_builder import convert_to_tensor, op_output
 from tfvars_jax.framework.op_kind import CHECKED, RunCheck
 from tfvars_jax.framework.tensor_shape import TensorShape
-from tfvars_jax.ops import array_ops, math_ops, random_ops
+from tfvars_jax.ops import array_ops, data_dependent_ops, math_ops, random_ops
 from tfvars_jax.ops.array_ops import concrete_dims
 
 
@@ -911,3 +911,150 @@ def extract_patches(images, sizes, strides, rates, padding, name=None):
     return extract_image_patches(images, sizes=sizes, strides=strides, rates=rates,
                                  padding=padding, name=name)
 
+
+
+# ----- boxes -----------------------------------------------------------------------------------
+def _iou_matrix(boxes):
+    """TF1's IOU of every pair (corners in any order; a box of non-positive area overlaps
+    nothing)."""
+    ymin = jnp.minimum(boxes[:, 0], boxes[:, 2])
+    xmin = jnp.minimum(boxes[:, 1], boxes[:, 3])
+    ymax = jnp.maximum(boxes[:, 0], boxes[:, 2])
+    xmax = jnp.maximum(boxes[:, 1], boxes[:, 3])
+    area = (ymax - ymin) * (xmax - xmin)
+    iy = jnp.maximum(jnp.minimum(ymax[:, None], ymax[None]) - jnp.maximum(ymin[:, None],
+                                                                        ymin[None]), 0)
+    ix = jnp.maximum(jnp.minimum(xmax[:, None], xmax[None]) - jnp.maximum(xmin[:, None],
+                                                                        xmin[None]), 0)
+    inter = iy * ix
+    iou = inter / (area[:, None] + area[None] - inter)
+    return jnp.where((area[:, None] <= 0) | (area[None] <= 0), 0.0, iou)
+
+
+def _nms_keep(boxes, scores, max_out, iou_threshold, score_threshold):
+    """(order, keep): boxes by decreasing score (ties: lower index first, as TF1's queue) and
+    whether each is selected by TF1's greedy hard NMS."""
+    n = scores.shape[0]
+    order = jnp.argsort(-scores, stable=True)
+    iou = _iou_matrix(boxes[order].astype(jnp.float32))
+    candidate = scores[order] > score_threshold
+
+    def body(i, keep):
+        suppressed = jnp.any(keep & (iou[i] > iou_threshold))
+        take = candidate[i] & ~suppressed & (jnp.sum(keep) < max_out)
+        return keep.at[i].set(take)
+    keep = jax.lax.fori_loop(0, n, body, jnp.zeros((n,), bool)) if n else jnp.zeros((0,), bool)
+    return order, keep
+
+
+def _nms_kernel(boxes, scores, max_out, iou_threshold, score_threshold, sizes):
+    order, keep = _nms_keep(boxes, scores, max_out, iou_threshold, score_threshold)
+    pos = jnp.nonzero(keep, size=sizes[0], fill_value=0)[0]
+    return order[pos].astype(jnp.int32) if scores.shape[0] else jnp.zeros(sizes, jnp.int32)
+
+
+def non_max_suppression(boxes, scores, max_output_size, iou_threshold=0.5,
+                        score_threshold=float("-inf"), name=None):
+    """TF1's `tf.image.non_max_suppression` ("NonMaxSuppressionV3"): the indices (int32) of
+    at most `max_output_size` boxes chosen greedily by decreasing score, dropping boxes whose
+    IOU with a chosen one exceeds `iou_threshold` and scores not above `score_threshold`. The
+    number chosen is known only in the run (see `data_dependent_ops`). Not differentiable."""
+    with ops_lib.name_scope(name, "non_max_suppression"):
+        b = convert_to_tensor(boxes, name="boxes")
+        s = convert_to_tensor(scores, name="scores")
+        m = convert_to_tensor(max_output_size, dtype=dtypes.int32, name="max_output_size")
+        iou = convert_to_tensor(iou_threshold, dtype=dtypes.float32, name="iou_threshold")
+        st = convert_to_tensor(score_threshold, dtype=dtypes.float32, name="score_threshold")
+        if b.shape.ndims not in (None, 2) or (b.shape.ndims == 2 and
+                                              b.shape[1].value not in (None, 4)):
+            raise ValueError(f"non_max_suppression: boxes must be [num_boxes, 4], got {b.shape}.")
+        if s.shape.ndims not in (None, 1):
+            raise ValueError(f"non_max_suppression: scores must be a vector, got {s.shape}.")
+        static_iou = iou._static_value
+        if static_iou is not None and not 0 <= float(static_iou) <= 1:
+            raise errors.InvalidArgumentError(None, None, "iou_threshold must be in [0, 1]")
+
+        def count(bx, sc, mx, it, th):
+            return jnp.sum(_nms_keep(bx, sc, mx, it, th)[1]) if np.shape(sc)[0] else \
+                jnp.int32(0)
+
+        def guess(bx, sc, mx, it, th):
+            return (int(np.shape(sc)[0]),)
+        return data_dependent_ops._make(
+            "NonMaxSuppressionV3", _nms_kernel, [b, s, m, iou, st], "NonMaxSuppressionV3",
+            [(dtypes.int32, TensorShape([None]))], count, guess,
+            check=(lambda bx, sc, mx, it, th: (it < 0) | (it > 1) | (mx < 0),
+                   errors.InvalidArgumentError,
+                   "non_max_suppression: iou_threshold must be in [0, 1] and max_output_size "
+                   "non-negative")).outputs[0]
+
+
+def _crop_and_resize_kernel(image, boxes, box_ind, crop_size, method, extrapolation_value):
+    ch, cw = crop_size
+    _, h, w, _ = np.shape(image)
+    boxes = boxes.astype(jnp.float32)
+    y1, x1, y2, x2 = boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3]
+
+    def grid(lo, hi, size, out):
+        steps = jnp.arange(out, dtype=jnp.float32)
+        if out > 1:
+            scale = (hi - lo) * np.float32(size - 1) / np.float32(out - 1)
+            return lo[:, None] * np.float32(size - 1) + steps[None] * scale[:, None]
+        return jnp.broadcast_to((np.float32(0.5) * (lo + hi) * np.float32(size - 1))[:, None],
+                                (lo.shape[0], out))
+    in_y, in_x = grid(y1, y2, h, ch), grid(x1, x2, w, cw)
+    valid = ((in_y >= 0) & (in_y <= h - 1))[:, :, None] & ((in_x >= 0) & (in_x <= w - 1))[:, None]
+    b = jnp.clip(box_ind, 0, np.shape(image)[0] - 1)[:, None, None]
+    img = jnp.asarray(image).astype(jnp.float32)
+    if method == "nearest":
+        yi = jnp.clip(jnp.where(in_y - jnp.floor(in_y) >= 0.5, jnp.ceil(in_y), jnp.floor(in_y)),
+                      0, h - 1).astype(jnp.int32)
+        xi = jnp.clip(jnp.where(in_x - jnp.floor(in_x) >= 0.5, jnp.ceil(in_x), jnp.floor(in_x)),
+                      0, w - 1).astype(jnp.int32)
+        out = img[b, yi[:, :, None], xi[:, None, :]]
+    else:
+        top, bottom = jnp.floor(in_y), jnp.ceil(in_y)
+        left, right = jnp.floor(in_x), jnp.ceil(in_x)
+        ly = (in_y - top)[:, :, None, None]
+        lx = (in_x - left)[:, None, :, None]
+
+        def at(yy, xx):
+            yy = jnp.clip(yy, 0, h - 1).astype(jnp.int32)[:, :, None]
+            xx = jnp.clip(xx, 0, w - 1).astype(jnp.int32)[:, None, :]
+            return img[b, yy, xx]
+        t = at(top, left) + (at(top, right) - at(top, left)) * lx
+        btm = at(bottom, left) + (at(bottom, right) - at(bottom, left)) * lx
+        out = t + (btm - t) * ly
+    return jnp.where(valid[..., None], out, np.float32(extrapolation_value))
+
+
+def crop_and_resize(image, boxes, box_ind=None, crop_size=None, method="bilinear",
+                    extrapolation_value=0, name=None, box_indices=None):
+    """TF1's `tf.image.crop_and_resize` ("CropAndResize"): for each normalized box [y1, x1, y2,
+    x2] of image `box_ind[i]`, a `crop_size` crop sampled bilinearly (or at the nearest
+    pixel), `extrapolation_value` outside the image; float32 [num_boxes, h, w, depth].
+    Differentiable in `image` and `boxes`. A box index outside the batch fails the run with
+    OutOfRangeError, as TF1's CPU kernel."""
+    if box_ind is None:
+        box_ind = box_indices
+    if method not in ("bilinear", "nearest"):
+        raise ValueError(f"method must be 'bilinear' or 'nearest', got {method!r}")
+    with ops_lib.name_scope(name, "CropAndResize") as scope:
+        x = _image(image, "crop_and_resize", ranks=(4,))
+        b = convert_to_tensor(boxes, name="boxes")
+        ind = convert_to_tensor(box_ind, dtype=dtypes.int32, name="box_ind")
+        size = array_ops._static_shape_arg(crop_size, "crop_and_resize crop_size")[0]
+        if size is None or len(size) != 2 or min(size) <= 0:
+            raise ValueError(f"crop_and_resize: crop_size must be 2 positive ints known when "
+                             f"the graph is built, got {crop_size}.")
+        n = b.shape[0].value if b.shape.ndims == 2 else None
+        message = "box_index has values outside [0, batch_size) (crop_and_resize)"
+        return op_output("CropAndResize", _crop_and_resize_kernel, [x, b, ind], name=scope,
+                         attrs={"crop_size": tuple(size), "method": method,
+                                "extrapolation_value": float(extrapolation_value)},
+                         out_specs=[(dtypes.float32, TensorShape([n] + list(size) +
+                                                                 [x.shape[3].value]))],
+                         kind=CHECKED,
+                         check=RunCheck(lambda im, bx, bi, **_: jnp.any(
+                             (bi < 0) | (bi >= np.shape(im)[0])), errors.OutOfRangeError,
+                             message))
