@@ -253,3 +253,19 @@ def test_sparse_tensor_api():
                 np.testing.assert_array_equal(from_value.eval().values, A.values)
         with pytest.raises(ValueError, match="as many rows"):
             tfj.SparseTensor([[0, 0], [1, 2]], [1.0], [2, 3])
+
+
+@KNOWN
+def test_transpose_expand_extrema_indicator_split(known):
+    if known:  # these need the rank when the graph is built
+        same(lambda tf, a: tf.sparse.transpose(a), [A])
+        same(lambda tf, a: tf.sparse.expand_dims(a, 1), [A])
+        same(lambda tf, a: tf.sparse.expand_dims(a, -1), [A])
+        # TF's own SparseSplit has no gradient: values only
+        same(lambda tf, a: tf.sparse.split(sp_input=a, num_split=2, axis=1), [A], grads=False)
+        same(lambda tf, a: tf.sparse.split(sp_input=a, num_split=3, axis=0), [A], grads=False)
+    # TF's registered gradient of SparseSparseMaximum fails (a TypeError): values only
+    same(lambda tf, a, b: tf.sparse.maximum(a, b), [A, B], shape_known=known, grads=False)
+    same(lambda tf, a, b: tf.sparse.minimum(a, b), [A, B], shape_known=known, grads=False)
+    labels = V(A.indices, np.array([1, 2, 0, 4], np.int64), A.dense_shape)
+    same(lambda tf, a: tf.sparse.to_indicator(a, 6), [labels], shape_known=known)

@@ -70,6 +70,11 @@ from tfvars_jax.ops.sparse_ops import sparse_softmax
 from tfvars_jax.ops.sparse_ops import sparse_tensor_dense_matmul
 from tfvars_jax.ops.sparse_ops import sparse_tensor_to_dense
 from tfvars_jax.ops.sparse_ops import sparse_to_dense
+from tfvars_jax.ops.sparse_ops import sparse_transpose
+from tfvars_jax.ops.sparse_ops import sparse_split
+from tfvars_jax.ops.sparse_ops import sparse_to_indicator
+from tfvars_jax.ops.sparse_ops import sparse_maximum
+from tfvars_jax.ops.sparse_ops import sparse_minimum
 from tfvars_jax.framework.ops import add_to_collection
 from tfvars_jax.framework.ops import add_to_collections
 from tfvars_jax.framework.ops import get_collection
@@ -672,6 +677,11 @@ __all__ = [
     "sparse_tensor_dense_matmul",
     "sparse_tensor_to_dense",
     "sparse_to_dense",
+    "sparse_transpose",
+    "sparse_split",
+    "sparse_to_indicator",
+    "sparse_maximum",
+    "sparse_minimum",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

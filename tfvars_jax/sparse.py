@@ -19,11 +19,18 @@ from tfvars_jax.ops.sparse_ops import sparse_softmax as softmax
 from tfvars_jax.ops.sparse_ops import sparse_tensor_dense_matmul as sparse_dense_matmul
 from tfvars_jax.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
 from tfvars_jax.ops.sparse_ops import sparse_tensor_to_dense as to_dense
+from tfvars_jax.ops.sparse_ops import sparse_transpose as transpose
+from tfvars_jax.ops.sparse_ops import sparse_expand_dims as expand_dims
+from tfvars_jax.ops.sparse_ops import sparse_split as split
+from tfvars_jax.ops.sparse_ops import sparse_to_indicator as to_indicator
+from tfvars_jax.ops.sparse_ops import sparse_maximum as maximum
+from tfvars_jax.ops.sparse_ops import sparse_minimum as minimum
 
 __all__ = [
     "SparseTensor", "from_dense", "add", "concat", "fill_empty_rows", "placeholder",
     "reduce_sum", "reorder", "reshape", "retain", "segment_mean", "segment_sqrt_n",
     "segment_sum", "slice", "softmax", "sparse_dense_matmul", "matmul", "to_dense",
+    "transpose", "expand_dims", "split", "to_indicator", "maximum", "minimum",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

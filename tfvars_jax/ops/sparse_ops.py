@@ -757,3 +757,173 @@ def _sparse_segment(kind):
 sparse_segment_sum = _sparse_segment("sum")
 sparse_segment_mean = _sparse_segment("mean")
 sparse_segment_sqrt_n = _sparse_segment("sqrt_n")
+
+
+# ----- transpose / expand_dims / split / to_indicator / maximum / minimum -----------------
+def sparse_transpose(sp_input, perm=None, name=None):
+    """TF1's `tf.sparse.transpose`: the dimensions permuted by `perm` (reversed by default),
+    entries reordered into canonical order."""
+    sp = _sparse(sp_input, "sparse_transpose")
+    with ops_lib.name_scope(name, "SparseTranspose", [sp_input]):
+        rank = _rank(sp, "sparse_transpose")
+        perm = list(range(rank))[::-1] if perm is None else \
+            [int(p) for p in np.reshape(perm._static_value if isinstance(perm, ops_lib.Tensor)
+                                        else perm, -1)]
+        if sorted(perm) != list(range(rank)):
+            raise ValueError(f"sparse_transpose: perm {perm} is not a permutation of "
+                             f"{list(range(rank))}.")
+        indices = array_ops.gather(sp.indices, perm, axis=1)
+        shape = array_ops.gather(sp.dense_shape, perm)
+        out = sparse_reorder(SparseTensor(indices, sp.values, shape))
+        if sp.shape.ndims is not None:
+            out._static_shape = TensorShape([sp.shape.as_list()[p] for p in perm])
+        return out
+
+
+def sparse_expand_dims(sp_input, axis=None, name=None):
+    """TF's `tf.sparse.expand_dims`: a dimension of size 1 inserted at `axis` (a Python int)."""
+    sp = _sparse(sp_input, "sparse_expand_dims")
+    rank = _rank(sp, "sparse_expand_dims")
+    axis = -1 if axis is None else int(axis)
+    if not -rank - 1 <= axis <= rank:
+        raise ValueError(f"sparse_expand_dims: axis {axis} is out of range for rank {rank}.")
+    axis = axis % (rank + 1)
+    with ops_lib.name_scope(name, "ExpandDims", [sp_input]):
+        def kernel(indices, dense_shape):
+            indices = jnp.asarray(indices, jnp.int64)
+            zeros = jnp.zeros(indices.shape[:1] + (1,), jnp.int64)
+            return (jnp.concatenate([indices[:, :axis], zeros, indices[:, axis:]], 1),
+                    jnp.concatenate([jnp.asarray(dense_shape, jnp.int64)[:axis],
+                                     jnp.ones((1,), jnp.int64),
+                                     jnp.asarray(dense_shape, jnp.int64)[axis:]]))
+        n = sp.indices.shape[0].value if sp.indices.shape.ndims == 2 else None
+        op = make_op("SparseExpandDims", kernel, [sp.indices, sp.dense_shape], name="ExpandDims",
+                     out_specs=[(dtypes.int64, TensorShape([n, rank + 1])),
+                                (dtypes.int64, TensorShape([rank + 1]))])
+        out = SparseTensor(op.outputs[0], sp.values, op.outputs[1])
+        if sp.shape.ndims is not None:
+            dims = sp.shape.as_list()
+            out._static_shape = TensorShape(dims[:axis] + [1] + dims[axis:])
+        return out
+
+
+def sparse_split(keyword_required=None, sp_input=None, num_split=None, axis=None, name=None,
+                 split_dim=None):
+    """TF1's `tf.sparse.split(sp_input=, num_split=, axis=)`: `num_split` SparseTensors along
+    `axis`, the first `size % num_split` one longer. The size along `axis` must be known when
+    the graph is built."""
+    if keyword_required is not None:
+        raise ValueError("Keyword arguments are required for this function.")
+    if axis is None:
+        axis = split_dim
+    sp = _sparse(sp_input, "sparse_split")
+    num_split, axis = int(num_split), int(axis)
+    rank = _rank(sp, "sparse_split")
+    axis %= rank
+    dim = sp.shape.as_list()[axis] if sp.shape.ndims is not None else None
+    if dim is None:
+        raise NotImplementedError("sparse_split: the size along `axis` must be known when the "
+                                  "graph is built.")
+    with ops_lib.name_scope(name, "SparseSplit", [sp_input]):
+        base, extra = divmod(dim, num_split)
+        outs, start = [], 0
+        for i in range(num_split):
+            size = base + (1 if i < extra else 0)
+            begin = [0] * rank
+            begin[axis] = start
+            sizes = [np.iinfo(np.int64).max // 2] * rank
+            sizes[axis] = size
+            piece = sparse_slice(sp, begin, sizes)
+            static = sp.shape.as_list()
+            static[axis] = size
+            piece._static_shape = TensorShape(static)
+            outs.append(piece)
+            start += size
+        return outs
+
+
+def _indicator_kernel(indices, values, dense_shape, vocab, shape):
+    out = jnp.zeros(shape, bool)
+    if indices.shape[0] == 0:
+        return out
+    idx = tuple(jnp.asarray(indices)[:, d] for d in range(indices.shape[1] - 1)) + \
+        (jnp.asarray(values),)
+    return out.at[idx].set(True, mode="drop")
+
+
+def sparse_to_indicator(sp_input, vocab_size, name=None):
+    """TF1's `tf.sparse.to_indicator`: a dense bool tensor [..., vocab_size], True at
+    (the entry's index without its last coordinate, the entry's value). A value outside
+    [0, vocab_size) fails the run with InvalidArgumentError."""
+    sp = _sparse(sp_input, "sparse_to_indicator")
+    if not sp.dtype.is_integer:
+        raise TypeError(f"sparse_to_indicator: values must be integers, got {sp.dtype.name}.")
+    vocab = int(vocab_size._static_value if isinstance(vocab_size, ops_lib.Tensor)
+                else vocab_size)
+    with ops_lib.name_scope(name, "SparseToIndicator", [sp_input]) as scope:
+        message = (f"SparseToIndicator '{scope[:-1]}': every value must be in [0, {vocab}) "
+                   "(vocab_size)")
+        return _shape_op("SparseToDense", _indicator_kernel,
+                         [sp.indices, sp.values, sp.dense_shape], "SparseToDense", dtypes.bool,
+                         sp, lambda s: tuple(s[:-1]) + (vocab,),
+                         check=(lambda i, v, s: jnp.any((jnp.asarray(v) < 0) |
+                                                        (jnp.asarray(v) >= vocab)),
+                                errors.InvalidArgumentError, message), attrs={"vocab": vocab})
+
+
+def _extremum_kernel(ai, av, ashape, bi, bv, bshape, pick, sizes):
+    if ai.shape[0] + bi.shape[0] == 0:
+        return jnp.zeros((sizes[0], ai.shape[1]), jnp.int64), jnp.zeros((sizes[0],), av.dtype)
+    keys = jnp.concatenate([_linear(ai, ashape), _linear(bi, ashape)])
+    idx = jnp.concatenate([jnp.asarray(ai, jnp.int64), jnp.asarray(bi, jnp.int64)])
+    vals = jnp.concatenate([av, bv])
+    n = keys.shape[0]
+    order = jnp.argsort(keys, stable=True)
+    k = keys[order]
+    first = jnp.concatenate([jnp.ones((1,), bool), k[1:] != k[:-1]])
+    group = jnp.cumsum(first) - 1
+    reduce = jax.ops.segment_max if pick == "max" else jax.ops.segment_min
+    best = reduce(vals[order], group, num_segments=n)
+    counts = jax.ops.segment_sum(jnp.ones((n,), jnp.int32), group, num_segments=n)
+    zero = jnp.zeros((), vals.dtype)
+    best = jnp.where(counts == 1, (jnp.maximum if pick == "max" else jnp.minimum)(best, zero),
+                     best)
+    starts = jnp.nonzero(first, size=n, fill_value=0)[0]
+    pos = jnp.arange(sizes[0])
+    return data_dependent_ops._take(idx[order], starts[pos], 0), best[pos]
+
+
+def _sparse_extremum(pick, op_type):
+    def extremum(sp_a, sp_b, name=None):
+        a, b = _sparse(sp_a, f"sparse_{pick}imum"), _sparse(sp_b, f"sparse_{pick}imum")
+        if a.dtype.base_dtype != b.dtype.base_dtype:
+            raise TypeError(f"sparse_{pick}imum: the SparseTensors' dtypes differ: "
+                            f"{a.dtype.name} and {b.dtype.name}.")
+        with ops_lib.name_scope(name, op_type, [sp_a, sp_b]) as scope:
+            def count(ai, av, s, bi, bv, bs):
+                keys = jnp.concatenate([_linear(ai, s), _linear(bi, s)])
+                if keys.shape[0] == 0:
+                    return jnp.int32(0)
+                k = jnp.sort(keys)
+                return 1 + jnp.sum(k[1:] != k[:-1])
+            op = data_dependent_ops._make(
+                op_type, functools.partial(_extremum_kernel, pick=pick),
+                [a.indices, a.values, a.dense_shape, b.indices, b.values, b.dense_shape], scope,
+                [(dtypes.int64, TensorShape([None, _rank_or_none(a)])),
+                 (a.dtype.base_dtype, TensorShape([None]))], count,
+                lambda ai, av, s, bi, bv, bs: (int(np.shape(ai)[0]) + int(np.shape(bi)[0]),),
+                check=(lambda ai, av, s, bi, bv, bs: jnp.any(jnp.asarray(s) != jnp.asarray(bs)),
+                       errors.InvalidArgumentError,
+                       f"{op_type} '{scope[:-1]}': the operands' dense shapes must be equal"))
+            out = SparseTensor(op.outputs[0], op.outputs[1], a.dense_shape)
+            out._static_shape = a._static_shape
+            return out
+    extremum.__name__ = f"sparse_{pick}imum"
+    extremum.__doc__ = (f"TF1's `tf.sparse.{pick}imum` (\"{op_type}\"): the element-wise "
+                        f"{pick}imum over the union of the entries (an entry present in one "
+                        "operand only is compared with 0), in canonical order.")
+    return extremum
+
+
+sparse_maximum = _sparse_extremum("max", "SparseSparseMaximum")
+sparse_minimum = _sparse_extremum("min", "SparseSparseMinimum")
