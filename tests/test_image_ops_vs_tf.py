@@ -259,3 +259,13 @@ def test_crop_and_resize_matches_tf(method, crop):
             out = tf.image.crop_and_resize(tf.constant(IMG), boxes, [0, 1, 2, 0], crop)
             with tf.Session() as sess, pytest.raises(tf.errors.OutOfRangeError):
                 sess.run(out)
+
+
+def test_yiq_yuv_and_resize_with_pad_match_tf():
+    for fn in ("rgb_to_yiq", "yiq_to_rgb", "rgb_to_yuv", "yuv_to_rgb"):
+        same(lambda tf, x, fn=fn: getattr(tf.image, fn)(x), [IMG], names=False)
+    for th, tw in [(10, 10), (3, 12), (6, 7), (12, 4)]:
+        for method in (0, 1):
+            for image in (IMG, U8[0]):
+                same(lambda tf, x, th=th, tw=tw, m=method:
+                     tf.image.resize_image_with_pad(x, th, tw, method=m), [image])

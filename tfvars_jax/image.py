@@ -41,6 +41,11 @@ from tfvars_jax.ops.image_ops import ssim
 from tfvars_jax.ops.image_ops import extract_patches
 from tfvars_jax.ops.image_ops import non_max_suppression
 from tfvars_jax.ops.image_ops import crop_and_resize
+from tfvars_jax.ops.image_ops import resize_image_with_pad
+from tfvars_jax.ops.image_ops import rgb_to_yiq
+from tfvars_jax.ops.image_ops import yiq_to_rgb
+from tfvars_jax.ops.image_ops import rgb_to_yuv
+from tfvars_jax.ops.image_ops import yuv_to_rgb
 from tfvars_jax.ops.image_ops import resize_images as resize
 from tfvars_jax.ops.image_ops import resize_image_with_crop_or_pad as resize_with_crop_or_pad
 from tfvars_jax.ops.image_ops import transpose_image as transpose
@@ -57,7 +62,8 @@ __all__ = [
     "per_image_standardization", "random_brightness", "random_contrast", "random_hue",
     "random_saturation", "total_variation", "image_gradients", "sobel_edges", "psnr", "ssim",
     "extract_patches", "resize", "resize_with_crop_or_pad", "transpose", "extract_image_patches",
-    "random_crop", "non_max_suppression", "crop_and_resize",
+    "random_crop", "non_max_suppression", "crop_and_resize", "resize_image_with_pad",
+    "rgb_to_yiq", "yiq_to_rgb", "rgb_to_yuv", "yuv_to_rgb",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

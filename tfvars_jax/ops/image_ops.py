@@ -249,7 +249,7 @@ def resize_area(images, size, align_corners=False, name=None):
 
 
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
-                  preserve_aspect_ratio=False, name=None):
+                  preserve_aspect_ratio=False, name=None, _skip_if_same=True):
     """TF1's `tf.image.resize_images` / `tf.image.resize`: `images` (3-D or 4-D) resized to
     `size` = [new_height, new_width] with `method` (ResizeMethod or 'bilinear', 'nearest',
     'bicubic', 'area'; legacy pixel grid, optionally `align_corners`). The result is float32
@@ -274,7 +274,7 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
             static = (int(np.round(np.float32(f * np.float32(h)))),
                       int(np.round(np.float32(f * np.float32(w)))))
             size = list(static)
-        if static is not None and (h, w) == tuple(static):
+        if _skip_if_same and static is not None and (h, w) == tuple(static):
             return x if batched else array_ops.squeeze(x, axis=[0])
         out = _resize_op(x, size, method, align_corners, False, _RESIZE_TYPES[method])
         return out if batched else array_ops.squeeze(out, axis=[0])
@@ -1058,3 +1058,60 @@ def crop_and_resize(image, boxes, box_ind=None, crop_size=None, method="bilinear
                          check=RunCheck(lambda im, bx, bi, **_: jnp.any(
                              (bi < 0) | (bi >= np.shape(im)[0])), errors.OutOfRangeError,
                              message))
+
+
+def resize_image_with_pad(image, target_height, target_width,
+                          method=ResizeMethod.BILINEAR, align_corners=False):
+    """TF1's `tf.image.resize_image_with_pad`: resized (keeping the aspect ratio, with
+    `resize_images`) to fit [target_height, target_width], then zero-padded to it centrally.
+    The image's height and width and the targets must be known when the graph is built."""
+    with ops_lib.name_scope(None, "resize_image_with_pad", [image]):
+        th = _static_int(target_height, "resize_image_with_pad: target_height")
+        tw = _static_int(target_width, "resize_image_with_pad: target_width")
+        if tw <= 0:
+            raise ValueError("target_width must be > 0.")
+        if th <= 0:
+            raise ValueError("target_height must be > 0.")
+
+        def resize_and_pad(x):
+            _, h, w, _ = x.shape.as_list()
+            if h is None or w is None:
+                raise NotImplementedError("resize_image_with_pad needs the image's height and "
+                                          f"width known when the graph is built, got {x.shape}.")
+            f32 = np.float32
+            ratio = max(f32(w) / f32(tw), f32(h) / f32(th))
+            rh, rw = f32(h) / ratio, f32(w) / ratio
+            ph = max(0, int(np.floor((f32(th) - rh) / f32(2))))
+            pw = max(0, int(np.floor((f32(tw) - rw) / f32(2))))
+            # TF1 computes the new size with ops, so it never skips the resize (float32 out)
+            resized = resize_images(x, [int(np.floor(rh)), int(np.floor(rw))], method,
+                                    align_corners, _skip_if_same=False)
+            return pad_to_bounding_box(resized, ph, pw, th, tw)
+        return _batched(image, "resize_image_with_pad", resize_and_pad)
+
+
+# TF1's colour-space matrices (image_ops_impl.py), applied to the last dimension.
+_RGB_TO_YIQ = [[0.299, 0.59590059, 0.2115], [0.587, -0.27455667, -0.52273617],
+               [0.114, -0.32134392, 0.31119955]]
+_YIQ_TO_RGB = [[1, 1, 1], [0.95598634, -0.27201283, -1.10674021],
+               [0.6208248, -0.64720424, 1.70423049]]
+_RGB_TO_YUV = [[0.299, -0.14714119, 0.61497538], [0.587, -0.28886916, -0.51496512],
+               [0.114, 0.43601035, -0.10001026]]
+_YUV_TO_RGB = [[1, 1, 1], [0, -0.394642334, 2.03206185], [1.13988303, -0.58062185, 0]]
+
+
+def _colour_matrix(matrix, what):
+    def convert(images):
+        x = convert_to_tensor(images, name="images")
+        _require_float_image(x, what)
+        kernel = convert_to_tensor(np.asarray(matrix, x.dtype.as_numpy_dtype), name="kernel")
+        return math_ops.tensordot(x, kernel, [[x.shape.ndims - 1], [0]])
+    convert.__name__ = what
+    convert.__doc__ = f"TF1's `tf.image.{what}`: a 3x3 colour matrix on the last dimension."
+    return convert
+
+
+rgb_to_yiq = _colour_matrix(_RGB_TO_YIQ, "rgb_to_yiq")
+yiq_to_rgb = _colour_matrix(_YIQ_TO_RGB, "yiq_to_rgb")
+rgb_to_yuv = _colour_matrix(_RGB_TO_YUV, "rgb_to_yuv")
+yuv_to_rgb = _colour_matrix(_YUV_TO_RGB, "yuv_to_rgb")
