@@ -269,3 +269,34 @@ def test_transpose_expand_extrema_indicator_split(known):
     same(lambda tf, a, b: tf.sparse.minimum(a, b), [A, B], shape_known=known, grads=False)
     labels = V(A.indices, np.array([1, 2, 0, 4], np.int64), A.dense_shape)
     same(lambda tf, a: tf.sparse.to_indicator(a, 6), [labels], shape_known=known)
+
+
+A3 = V(np.array([[0, 1, 0], [0, 1, 2], [1, 0, 1], [1, 2, 2], [3, 2, 0]], np.int64),
+       np.array([1., -2., 3., 4., -5.], np.float32), np.array([4, 3, 3], np.int64))
+
+
+@pytest.mark.parametrize("keepdims", [False, True])
+@pytest.mark.parametrize("axis", [None, 1, -1, [0, 2]], ids=str)
+def test_reduce_max_and_sparse_reductions(axis, keepdims):
+    # TF1 registers no gradient for these: values only (ours raise LookupError too)
+    for fn in ("reduce_max", "reduce_sum_sparse", "reduce_max_sparse"):
+        same(lambda tf, a, fn=fn: getattr(tf.sparse, fn)(a, axis=axis, keepdims=keepdims), [A3],
+             grads=False)
+    same(lambda tf, a: tf.sparse.reduce_max(a, axis=axis, keepdims=keepdims), [A3],
+         shape_known=False, grads=False)
+
+
+def test_eye_reset_shape_and_conversion():
+    same(lambda tf: tf.sparse.eye(3, 4), [])
+    same(lambda tf, a: tf.sparse.reset_shape(a), [A])
+    same(lambda tf, a: tf.sparse.reset_shape(a, [6, 7]), [A])
+    with tfj.Graph().as_default():
+        value = V(A.indices, A.values, A.dense_shape)
+        assert isinstance(tfj.convert_to_tensor_or_sparse_tensor(value), tfj.SparseTensor)
+        assert isinstance(tfj.convert_to_tensor_or_sparse_tensor([1.0]), tfj.Tensor)
+        with pytest.raises(ValueError, match="at least the current shape"):
+            tfj.sparse.reset_shape(tfj.sparse_placeholder(tfj.float32, [4, 5]), [4, 2])
+        sp = tfj.sparse_placeholder(tfj.float32)
+        small = tfj.sparse.reset_shape(sp, [4, 2])
+        with tfj.Session() as sess, pytest.raises(tfj.errors.InvalidArgumentError):
+            sess.run(small, {sp: A})

@@ -75,6 +75,11 @@ from tfvars_jax.ops.sparse_ops import sparse_split
 from tfvars_jax.ops.sparse_ops import sparse_to_indicator
 from tfvars_jax.ops.sparse_ops import sparse_maximum
 from tfvars_jax.ops.sparse_ops import sparse_minimum
+from tfvars_jax.ops.sparse_ops import sparse_reduce_max
+from tfvars_jax.ops.sparse_ops import sparse_reduce_sum_sparse
+from tfvars_jax.ops.sparse_ops import sparse_reduce_max_sparse
+from tfvars_jax.ops.sparse_ops import sparse_reset_shape
+from tfvars_jax.ops.sparse_ops import convert_to_tensor_or_sparse_tensor
 from tfvars_jax.framework.ops import add_to_collection
 from tfvars_jax.framework.ops import add_to_collections
 from tfvars_jax.framework.ops import get_collection
@@ -682,6 +687,11 @@ __all__ = [
     "sparse_to_indicator",
     "sparse_maximum",
     "sparse_minimum",
+    "sparse_reduce_max",
+    "sparse_reduce_sum_sparse",
+    "sparse_reduce_max_sparse",
+    "sparse_reset_shape",
+    "convert_to_tensor_or_sparse_tensor",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

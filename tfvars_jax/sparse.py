@@ -25,12 +25,18 @@ from tfvars_jax.ops.sparse_ops import sparse_split as split
 from tfvars_jax.ops.sparse_ops import sparse_to_indicator as to_indicator
 from tfvars_jax.ops.sparse_ops import sparse_maximum as maximum
 from tfvars_jax.ops.sparse_ops import sparse_minimum as minimum
+from tfvars_jax.ops.sparse_ops import sparse_reduce_max as reduce_max
+from tfvars_jax.ops.sparse_ops import sparse_reduce_sum_sparse as reduce_sum_sparse
+from tfvars_jax.ops.sparse_ops import sparse_reduce_max_sparse as reduce_max_sparse
+from tfvars_jax.ops.sparse_ops import sparse_eye as eye
+from tfvars_jax.ops.sparse_ops import sparse_reset_shape as reset_shape
 
 __all__ = [
     "SparseTensor", "from_dense", "add", "concat", "fill_empty_rows", "placeholder",
     "reduce_sum", "reorder", "reshape", "retain", "segment_mean", "segment_sqrt_n",
     "segment_sum", "slice", "softmax", "sparse_dense_matmul", "matmul", "to_dense",
-    "transpose", "expand_dims", "split", "to_indicator", "maximum", "minimum",
+    "transpose", "expand_dims", "split", "to_indicator", "maximum", "minimum", "reduce_max",
+    "reduce_sum_sparse", "reduce_max_sparse", "eye", "reset_shape",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

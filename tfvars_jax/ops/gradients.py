@@ -51,6 +51,7 @@ _declared_not_differentiable = set()
 NO_GRADIENT_DEFINED = frozenset((
     "TruncateMod", "DenseBincount",
     "ResizeArea", "AdjustContrastv2", "AdjustHue", "AdjustSaturation",  # tf.image
+    "SparseReduceMax", "SparseReduceMaxSparse", "SparseReduceSumSparse",  # tf.sparse
 ))
 
 

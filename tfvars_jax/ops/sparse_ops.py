@@ -927,3 +927,204 @@ def _sparse_extremum(pick, op_type):
 
 sparse_maximum = _sparse_extremum("max", "SparseSparseMaximum")
 sparse_minimum = _sparse_extremum("min", "SparseSparseMinimum")
+
+
+# ----- more reductions, eye, reset_shape -----------------------------------------------------
+def _reduce_axes(axis, reduction_axes, keepdims, keep_dims, what):
+    """(axes_of(rank), keepdims) from TF1's reduction arguments (axes known at graph time)."""
+    if axis is None:
+        axis = reduction_axes
+    keepdims = bool(keepdims if keepdims is not None else keep_dims)
+    if isinstance(axis, ops_lib.Tensor):
+        if axis._static_value is None:
+            raise NotImplementedError(f"{what}: axis must be known when the graph is built.")
+        axis = axis._static_value
+    raw = None if axis is None else tuple(int(a) for a in np.reshape(axis, -1))
+
+    def axes_of(rank):
+        return tuple(range(rank)) if raw is None else tuple(sorted({a % rank for a in raw}))
+    return axes_of, keepdims
+
+
+def _kept_key(indices, dense_shape, axes):
+    dims = jnp.asarray(dense_shape, jnp.int64)
+    key = jnp.zeros(indices.shape[:1], jnp.int64)
+    for d in range(indices.shape[1]):
+        if d not in axes:
+            key = key * dims[d] + jnp.asarray(indices[:, d], jnp.int64)
+    return key
+
+
+def _reduce_max_kernel(indices, values, dense_shape, axes_of, keepdims, shape):
+    axes = axes_of(indices.shape[1])
+    total = int(np.prod(shape)) if shape else 1
+    out = jax.ops.segment_max(values, _kept_key(indices, dense_shape, axes),
+                              num_segments=total, mode="drop")
+    counts = jax.ops.segment_sum(jnp.ones(values.shape, jnp.int32),
+                                 _kept_key(indices, dense_shape, axes), num_segments=total,
+                                 mode="drop")
+    return jnp.reshape(jnp.where(counts > 0, out, jnp.zeros((), values.dtype)), shape)
+
+
+def sparse_reduce_max(sp_input, axis=None, keepdims=None, reduction_axes=None,
+                      keep_dims=None, name=None):
+    """TF1's `tf.sparse.reduce_max` ("SparseReduceMax"): the dense maximum over `axis` of the
+    entries present (missing entries are not zeros); a position with no entry gets 0, as
+    TF1's kernel."""
+    sp = _sparse(sp_input, "sparse_reduce_max")
+    axes_of, keepdims = _reduce_axes(axis, reduction_axes, keepdims, keep_dims,
+                                     "sparse_reduce_max")
+
+    def out_dims(s):
+        axes = axes_of(len(s))
+        return tuple((1 if d in axes else s[d]) for d in range(len(s))) if keepdims else \
+            tuple(s[d] for d in range(len(s)) if d not in axes)
+    with ops_lib.name_scope(name, "SparseReduceMax", [sp_input]) as scope:
+        return _shape_op("SparseReduceMax", _reduce_max_kernel,
+                         [sp.indices, sp.values, sp.dense_shape], scope, sp.dtype.base_dtype,
+                         sp, out_dims, attrs={"axes_of": axes_of, "keepdims": keepdims})
+
+
+def _reduce_sparse_parts(indices, values, dense_shape, axes, kind):
+    key = _kept_key(indices, dense_shape, axes)
+    n = key.shape[0]
+    order = jnp.argsort(key, stable=True)
+    k = key[order]
+    first = jnp.concatenate([jnp.ones((min(n, 1),), bool), k[1:] != k[:-1]])
+    group = jnp.cumsum(first) - 1
+    fn = jax.ops.segment_sum if kind == "sum" else jax.ops.segment_max
+    return fn(values[order], group, num_segments=n), k, first
+
+
+def _reduce_sparse_kernel(indices, values, dense_shape, axes_of, keepdims, kind, sizes):
+    rank = indices.shape[1]
+    axes = axes_of(rank)
+    kept = [d for d in range(rank) if d not in axes]
+    out_rank = rank if keepdims else len(kept)
+    if indices.shape[0] == 0:
+        return jnp.zeros((sizes[0], out_rank), jnp.int64), jnp.zeros((sizes[0],), values.dtype)
+    reduced, k, first = _reduce_sparse_parts(indices, values, dense_shape, axes, kind)
+    starts = jnp.nonzero(first, size=sizes[0], fill_value=0)[0]
+    key = k[starts]
+    dims = jnp.asarray(dense_shape, jnp.int64)
+    cols = {}
+    for d in reversed(kept):
+        cols[d] = key % dims[d]
+        key = key // dims[d]
+    zero = jnp.zeros((sizes[0],), jnp.int64)
+    out = [cols[d] if d in cols else zero for d in range(rank)] if keepdims else \
+        [cols[d] for d in kept]
+    idx = jnp.stack(out, 1) if out else jnp.zeros((sizes[0], 0), jnp.int64)
+    return idx, reduced[jnp.arange(sizes[0])]
+
+
+def _reduce_sparse(kind, op_type):
+    def reduce(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None,
+               name=None):
+        sp = _sparse(sp_input, f"sparse_reduce_{kind}_sparse")
+        axes_of, keep = _reduce_axes(axis, reduction_axes, keepdims, keep_dims,
+                                     f"sparse_reduce_{kind}_sparse")
+        rank = _rank(sp, f"sparse_reduce_{kind}_sparse")
+        axes = axes_of(rank)
+        out_rank = rank if keep else rank - len(axes)
+        with ops_lib.name_scope(name, op_type, [sp_input]) as scope:
+            def count(i, v, s):
+                if np.shape(i)[0] == 0:
+                    return jnp.int32(0)
+                return jnp.sum(_reduce_sparse_parts(i, v, s, axes, kind)[2])
+            op = data_dependent_ops._make(
+                op_type, functools.partial(_reduce_sparse_kernel, axes_of=axes_of,
+                                           keepdims=keep, kind=kind),
+                [sp.indices, sp.values, sp.dense_shape], scope,
+                [(dtypes.int64, TensorShape([None, out_rank])),
+                 (sp.dtype.base_dtype, TensorShape([None]))], count,
+                lambda i, v, s: (int(np.shape(i)[0]),))
+
+            def shape_kernel(s):
+                s = jnp.asarray(s, jnp.int64)
+                return jnp.stack([jnp.int64(1) if d in axes else s[d] for d in range(rank)]) \
+                    if keep else jnp.stack([s[d] for d in range(rank) if d not in axes]) \
+                    if out_rank else jnp.zeros((0,), jnp.int64)
+            shape = make_op("Shape", shape_kernel, [sp.dense_shape], name="dense_shape",
+                            out_specs=[(dtypes.int64, TensorShape([out_rank]))]).outputs[0]
+            out = SparseTensor(op.outputs[0], op.outputs[1], shape)
+            if sp.shape.ndims is not None:
+                dims = sp.shape.as_list()
+                out._static_shape = TensorShape(
+                    [1 if d in axes else dims[d] for d in range(rank)] if keep else
+                    [dims[d] for d in range(rank) if d not in axes])
+            return out
+    reduce.__name__ = f"sparse_reduce_{kind}_sparse"
+    reduce.__doc__ = (f"TF1's `tf.sparse.reduce_{kind}_sparse` (\"{op_type}\"): the {kind} "
+                      "over `axis` as a SparseTensor holding the positions with entries, in "
+                      "canonical order.")
+    return reduce
+
+
+sparse_reduce_sum_sparse = _reduce_sparse("sum", "SparseReduceSumSparse")
+sparse_reduce_max_sparse = _reduce_sparse("max", "SparseReduceMaxSparse")
+
+
+def sparse_eye(num_rows, num_columns=None, dtype=dtypes.float32, name=None):
+    """TF's `tf.sparse.eye`: a SparseTensor with ones on the diagonal (sizes known when the
+    graph is built)."""
+    rows = _static_int_arg(num_rows, "sparse.eye num_rows")
+    cols = rows if num_columns is None else _static_int_arg(num_columns, "sparse.eye num_columns")
+    with ops_lib.name_scope(name, "eye", [num_rows, num_columns]):
+        n = min(rows, cols)
+        diag = np.repeat(np.arange(n, dtype=np.int64)[:, None], 2, 1)
+        return SparseTensor(diag, np.ones(n, dtypes.as_dtype(dtype).as_numpy_dtype),
+                            np.array([rows, cols], np.int64))
+
+
+def _static_int_arg(v, what):
+    if isinstance(v, ops_lib.Tensor):
+        if v._static_value is None:
+            raise NotImplementedError(f"{what} must be known when the graph is built.")
+        v = v._static_value
+    return int(v)
+
+
+def sparse_reset_shape(sp_input, new_shape=None):
+    """TF1's `tf.sparse.reset_shape`: the same entries with dense shape `new_shape` (which must
+    hold every index: the run fails otherwise), or the tightest shape (max index + 1) when
+    None."""
+    sp = _sparse(sp_input, "sparse_reset_shape")
+    with ops_lib.name_scope(None, "SparseResetShape", [sp_input]):
+        if new_shape is None:
+            def tight(i, s):
+                i = jnp.asarray(i, jnp.int64)
+                return jnp.max(i, axis=0, initial=-1) + 1
+            shape = make_op("Max", tight, [sp.indices, sp.dense_shape], name="Max",
+                            out_specs=[(dtypes.int64, sp.dense_shape.shape)]).outputs[0]
+            return SparseTensor(sp.indices, sp.values, shape)
+        shape = convert_to_tensor(new_shape, dtype=dtypes.int64, name="new_shape")
+        old, new = _static_dims(sp), shape._static_value
+        if old is not None and new is not None and any(
+                n < o for n, o in zip(np.reshape(new, -1), old)):
+            raise ValueError(f"sparse_reset_shape: new_shape {np.reshape(new, -1).tolist()} must "
+                             f"be at least the current shape {list(old)}.")
+        checked = make_op(
+            "Identity", lambda i, s: s, [sp.indices, shape], name="new_shape_checked",
+            kind=CHECKED, out_specs=[(dtypes.int64, shape.shape)],
+            check=RunCheck(lambda i, s: jnp.any(jnp.asarray(i, jnp.int64) >=
+                                                jnp.asarray(s, jnp.int64)[None]),
+                           errors.InvalidArgumentError,
+                           "sparse_reset_shape: new_shape must hold every index")).outputs[0]
+        out = SparseTensor(sp.indices, sp.values, checked)
+        if new is not None:
+            out._static_shape = TensorShape([int(d) for d in np.reshape(new, -1)])
+        return out
+
+
+def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
+    """TF1's `tf.convert_to_tensor_or_sparse_tensor`: a SparseTensor (or SparseTensorValue)
+    as a SparseTensor, anything else through `convert_to_tensor`."""
+    if isinstance(value, SparseTensorValue):
+        value = SparseTensor.from_value(value)
+    if isinstance(value, SparseTensor):
+        if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
+            raise ValueError(f"Sparse dtype: requested = {dtypes.as_dtype(dtype).name}, "
+                             f"actual = {value.dtype.name}")
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)
