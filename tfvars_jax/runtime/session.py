@@ -310,15 +310,18 @@ class Session:
           ...
           tfvars_jax.framework.errors.FailedPreconditionError: ...uninitialized value w...
         """
-        if feed_dict and any(type(k) is SparseTensor for k in feed_dict):
-            feed_dict = sparse_tensor.expand_feeds(feed_dict)
         key = _runner_key(fetches, feed_dict)
         if key is not None:  # analysed once per session (as make_callable), then only called
             call = self._runners.get(key)
             if call is None:
                 self._check_open()
-                call = self._runners[key] = self._runner(fetches, list(feed_dict or ()))
-            return self._call_runner(call, feed_dict.values() if feed_dict else ())
+                call = self._runners[key] = _SPARSE_FEEDS if _feeds_sparse(feed_dict) else \
+                    self._runner(fetches, list(feed_dict or ()))
+            if call is not _SPARSE_FEEDS:
+                return self._call_runner(call, feed_dict.values() if feed_dict else ())
+        if _feeds_sparse(feed_dict):  # a SparseTensor key is fed its three tensors
+            return self.run(fetches, sparse_tensor.expand_feeds(feed_dict), options,
+                            run_metadata)
         self._check_open()
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
@@ -712,6 +715,13 @@ class _Runner:
 
 
 _CONTAINERS = (list, tuple, dict)
+# The runner cache's entry for feed keys holding a SparseTensor: the run expands them (so
+# runs without sparse feeds pay nothing for them).
+_SPARSE_FEEDS = object()
+
+
+def _feeds_sparse(feed_dict):
+    return bool(feed_dict) and SparseTensor in map(type, feed_dict)
 
 
 def _runner_key(fetches, feed_dict):
