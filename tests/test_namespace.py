@@ -20,8 +20,8 @@ BEFORE = json.loads((pathlib.Path(__file__).parent / "data" / "namespace_names.j
 SUBPACKAGES = {"framework", "ops", "runtime", "variables"}
 # Namespace modules built with explicit imports, `__all__` and the "not supported" __getattr__.
 MODULES = ["tf", "tf.contrib", "tf.contrib.framework", "tf.contrib.layers", "tf.contrib.slim", "tf.dtypes",
-           "tf.initializers", "tf.keras", "tf.keras.initializers", "tf.linalg", "tf.losses", "tf.math", "tf.metrics", "tf.nn",
-           "tf.random", "tf.train"]
+           "tf.image", "tf.initializers", "tf.keras", "tf.keras.initializers", "tf.linalg",
+           "tf.losses", "tf.math", "tf.metrics", "tf.nn", "tf.random", "tf.sparse", "tf.train"]
 
 
 def _resolve(path):

@@ -39,6 +39,8 @@ from tfvars_jax.ops import state_ops
 NON_DIFFERENTIABLE = frozenset((
     "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
     "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
+    "HSVToRGB", "NonMaxSuppressionV3",  # tf.image: TF1 declares them not differentiable
+    "SparseConcat",
 ))
 # Inputs TF1's registered gradient returns None for (the kernels stop JAX's gradient there).
 NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}
@@ -48,6 +50,8 @@ _declared_not_differentiable = set()
 # on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
 NO_GRADIENT_DEFINED = frozenset((
     "TruncateMod", "DenseBincount",
+    "ResizeArea", "AdjustContrastv2", "AdjustHue", "AdjustSaturation",  # tf.image
+    "SparseReduceMax", "SparseReduceMaxSparse", "SparseReduceSumSparse",  # tf.sparse
 ))
 
 

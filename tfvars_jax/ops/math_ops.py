@@ -437,12 +437,23 @@ def to_int64(x, name="ToInt64"):
 
 
 def saturate_cast(value, dtype, name=None):
+    """TF1's `tf.saturate_cast`: `value` clamped to `dtype`'s range, then cast. A float clamped
+    for an integer type uses the nearest float inside the range (float32 -> int32 saturates at
+    2147483520, as TF: 2147483647 is not a float32)."""
     dtype = dtypes.as_dtype(dtype)
     value = convert_to_tensor(value)
     if dtype.is_integer or dtype.is_floating:
         lo, hi = dtype.min, dtype.max
-        value = clip_by_value(value, max(lo, value.dtype.min) if value.dtype.is_integer else lo,
-                              min(hi, value.dtype.max) if value.dtype.is_integer else hi)
+        if value.dtype.is_integer:
+            lo, hi = max(lo, value.dtype.min), min(hi, value.dtype.max)
+        elif value.dtype.is_floating and dtype.is_integer:
+            np_in = np.dtype(value.dtype.as_numpy_dtype)
+            lo, hi = np_in.type(lo), np_in.type(hi)
+            if float(lo) < dtype.min:
+                lo = np.nextafter(lo, np_in.type(0), dtype=np_in)
+            if float(hi) > dtype.max:
+                hi = np.nextafter(hi, np_in.type(0), dtype=np_in)
+        value = clip_by_value(value, lo, hi)
     return cast(value, dtype, name=name)
 
 
