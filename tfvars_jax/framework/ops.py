@@ -410,15 +410,15 @@ class Graph:
         colocation op with a device gives its device."""
         tls = self._thread_local
         colocation = tls.colocation_stack
-        if not colocation and not tls.device_stack and \
-                op._type not in device_lib.REF_INPUT_OP_TYPES:
-            return ""  # no scope, no colocation: most ops
-        ref_var = self._ref_input_variable(op)
-        if ref_var is not None:
-            colocation = colocation + [ref_var]
-            stack = ()
-        else:
-            stack = tls.device_stack
+        stack = tls.device_stack
+        if op._type in device_lib.REF_INPUT_OP_TYPES:
+            ref_var = self._ref_input_variable(op)
+            if ref_var is not None:  # the innermost colocation op: its device, if it has one
+                if ref_var.device:
+                    return ref_var.device
+                stack = ()
+        if not colocation and not stack:
+            return ""  # no device scope, no colocation: most ops
         device = ""
         for entry in reversed(stack):
             if entry is None:

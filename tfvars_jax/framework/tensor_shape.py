@@ -99,7 +99,9 @@ class TensorShape:
         else:
             if isinstance(dims, (int, Dimension)):
                 dims = [dims]
-            self._dims = tuple(as_dimension(d).value for d in dims)
+            # Plain non-negative ints and None (nearly every shape) need no Dimension.
+            self._dims = tuple(d if d is None or (type(d) is int and d >= 0) else
+                               as_dimension(d).value for d in dims)
 
     @property
     def dims(self):
@@ -133,7 +135,7 @@ class TensorShape:
 
     def is_compatible_with(self, other):
         other = as_shape(other)
-        if self._dims is None or other._dims is None:
+        if self._dims is None or other._dims is None or self._dims == other._dims:
             return True
         if len(self._dims) != len(other._dims):
             return False
@@ -147,8 +149,8 @@ class TensorShape:
         other = as_shape(other)
         if self._dims is None:
             return other
-        if other._dims is None:
-            return self
+        if other._dims is None or other._dims == self._dims:
+            return self  # shapes are immutable: an equal shape is the merge
         self.assert_is_compatible_with(other)
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
 

@@ -197,7 +197,7 @@ def value_spec(var_op):
     """(dtype, shape) of the value of the variable behind a VariableV2 or VarHandleOp op."""
     if var_op.type == "VarHandleOp":
         return var_op.attrs["dtype"], var_op.attrs["shape"]
-    ref_tensor = var_op.outputs[0]
+    ref_tensor = var_op._outputs[0]
     return ref_tensor.dtype.base_dtype, ref_tensor.shape
 
 
@@ -238,6 +238,11 @@ _VARIABLE_OP_TYPES = ("VariableV2", "VarHandleOp")
 def _ref_of(ref):
     """The variable op behind a Variable, its ref tensor or handle, or the op itself; TypeError
     for anything else."""
+    kind = type(ref)
+    if kind is ops_lib.Operation and ref._type in _VARIABLE_OP_TYPES:
+        return ref  # the common cases first: a variable op, or its ref tensor
+    if kind is ops_lib.Tensor and ref._op._type in _VARIABLE_OP_TYPES:
+        return ref._op
     var_op = getattr(ref, "_variable_op", None)
     if isinstance(ref, ops_lib.Operation) and ref.type in _VARIABLE_OP_TYPES or \
             isinstance(ref, eager.EagerOp) and ref.type == "VarHandleOp":

@@ -38,10 +38,15 @@ class _VariableMeta(type):
     def __call__(cls, *args, **kwargs):
         if cls is Variable:
             from tfvars_jax.variables import resource_variable
-            bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
-            arguments = dict(bound.arguments)
-            arguments.pop("self")
-            if resource_variable.use_resource_default(arguments.get("use_resource")):
+            # `use_resource` as given (the signature is bound only for a resource variable,
+            # whose constructor orders its arguments differently; a bad call raises TypeError
+            # from either constructor).
+            use_resource = args[_USE_RESOURCE_POSITION] if len(args) > _USE_RESOURCE_POSITION \
+                else kwargs.get("use_resource")
+            if resource_variable.use_resource_default(use_resource):
+                bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
+                arguments = dict(bound.arguments)
+                arguments.pop("self")
                 arguments.pop("use_resource", None)
                 return resource_variable.ResourceVariable(**arguments)
         return super().__call__(*args, **kwargs)
@@ -112,14 +117,14 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
                                             caching_device, synchronization, aggregation)
         init_from_fn = _is_initializer_fn(initial_value)
         graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
+        # TF1's `name_scope(name, "Variable", [initial_value])`, in `graph` (the value's).
         with graph.as_default(), graph.control_dependencies(None), \
-                ops_lib.name_scope(name, "Variable",
-                                   [] if init_from_fn else [initial_value]) as scope:
+                graph.name_scope("Variable" if name is None else name) as scope:
             dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
             if init_from_fn:
                 # As TF1: an initializer function's ops get no device (TF1 colocates them
                 # with the variable instead, which needs no device of their own).
-                with ops_lib.name_scope("Initializer"), graph.device(None):
+                with graph.name_scope("Initializer"), graph.device(None):
                     initial_value = convert_to_tensor(initial_value(), dtype=dtype,
                                                       name="initial_value")
             initial_value, var_shape = _initial_value_and_shape(
@@ -387,6 +392,8 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
 
 
 _VARIABLE_SIGNATURE = inspect.signature(Variable.__init__)
+# `use_resource`'s index among Variable's positional arguments (after `self`).
+_USE_RESOURCE_POSITION = list(_VARIABLE_SIGNATURE.parameters).index("use_resource") - 1
 
 
 def _reject_protos(variable_def, import_scope):
@@ -432,6 +439,9 @@ def guard_uninitialized_reads(initial_value):
     """TF1's `_try_guard_against_uninitialized_dependencies`: in an initial value, reads of other
     variables become their `initialized_value()`, so an initializer never fails because another
     variable is not yet initialized."""
+    op = initial_value.op
+    if not op._inputs and op.kind is not state_ops.READ:
+        return initial_value  # an op without inputs reads no variable (an initializer's value)
     memo = {}
 
     def rewrite(t):

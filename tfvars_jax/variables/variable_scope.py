@@ -278,7 +278,7 @@ class VariableScope:
         if use_resource is None:
             use_resource = self._use_resource
         full_name = self._name + "/" + name if self._name else name
-        with ops_lib.name_scope(None):
+        with ops_lib.get_default_graph().name_scope(None):
             if dtype is not None and initializer is not None and not callable(initializer):
                 init_dtype = convert_to_tensor(initializer).dtype.base_dtype
                 if init_dtype != dtypes.as_dtype(dtype):
