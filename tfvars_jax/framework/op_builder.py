@@ -352,8 +352,9 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
         if any(isinstance(t, eager.EagerTensor) for t in inputs):
             inputs = [capture_eager_tensor(t, graph) if isinstance(t, eager.EagerTensor) else t
                       for t in inputs]
-    else:
-        graph = graph or ops_lib.graph_of(inputs)
+    elif graph is None:
+        graph = inputs[0]._op._graph if inputs and type(inputs[0]) is ops_lib.Tensor else \
+            ops_lib.graph_of(inputs)
     attrs = dict(attrs) if attrs else {}
     for t in inputs:
         if t._op._graph is not graph:
@@ -377,7 +378,7 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     op = ops_lib.Operation(graph, full_name, op_type, inputs,
                            graph._current_control_inputs(inputs) if
                            graph._thread_local.control_stack else (),
-                           "", kernel, kind, attrs, var=var, check=check, needs_old=needs_old)
+                           "", kernel, kind, attrs, var, check, needs_old)
     tensor = ops_lib.Tensor
     if len(out_specs) == 1:
         (d, s), = out_specs

@@ -111,7 +111,7 @@ class Operation:
     """
 
     def __init__(self, graph, name: str, op_type: str, inputs, control_inputs, device: str, kernel,
-                 kind: OpKind, attrs: dict, *, var: Optional[str] = None,
+                 kind: OpKind, attrs: dict, var: Optional[str] = None,
                  check: Optional[RunCheck] = None, needs_old: bool = True):
         self._graph = graph
         self._name = name

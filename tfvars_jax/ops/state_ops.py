@@ -371,9 +371,17 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
     if validate:
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
-    spec = (dtype, ref_shape.merge_with(v.shape) if validate else v.shape)
-    return _write("Assign", _assign_kernel, var_op, [v], name, out_spec=spec, needs_old=False,
-                  attrs={"validate_shape": validate, "var_name": var_op.name})
+    return assign_op(var_op, v, validate, name)
+
+
+def assign_op(var_op, value, validate, name):
+    """The Assign op of `value` (a Tensor of the variable's dtype, checked by the caller: of a
+    compatible shape when `validate`) to the variable of `var_op`, named `name`; returns what
+    `assign` returns. A variable's own initializer is made with it directly."""
+    dtype, ref_shape = value_spec(var_op)
+    spec = (dtype, ref_shape.merge_with(value.shape) if validate else value.shape)
+    return _write("Assign", _assign_kernel, var_op, [value], name, out_spec=spec,
+                  needs_old=False, attrs={"validate_shape": validate, "var_name": var_op.name})
 
 
 @_in_op_scope("AssignAdd")

@@ -132,15 +132,24 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
             initial_value = guard_uninitialized_reads(initial_value)
             self._initial_value = initial_value
             with provenance.Pinned():  # v, v/Assign, v/read: one user location, found once
-                self._variable_op = state_ops.variable_op(var_shape,
-                                                          initial_value.dtype.base_dtype, scope)
-                self._initializer_op = state_ops.assign(self._variable_op.outputs[0],
-                                                        initial_value,
-                                                        validate_shape=validate_shape).op
-                # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
-                with graph.device(caching_device) if caching_device is not None else \
-                        graph._colocate_with(self._variable_op):
-                    self._snapshot = state_ops.read(self._variable_op, name="read")
+                var_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype, scope)
+                self._variable_op = var_op
+                # `tf.assign(v, initial_value, validate_shape)` in TF1's `v/Assign` name scope,
+                # which the op takes (the value is a tensor of v's dtype and a shape checked
+                # above, so it needs no conversion or check).
+                self._initializer_op = state_ops.assign_op(
+                    var_op, initial_value, True if validate_shape is None else bool(validate_shape),
+                    graph.unique_name("Assign") + "/").op
+                # As TF1: the snapshot is placed on the caching device, else colocated with `v`
+                # (which changes nothing when no device scope or colocation is open).
+                if caching_device is not None:
+                    with graph.device(caching_device):
+                        self._snapshot = state_ops.read(var_op, name="read")
+                elif graph._thread_local.device_stack or graph._thread_local.colocation_stack:
+                    with graph._colocate_with(var_op):
+                        self._snapshot = state_ops.read(var_op, name="read")
+                else:
+                    self._snapshot = state_ops.read(var_op, name="read")
         self._take_sharding()
         graph.variables_by_name[self._variable_op.name] = self
         graph.add_to_collections(collections, self)

@@ -150,7 +150,10 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
                              "arguments and the shape should not be provided or an instance of "
                              "`tf.keras.initializers.*' and `shape` should be fully defined.")
     graph = ops_lib.get_default_graph()
-    with graph.control_dependencies(None):
+    # When no user code makes ops while the variable is made (a value, or one of our
+    # initializers), every op it makes has the user location of this call: found once.
+    pin = initializing_from_value or _is_builtin_call(initializer)
+    with graph.control_dependencies(None), provenance.Pinned() if pin else _NO_PIN:
         v = Variable(initial_value=init_val, name=name, trainable=trainable,
                      collections=collections, caching_device=caching_device, dtype=variable_dtype,
                      validate_shape=validate_shape, constraint=constraint,
@@ -166,6 +169,16 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
         if loss is not None:
             ops_lib.add_to_collection(ops_lib.GraphKeys.REGULARIZATION_LOSSES, loss)
     return v
+
+
+_NO_PIN = contextlib.nullcontext()
+
+
+def _is_builtin_call(initializer):
+    """Whether calling `initializer` runs only our code (an `Initializer` whose `__call__` is
+    ours: a subclass's `_check`/`_sample` make no ops)."""
+    return isinstance(initializer, init_ops.Initializer) and \
+        type(initializer).__call__ is init_ops.Initializer.__call__
 
 
 def _defined_at(variable):
