@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from tfvars_jax.framework import context
+from tfvars_jax.framework import device as device_lib
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
@@ -23,6 +24,7 @@ from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
 
 _STAND_INS = (7, 11)
+_REF_INPUT_OP_TYPES = device_lib.REF_INPUT_OP_TYPES  # ops placed with the variable they write
 _shape_cache = {}
 
 
@@ -35,7 +37,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
       TypeError: a value that cannot be converted to `dtype`.
     """
     if isinstance(value, ops_lib.Tensor):
-        if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
+        if dtype is not None and dtype is not value._dtype and \
+                not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
             raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for "
                              f"Tensor with dtype {value.dtype.name}: {value!r}")
         return value
@@ -375,9 +378,9 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
             out_specs = [(d, TensorShape(None)) for d,
                          _ in _dtypes_only(fn, attrs, inputs, num_outputs)]
     kernel = functools.partial(fn, **attrs) if (fn is not None and attrs) else fn
+    tls = graph._thread_local
     op = ops_lib.Operation(graph, full_name, op_type, inputs,
-                           graph._current_control_inputs(inputs) if
-                           graph._thread_local.control_stack else (),
+                           graph._current_control_inputs(inputs) if tls.control_stack else (),
                            "", kernel, kind, attrs, var, check, needs_old)
     tensor = ops_lib.Tensor
     if len(out_specs) == 1:
@@ -387,7 +390,8 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
     else:
         op._outputs = tuple(tensor(op, i, d, s) for i, (d, s) in enumerate(out_specs))
         op.host = any(d._name == "string" for d, _ in out_specs)
-    op._device = graph._device_for(op)  # after the outputs: device functions may read them
+    if tls.device_stack or tls.colocation_stack or op_type in _REF_INPUT_OP_TYPES:
+        op._device = graph._device_for(op)  # after the outputs: device functions may read them
     graph._add_op(op)
     if kind.random:
         op.seed = graph._op_seeds(seed)

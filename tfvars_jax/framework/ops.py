@@ -368,7 +368,7 @@ class Graph:
             self._tls.programs.pop()
 
     def _current_control_inputs(self, inputs):
-        tls = self._tls
+        tls = self._thread_local
         if not tls.control_stack:
             return []
         input_ops = {t.op for t in inputs}
@@ -660,7 +660,7 @@ class _NameScope:
 
     def __enter__(self):
         graph, name = self._graph, self._name
-        tls = graph._tls
+        tls = graph._thread_local
         if name:
             if not isinstance(name, str):
                 raise TypeError(f"name_scope name must be a string, got {name!r}")
@@ -678,7 +678,7 @@ class _NameScope:
         return new + "/" if new else ""
 
     def __exit__(self, *exc):
-        self._graph._tls.name_stack = self._old
+        self._graph._thread_local.name_stack = self._old
         return False
 
 

@@ -99,9 +99,12 @@ class TensorShape:
         else:
             if isinstance(dims, (int, Dimension)):
                 dims = [dims]
-            # Plain non-negative ints and None (nearly every shape) need no Dimension.
-            self._dims = tuple(d if d is None or (type(d) is int and d >= 0) else
-                               as_dimension(d).value for d in dims)
+            dims = tuple(dims)
+            for d in dims:  # plain non-negative ints and None (nearly every shape) are kept
+                if d is not None and (type(d) is not int or d < 0):
+                    dims = tuple(as_dimension(d).value for d in dims)
+                    break
+            self._dims = dims
 
     @property
     def dims(self):
@@ -123,7 +126,7 @@ class TensorShape:
         return self._dims
 
     def is_fully_defined(self):
-        return self._dims is not None and all(d is not None for d in self._dims)
+        return self._dims is not None and None not in self._dims
 
     def num_elements(self):
         if not self.is_fully_defined():

@@ -87,6 +87,13 @@ def compute_fans(shape):
 def _as_shape(shape, what="shape"):
     """A fully defined shape (list, tuple or TensorShape) as a tuple of Python ints."""
     dims = shape.as_list() if hasattr(shape, "as_list") else shape
+    if type(dims) in (list, tuple):  # plain non-negative ints (every call get_variable makes)
+        dims = tuple(dims)
+        for d in dims:
+            if type(d) is not int or d < 0:
+                break
+        else:
+            return dims
     try:
         dims = tuple(None if d is None else int(d) for d in dims)
     except TypeError:

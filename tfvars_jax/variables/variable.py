@@ -5,6 +5,7 @@ one adds, as TF1 does, a "VariableV2" op (`v`), an "Assign" initializer op (`v/A
 Identity snapshot (`v/read`) that ops consume when the variable is used as a tensor.
 """
 
+import contextlib
 import inspect
 
 from tfvars_jax.framework import context
@@ -18,6 +19,7 @@ from tfvars_jax.ops import array_ops, state_ops
 from tfvars_jax.ops.tensor_operators import TensorOperators
 
 _UNSUPPORTED = ("variable_def", "import_scope")
+_NO_CONTEXT = contextlib.nullcontext()
 
 
 class VariableSynchronization:
@@ -112,19 +114,24 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
-        _reject_protos(variable_def, import_scope)
+        if variable_def is not None or import_scope is not None:
+            _reject_protos(variable_def, import_scope)
         collections = self._init_attributes(initial_value, trainable, collections, constraint,
                                             caching_device, synchronization, aggregation)
         init_from_fn = _is_initializer_fn(initial_value)
         graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
-        # TF1's `name_scope(name, "Variable", [initial_value])`, in `graph` (the value's).
-        with graph.as_default(), graph.control_dependencies(None), \
+        # TF1's `name_scope(name, "Variable", [initial_value])`, in `graph` (the value's; the
+        # default graph already for an initializer function).
+        with _NO_CONTEXT if init_from_fn else graph.as_default(), \
+                graph.control_dependencies(None), \
                 graph.name_scope("Variable" if name is None else name) as scope:
             dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
             if init_from_fn:
                 # As TF1: an initializer function's ops get no device (TF1 colocates them
-                # with the variable instead, which needs no device of their own).
-                with graph.name_scope("Initializer"), graph.device(None):
+                # with the variable instead, which needs no device of their own); with no
+                # device scope open, `device(None)` changes nothing.
+                with graph.name_scope("Initializer"), \
+                        graph.device(None) if graph._thread_local.device_stack else _NO_CONTEXT:
                     initial_value = convert_to_tensor(initial_value(), dtype=dtype,
                                                       name="initial_value")
             initial_value, var_shape = _initial_value_and_shape(
@@ -132,7 +139,8 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
             initial_value = guard_uninitialized_reads(initial_value)
             self._initial_value = initial_value
             with provenance.Pinned():  # v, v/Assign, v/read: one user location, found once
-                var_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype, scope)
+                var_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype, scope,
+                                               graph)
                 self._variable_op = var_op
                 # `tf.assign(v, initial_value, validate_shape)` in TF1's `v/Assign` name scope,
                 # which the op takes (the value is a tensor of v's dtype and a shape checked

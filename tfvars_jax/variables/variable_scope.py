@@ -76,9 +76,12 @@ def _store(graph=None):
     return store[0]
 
 
+_GLOROT_UNIFORM = init_ops.glorot_uniform_initializer()  # unseeded, stateless: one for all
+
+
 def _default_initializer(name, dtype):
     if dtype.is_floating:
-        return init_ops.glorot_uniform_initializer()
+        return _GLOROT_UNIFORM
     if dtype.is_integer or dtype.is_unsigned or dtype.is_bool:
         return init_ops.zeros_initializer()
     raise ValueError(f"An initializer for variable {name} of {dtype.name} is required")
