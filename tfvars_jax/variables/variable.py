@@ -32,6 +32,18 @@ class VariableAggregation:
     NONE, SUM, MEAN, ONLY_FIRST_REPLICA, ONLY_FIRST_TOWER = 0, 1, 2, 3, 3
 
 
+def _resource_variable_module():
+    """`variables/resource_variable.py` (which imports this module), imported once."""
+    global _RESOURCE_VARIABLE
+    if _RESOURCE_VARIABLE is None:
+        from tfvars_jax.variables import resource_variable
+        _RESOURCE_VARIABLE = resource_variable
+    return _RESOURCE_VARIABLE
+
+
+_RESOURCE_VARIABLE = None
+
+
 class _VariableMeta(type):
     """As TF1's `VariableV1` metaclass: `tf.Variable(...)` makes a `ResourceVariable` when
     `use_resource=True`, or when it is None and the current variable scope says so
@@ -39,7 +51,7 @@ class _VariableMeta(type):
 
     def __call__(cls, *args, **kwargs):
         if cls is Variable:
-            from tfvars_jax.variables import resource_variable
+            resource_variable = _resource_variable_module()
             # `use_resource` as given (the signature is bound only for a resource variable,
             # whose constructor orders its arguments differently; a bad call raises TypeError
             # from either constructor).
