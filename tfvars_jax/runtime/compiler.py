@@ -26,6 +26,7 @@ from tfvars_jax.framework.op_kind import PURE
 from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import placement
+from tfvars_jax.runtime import prechecks
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 _WIDE_DTYPES = frozenset(("int64", "uint64", "float64", "complex128"))
@@ -160,7 +161,13 @@ class Plan:
             self.dev_written, self.host_written, (n for r in resolved.values() for n in r))
         self._jitted = {}       # donate -> jax.jit of the step (runs that need more than one call)
         self._executables = {}  # (donate, argument signature) -> compiled flat step
-        self._last = {}         # donate -> the executable of the previous flat run
+        self._last = {}         # donate -> (executable, pre-check) of the previous flat run
+        # Checks of fed values taken out of a flat step (runtime/prechecks.py): op -> (used
+        # arguments, ops computing them) or False, decided at the first trace; per step
+        # signature the compiled pre-check (or None).
+        self._precheck_ops = {}
+        self._prechecks = {}
+        self._traced_prechecks = None  # the PreChecks a flat trace took out, while tracing
         self.wide_feeds = [j for j, i in enumerate(self.dev_feed)
                            if self.feeds[i].dtype.base_dtype.name in _WIDE_DTYPES]
         self.arg_names = self.donated + self.readonly
@@ -232,12 +239,12 @@ class Plan:
                 args = _device_put_wide(args, self._wide_args)
         if rng is not None:
             args += (rng,)
-        exe = self._last.get(donate)
-        if exe is not None:
+        last = self._last.get(donate)
+        if last is not None:
+            exe, pre = last
             try:
-                if self.call_in_x64:
-                    with tf_precision():
-                        return exe(*args)
+                if pre is not None:
+                    pre(args)  # raises before anything runs
                 return exe(*args)
             except TypeError:  # arguments of other shapes or dtypes than the previous run's
                 pass
@@ -275,24 +282,37 @@ class Plan:
             with tf_precision():
                 on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
                                                               "out_shardings": self.sharding}
-                compiled = jax.jit(self._flat_step,
-                                   donate_argnums=tuple(range(nd)) if donate else (),
-                                   compiler_options=_ONE_SHOT_COMPILER_OPTIONS if self.one_shot
-                                   else None, **on_device).lower(*args).compile()
-            if self.call_in_x64:
-                with tf_precision():
-                    out = compiled(*args)
-            else:
-                out = compiled(*args)
-            # After its first call a Compiled holds its C++ dispatcher.
-            exe = self._executables[key] = getattr(compiled, "_call", None) or compiled
-            self._last[donate] = exe
-            return out
-        self._last[donate] = exe
-        if self.call_in_x64:
+                self._traced_prechecks = taken = []
+                try:
+                    compiled = jax.jit(self._flat_step,
+                                       donate_argnums=tuple(range(nd)) if donate else (),
+                                       compiler_options=_ONE_SHOT_COMPILER_OPTIONS
+                                       if self.one_shot else None,
+                                       **on_device).lower(*args).compile()
+                finally:
+                    self._traced_prechecks = None
+                nv = nd + len(self.readonly)
+                self._prechecks[key] = prechecks.PreChecks(
+                    taken, [self.feeds[i] for i in self.dev_feed], nv, args) if taken else None
+            exe = self._executables[key] = compiled
+        pre = self._prechecks[key]
+        if pre is not None:
+            pre(args)  # raises before anything runs
+        out = self._in_precision(exe)(*args)
+        # After its first call a Compiled holds its C++ dispatcher.
+        exe = self._executables[key] = getattr(exe, "_call", None) or exe
+        self._last[donate] = (self._in_precision(exe), pre)
+        return out
+
+    def _in_precision(self, exe):
+        """`exe`, called in TF precision if the step calls back into Python (`call_in_x64`)."""
+        if not self.call_in_x64:
+            return exe
+
+        def call(*args):
             with tf_precision():
                 return exe(*args)
-        return exe(*args)
+        return call
 
     def _flat_step(self, *args):
         nd, nr, nf = len(self.donated), len(self.readonly), len(self.dev_feed)
@@ -301,6 +321,8 @@ class Plan:
         feeds = args[nd + nr:nd + nr + nf]
         rng = args[nd + nr + nf] if self.has_random else None
         outs, new_vars, flags, _ = self.step(donated, readonly, feeds, rng, mode="trace")
+        if flags is None and self._traced_prechecks:  # every check is a pre-check
+            self.has_checks = self.deferrable = False
         out = tuple(outs) + tuple(new_vars[n] for n in self.dev_written)
         if self.has_checks:
             out += (flags,)
@@ -433,6 +455,8 @@ class Plan:
         run = Interpreter(env, vars_, self.resolved, counter, mode, self.fed)
         run.sizes = sizes or {}
         run.used = self.used
+        if self._traced_prechecks is not None:
+            run.precheck = self._take_precheck
         run.execute(self.dev_ops)
         if run.notes.get("x64 call"):  # a host callback (py_func) gets TF1's dtypes at call time
             self.call_in_x64 = True
@@ -455,6 +479,23 @@ class Plan:
         else:
             flag_arr = None
         return outs, new_vars, flag_arr, reports
+
+
+    def _take_precheck(self, op, args):
+        """At a flat trace: whether `op`'s check (on the values `args`) becomes a pre-check of
+        the feeds (recorded in `_traced_prechecks`) instead of a flag of the step."""
+        if not prechecks.is_candidate(op):
+            return False
+        avals = [jax.ShapeDtypeStruct(np.shape(a), a.dtype) for a in args]
+        decision = self._precheck_ops.get(op)
+        if decision is None:
+            used = prechecks.used_arguments(op.check.predicate, avals)
+            ops = prechecks.feed_only_ops([t for t, u in zip(op._inputs, used) if u], self.fed)
+            decision = self._precheck_ops[op] = False if ops is None else (used, ops)
+        if decision is False:
+            return False
+        self._traced_prechecks.append(prechecks.PreCheck(op, avals, *decision))
+        return True
 
 
 class SizeMismatch(Exception):
@@ -544,6 +585,7 @@ class Interpreter:
         self.sizes = {}          # data-dependent op -> the output sizes this trace assumes
         self.size_reports = []   # (data-dependent op, its actual sizes), in program order
         self.notes = {}          # what the traced program needs when called (shared by subs)
+        self.precheck = None     # Plan._take_precheck while tracing a flat step
 
     def execute(self, ops):
         fed, env = self.fed, self.env
@@ -638,6 +680,8 @@ class Interpreter:
         return key_fn(graph_seed, op_seed, op.seed[2], self.rng)
 
     def check(self, op, args):
+        if self.precheck is not None and self.precheck(op, args):
+            return  # evaluated on the feeds before the step (runtime/prechecks.py)
         predicate, error_class, message = op.check
         self.fail_if(_jitted(predicate)(*args) if self.mode == "eager" else predicate(*args),
                      error_class, message)

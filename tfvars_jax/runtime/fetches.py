@@ -63,6 +63,11 @@ class FetchMapper:
             self.tensors.append(el)
         return ("tensor", self._index[el])
 
+    @property
+    def single_tensor(self):
+        """Whether the fetch is one Tensor (`build(values)` is `values[0]`)."""
+        return self._structure[0] == "tensor"
+
     def build(self, values):
         """The fetch structure with each Tensor replaced by its value."""
         kind = self._structure[0]

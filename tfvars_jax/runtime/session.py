@@ -390,35 +390,42 @@ class Session:
             tensors, ops, finish = after
             build = lambda values: mapper.build(finish(values))  # noqa: E731
         return _Runner((mapper.key, tuple(feed_tensors)), tensors, ops, feed_tensors,
-                       [_feed_converter(t) for t in feed_tensors], build)
+                       [_feed_converter(t) for t in feed_tensors], build,
+                       single=after is None and mapper.single_tensor)
 
     def _call_runner(self, runner, feed_args):
         """Runs a `_Runner` with positional feed values. A plan that is `hot` (one flat call,
         nothing to pull), in a Session with no exported State and no pending checks, runs
         here directly; anything else goes through `_run`."""
         vals = [c(v) for c, v in zip(runner.checkers, feed_args)] if runner.checkers else ()
-        plan = runner.cached[0] if runner.cached else None
-        hot = False
-        if plan is not None and plan.hot:
-            lock = self._lock
-            lock.acquire()
-            try:
-                hot = not (self._shared or self._pending or self._closed) and \
-                    self._verified.get(plan) == self._init_version
-                if hot:
-                    rng = compiler.rng_input(self._counter, self._salt) if plan.has_random \
-                        else None
-                    out = plan.dispatch(self._values, vals, rng, True)
-                    self._take_flat(plan, out)
-                    if rng is not None:
+        cached = runner.cached
+        if cached and cached[0].hot:
+            plan = cached[0]
+            with self._lock:
+                if not (self._shared or self._pending or self._closed) and \
+                        self._verified.get(plan) == self._init_version:
+                    values = self._values
+                    if plan.has_random:
+                        out = plan.dispatch(values, vals,
+                                            compiler.rng_input(self._counter, self._salt), True)
+                        self._take_flat(plan, out)
                         self._counter += 1
-            finally:
-                lock.release()
-        if not hot:
-            return runner.build(self._run(runner.plan_key, runner.tensors, runner.ops,
-                                          runner.feed_tensors, vals, runner.cached))
-        nf = plan.n_fetch
-        return runner.build([_to_numpy(v) for v in out[:nf]] if nf else [])
+                    elif plan.has_checks:
+                        out = plan.dispatch(values, vals, None, True)
+                        self._take_flat(plan, out)
+                    else:  # `_take_flat` without checks, inlined on the hottest path
+                        out = plan.dispatch(values, vals, None, True)
+                        n_values = len(values)
+                        values.update(zip(plan.dev_written, out[plan.n_fetch:]))
+                        if len(values) != n_values:
+                            self._init_version += 1
+                    if runner.single:  # one Tensor fetched
+                        value = np.asarray(out[0])
+                        return value[()] if value.ndim == 0 else value.copy()  # as `_to_numpy`
+                    nf = plan.n_fetch
+                    return runner.build([_to_numpy(v) for v in out[:nf]] if nf else [])
+        return runner.build(self._run(runner.plan_key, runner.tensors, runner.ops,
+                                      runner.feed_tensors, vals, runner.cached))
 
     def _plan(self, key, tensors, ops, feed_tensors):
         entry = self._plans.get(key)
@@ -687,12 +694,14 @@ class _Runner:
     """A fetch structure and feed list analysed once (see `Session._runner`); `cached` holds
     the plan once known (when it does not depend on initialization status)."""
 
-    __slots__ = ("plan_key", "tensors", "ops", "feed_tensors", "checkers", "build", "cached")
+    __slots__ = ("plan_key", "tensors", "ops", "feed_tensors", "checkers", "build", "cached",
+                 "single")
 
-    def __init__(self, plan_key, tensors, ops, feed_tensors, checkers, build):
+    def __init__(self, plan_key, tensors, ops, feed_tensors, checkers, build, single=False):
         self.plan_key, self.tensors, self.ops = plan_key, tensors, ops
         self.feed_tensors, self.checkers, self.build = feed_tensors, checkers, build
         self.cached = []
+        self.single = single  # the fetch is one Tensor: its value is the result
 
 
 _CONTAINERS = (list, tuple, dict)
