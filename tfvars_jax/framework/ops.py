@@ -613,13 +613,15 @@ class _ControlDependencies:
         return False
 
 
-class _DeviceScope:
-    """The context of `Graph.device`: the entry is on the thread's device stack inside."""
-
-    __slots__ = ("_graph", "_entry")
+class _DeviceScope(contextlib.ContextDecorator):
+    """The context of `Graph.device`: the entry is on the thread's device stack inside. As
+    TF1's, it also decorates a function (`@tf.device("/cpu:0")`)."""
 
     def __init__(self, graph, entry):
         self._graph, self._entry = graph, entry
+
+    def _recreate_cm(self):
+        return _DeviceScope(self._graph, self._entry)
 
     def __enter__(self):
         self._graph._thread_local.device_stack.append(self._entry)
