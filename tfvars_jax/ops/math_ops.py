@@ -514,11 +514,30 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                 raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for "
                                  f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, "
                                  f"{b.shape}.")
+        # Rank-2 operands with unknown dimensions: TF1's MatMul shape function (the kernel
+        # evaluated at stand-in sizes cannot give it). An unknown rank is a BatchMatMulV2 in
+        # TF, whose shape is then unknown.
+        out_specs = None
+        if a.shape.ndims == 2 and b.shape.ndims == 2 and not (
+                a.shape.is_fully_defined() and b.shape.is_fully_defined()):
+            out_specs = [(a.dtype, _matmul_shape(a, b, transpose_a or adjoint_a,
+                                                 transpose_b or adjoint_b, scope))]
         return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2", _matmul_kernel, [a, b],
                          name=scope, attrs={"transpose_a": bool(transpose_a),
                                             "transpose_b": bool(transpose_b),
                                             "adjoint_a": bool(adjoint_a),
-                                            "adjoint_b": bool(adjoint_b)})
+                                            "adjoint_b": bool(adjoint_b)}, out_specs=out_specs)
+
+
+def _matmul_shape(a, b, transpose_a, transpose_b, scope):
+    """TF1's MatMul shape function for rank-2 operands: [rows of a, columns of b], the inner
+    dimensions equal where both are known."""
+    ra, rb = a.shape.as_list(), b.shape.as_list()
+    ra, rb = ra[::-1] if transpose_a else ra, rb[::-1] if transpose_b else rb
+    if ra[1] is not None and rb[0] is not None and ra[1] != rb[0]:
+        raise ValueError(f"Dimensions must be equal, but are {ra[1]} and {rb[0]} for "
+                         f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, {b.shape}.")
+    return TensorShape([ra[0], rb[1]])
 
 
 def _einsum_kernel(*xs, equation):
