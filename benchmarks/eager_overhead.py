@@ -1,8 +1,9 @@
 """Per-op overhead of eager execution against plain `jax.numpy` calls, in one process.
 
-For small tensors (a [4, 4] add and matmul, an add of scalars, a tanh) it times, interleaved
-in each repeat: the eager op (`tf.add(a, b)` on EagerTensors, `a + b`, `tf.matmul`) and the
-same `jax.numpy` call on JAX arrays. Prints medians (µs per call) and ratios, and the load.
+For small tensors (a [4, 4] add and matmul, an add of scalars, a tanh, a product with a Python
+number, a matmul with a variable) it times, interleaved in each repeat: the eager op
+(`tf.add(a, b)` on EagerTensors, `a + b`, `tf.matmul`) and the same `jax.numpy` call on JAX
+arrays. Prints medians (µs per call) and ratios, and the load.
 Run: python benchmarks/eager_overhead.py [--quick]
 """
 import os
@@ -11,6 +12,9 @@ import sys
 
 import jax.numpy as jnp
 
+# this checkout's tfvars_jax, not the one the environment has installed (a worktree's benchmark
+# must measure the worktree)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import tfvars_jax as tf
 
 import _timing  # benchmarks/_timing.py (the script's folder is on sys.path)
@@ -24,6 +28,7 @@ def cases():
     a, b = jnp.arange(16, dtype=jnp.float32).reshape(4, 4), jnp.ones((4, 4), jnp.float32)
     ta, tb = tf.constant(a), tf.constant(b)
     s, ts = jnp.float32(2.0), tf.constant(2.0)
+    v = tf.Variable(b)  # against a JAX array standing for the variable's value
     return [
         ("add [4,4]", lambda: tf.add(ta, tb), lambda: jnp.add(a, b)),
         ("a + b [4,4]", lambda: ta + tb, lambda: a + b),
@@ -31,6 +36,8 @@ def cases():
         ("tanh [4,4]", lambda: tf.tanh(ta), lambda: jnp.tanh(a)),
         ("mul scalars", lambda: ts * ts, lambda: s * s),
         ("reduce_sum [4,4]", lambda: tf.reduce_sum(ta), lambda: jnp.sum(a)),
+        ("a * 2.0 [4,4]", lambda: ta * 2.0, lambda: a * 2.0),
+        ("matmul a, var", lambda: tf.matmul(ta, v), lambda: jnp.matmul(a, b)),
     ]
 
 

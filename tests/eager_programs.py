@@ -153,6 +153,42 @@ def variables(ns):
 
 
 @program
+def operands(ns):
+    """Binary ops on eager tensors, variables and Python numbers (our eager fast path): values,
+    dtypes, NaN, mismatched operands' errors, and gradients through them. Not compared: signed
+    zeros (TF's eager cache of converted Python numbers takes -0.0 for 0.0 or 0.0 for -0.0,
+    whichever came first; ours keeps IEEE signs: test_eager.py), and a dtype mismatch of two
+    tensors (TF's eager kernels raise InvalidArgumentError, ours TF1's graph TypeError)."""
+    tf = ns.tf
+    x = tf.constant([1.0, -2.0])
+    big = tf.constant(2 ** 40, tf.int64)
+    d = tf.constant([1.0, 3.0], tf.float64)
+    i = tf.constant([7, -8])
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="v")
+    m = tf.constant([[1.0, 0.0], [0.0, 2.0]])
+    out = {
+        "numbers": [val(big * 3), val(3 * big), val(d * 0.1), val(0.1 * d), val(x * 0.5),
+                    val(2.0 - x), val(x / 4.0), val(i // 2), val(i % 3), val(x > 0.0),
+                    val(tf.maximum(x, 0.0)), val(tf.add(i, 1)), val(tf.tanh(x)), val(-x)],
+        "nan": np.isnan(np.asarray(x * float("nan"))).tolist(),
+        "variables": [val(tf.matmul(m, v)), val(v * 2.0 + v), val(1.0 - v),
+                      val(tf.matmul(v, m, transpose_b=True)), val(tf.matmul(v, v))],
+        "errors": [err(lambda: i * 2.5), err(lambda: tf.add(x, tf.constant([1.0, 2.0, 3.0]))),
+                   err(lambda: x * "a")],
+    }
+    v.assign([[0.0, 1.0], [1.0, 0.0]])
+    out["after_assign"] = val(tf.matmul(v, m))
+    with tf.GradientTape(persistent=True) as tape:
+        c = tf.constant(3.0)
+        tape.watch(c)
+        y = tf.reduce_sum(tf.matmul(m, v) * 2.0 + 1.0) + c * 0.5
+        z = m * 3.0
+    out["gradients"] = [val(tape.gradient(y, v)), val(tape.gradient(y, c)),
+                        val(tape.gradient(z, c))]
+    return out
+
+
+@program
 def tapes(ns):
     tf = ns.tf
     out = {}

@@ -217,3 +217,15 @@ def test_greedy_strategy_errors_and_namespace():
         tf.contrib.training.GreedyLoadBalancingStrategy(2, None)
     with pytest.raises(AttributeError, match="not supported"):
         tf.contrib.training.HParams  # noqa: B018
+
+
+def test_device_also_decorates_a_function_as_tf1s():
+    with tf.Graph().as_default():
+        @tf.device("/cpu:0")
+        def make():
+            return tf.constant(1.0)
+
+        inside, outside = make(), tf.constant(2.0)
+        again = make()
+    assert inside.device == again.device == "/device:CPU:0"
+    assert outside.device == ""

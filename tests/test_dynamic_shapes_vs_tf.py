@@ -65,7 +65,39 @@ STATIC_CASES = {
     "reshape_m1": ([None, 3], lambda tf, x: tf.reshape(x, [-1, 3])),
     "moments_unknown_rank": (None, lambda tf, x: tf.nn.moments(x, axes=[0, 1])[1]),
     "stack": ([None, None], lambda tf, x: tf.stack([x, tf.ones([2, 3])])),
+    # MatMul's shape function: [rows of a, columns of b] (fuzz seed 7085: a gather after it)
+    "matmul": ([None, None], lambda tf, x: tf.matmul(x, tf.ones([3, 2]))),
+    "matmul_transposed": ([None, 2], lambda tf, x: tf.matmul(tf.ones([2, 4]), x,
+                                                             transpose_a=True, transpose_b=True)),
+    "matmul_unknown_rank": (None, lambda tf, x: tf.matmul(x, tf.ones([3, 2]))),
+    "matmul_then_gather": ([None, None], lambda tf, x: tf.gather(tf.matmul(x, tf.ones([3, 2])),
+                                                                 [0, 1, 1], axis=1)),
 }
+
+
+def test_matmul_inner_dimensions_checked_at_graph_time_as_tf():
+    for tf in (tf1, tfj):
+        with tf.Graph().as_default():
+            with pytest.raises(ValueError, match="Dimensions must be equal, but are 3 and 4"):
+                tf.matmul(tf.placeholder(tf.float32, [None, 3]), tf.ones([4, 2]))
+
+
+def test_shape_size_rank_of_known_shapes_are_constants_as_tf():
+    """TF1 folds tf.shape/size/rank of a statically known shape into a constant (its
+    `optimize=True`), so running one needs nothing of its input, not even an initialized
+    variable (fuzz seed 7034: tf.size of tf.unique's indices of an uninitialized variable)."""
+    def build(tf):
+        with tf.Graph().as_default():
+            v = tf.get_variable("v", [2, 2], initializer=tf.ones_initializer())
+            _, idx = tf.unique(tf.reshape(v, [-1]))
+            p = tf.placeholder(tf.float32, [None, 0])
+            outs = [tf.size(idx), tf.shape(v), tf.rank(v), tf.size(p, out_type=tf.int64),
+                    tf.shape(v, out_type=tf.int64, name="s")]
+            with tf.Session() as sess:
+                values = sess.run(outs)
+            return ([(t.op.type, t.op.name, t.dtype.name) for t in outs],
+                    [np.asarray(x).tolist() for x in values])
+    assert build(tfj) == build(tf1)
 
 # TF1 also infers through an input of unknown rank where the op fixes the output's rank (an
 # axis=None reduction is a scalar, tf.where takes the other branch's shape, concat/tile/pad/

@@ -159,6 +159,72 @@ def test_eager_variable_in_a_graph_raises(eager):
 
 
 
+def test_fast_path_values_dtypes_and_conversions(eager):
+    """Ops on eager tensors, eager variables and Python numbers skip names and op objects
+    (`eager.run_pure`): same values and dtypes as TF1, numbers converted to the other
+    operand's dtype, and the cached conversions keep -0.0, 0.0 and NaN apart."""
+    big = tf.constant(2 ** 40, tf.int64)
+    assert_exact(big * 3, np.int64(3 * 2 ** 40), np.int64)
+    assert_exact(3 * big, np.int64(3 * 2 ** 40), np.int64)
+    d = tf.constant([1.0, 3.0], tf.float64)
+    assert_exact(d * 0.1, np.float64([1.0, 3.0]) * 0.1, np.float64)
+    x = tf.constant([1.0, -2.0])
+    assert_exact(x * 0.5, [0.5, -1.0], np.float32)
+    for zero in (0.0, -0.0, 0.0):  # the same product twice around the other sign
+        assert np.array_equal(np.signbit((x * zero).numpy()), np.signbit(np.float32([1.0, -2.0]) *
+                                                                          np.float32(zero)))
+    assert np.isnan((x * float("nan")).numpy()).all()
+    assert_exact(x > 0.0, [True, False], np.bool_)
+    assert_exact(tf.constant([7, 8]) // 2, [3, 4], np.int32)
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="v")
+    m = tf.constant([[1.0, 0.0], [0.0, 2.0]])
+    assert_exact(tf.matmul(m, v), [[1.0, 2.0], [6.0, 8.0]], np.float32)
+    assert_exact(v * 2.0 + v, [[3.0, 6.0], [9.0, 12.0]], np.float32)
+    v.assign([[0.0, 1.0], [1.0, 0.0]])
+    assert_exact(tf.matmul(v, m), [[0.0, 2.0], [1.0, 0.0]], np.float32)  # the value now
+    # a cached device value that something deleted (a user's donation) is made again
+    tf.constant(7.0)._value.delete()
+    assert float(tf.constant(7.0)) == 7.0 and float(x[0] * 7.0) == 7.0
+
+
+def test_fast_path_errors_name_the_op_and_change_nothing(eager):
+    a, b = tf.constant([1.0, 2.0]), tf.constant([1.0, 2.0, 3.0])
+    with tf.name_scope("outer"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="AddV2 op 'outer/sum'"):
+            tf.add(a, b, name="sum")
+    assert_exact(tf.add(a, a, name="not a scope name!"), [2.0, 4.0], np.float32)  # as TF eager
+    with pytest.raises(tf.errors.InvalidArgumentError, match="MatMul op 'MatMul'"):
+        tf.matmul(tf.ones([2, 3]), tf.ones([2, 3]))
+    with pytest.raises(ValueError, match="must be rank 2 but is rank 1"):
+        tf.matmul(a, tf.ones([2, 2]))
+    with pytest.raises(TypeError, match="Input 'y' has type int32 that does not match type "
+                                        "float32"):
+        a + tf.constant([1, 2])
+    with pytest.raises(TypeError):
+        tf.constant([1, 2]) * 2.5  # as TF1: a float does not convert to int32
+    with pytest.raises(TypeError, match="Input 'y' has type float32 that does not match type "
+                                        "int32"):
+        tf.Variable([1, 2]) + a
+    # JAX's x64 mode is ours only during each op: the user's setting is back after an op and
+    # after an error
+    assert jnp.asarray(1.0).dtype == jnp.float32
+    assert_exact(tf.constant(1.0, tf.float64) * 1.0, np.float64(1.0), np.float64)
+    assert jnp.asarray(1.0).dtype == jnp.float32
+
+
+def test_fast_path_ops_are_recorded_by_tapes(eager):
+    x = tf.constant([[1.0, 2.0]])
+    v = tf.Variable([[1.0], [-1.0]], name="v")
+    c = tf.constant(3.0)  # holds the same cached device value as the 3.0 below
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(c)
+        y = tf.reduce_sum(tf.matmul(x, v) * 2.0 + 1.0) + c * 0.5
+        z = x * 3.0
+    assert_exact(tape.gradient(y, v), [[2.0], [4.0]], np.float32)
+    assert_exact(tape.gradient(y, c), np.float32(0.5), np.float32)
+    assert tape.gradient(z, c) is None  # the number 3.0 is not the watched tensor c
+
+
 def test_graph_mode_after_the_eager_fixture():
     assert not tf.executing_eagerly()
     x = tf.constant(1.0)

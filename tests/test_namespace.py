@@ -19,9 +19,10 @@ BEFORE = json.loads((pathlib.Path(__file__).parent / "data" / "namespace_names.j
 # Implementation packages that show up in dir(tf) only because importing a submodule binds them.
 SUBPACKAGES = {"framework", "ops", "runtime", "variables"}
 # Namespace modules built with explicit imports, `__all__` and the "not supported" __getattr__.
-MODULES = ["tf", "tf.bitwise", "tf.contrib", "tf.contrib.framework", "tf.contrib.layers", "tf.contrib.slim", "tf.dtypes",
-           "tf.initializers", "tf.keras", "tf.keras.initializers", "tf.linalg", "tf.losses", "tf.math", "tf.metrics", "tf.nn",
-           "tf.random", "tf.signal", "tf.spectral", "tf.train"]
+MODULES = ["tf", "tf.bitwise", "tf.contrib", "tf.contrib.framework", "tf.contrib.layers",
+           "tf.contrib.slim", "tf.dtypes", "tf.image", "tf.initializers", "tf.keras",
+           "tf.keras.initializers", "tf.linalg", "tf.losses", "tf.math", "tf.metrics", "tf.nn",
+           "tf.random", "tf.signal", "tf.sparse", "tf.spectral", "tf.train"]
 
 
 def _resolve(path):

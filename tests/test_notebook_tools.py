@@ -96,6 +96,33 @@ def test_ops_made_in_user_callbacks_point_at_the_callback():
     assert mul[0].defined_at == f"{HERE}:{_line_of('# COND-BRANCH')}"
 
 
+def test_every_op_of_a_get_variable_points_at_the_call():
+    """With our own initializer (one frame walk for all of the variable's ops, issue 15) and
+    with a value, the initial value's ops are where the user called get_variable, like
+    `v`, `v/Assign` and `v/read`."""
+    with tf.Graph().as_default() as g:
+        with tf.variable_scope("layer"):
+            tf.get_variable("w", [2, 3])  # GLOROT-W
+            tf.get_variable("b", [3], initializer=tf.zeros_initializer())  # ZEROS-B
+            tf.get_variable("c", initializer=[1.0, 2.0])  # VALUE-C
+    for name, marker in (("w", "# GLOROT-W"), ("b", "# ZEROS-B"), ("c", "# VALUE-C")):
+        ops = [op for op in g.get_operations() if op.name.startswith(f"layer/{name}")]
+        assert len(ops) == 4
+        assert {op.defined_at for op in ops} == {f"{HERE}:{_line_of(marker)}"}, name
+
+
+def test_ops_made_by_a_user_initializer_point_at_the_initializer():
+    def doubled_ones(shape, dtype=None, partition_info=None):
+        return tf.ones(shape, dtype) * 2.0  # USER-INIT
+
+    with tf.Graph().as_default() as g:
+        v = tf.get_variable("v", [2], initializer=doubled_ones)  # USER-V
+    by_name = {op.name: op for op in g.get_operations()}
+    assert by_name["v/Initializer/mul"].defined_at == f"{HERE}:{_line_of('# USER-INIT')}"
+    for op in (v.op, v.initializer, v.value().op):
+        assert op.defined_at == f"{HERE}:{_line_of('# USER-V')}"
+
+
 def test_module_name_walk_of_python_312_finds_the_same_frame(monkeypatch):
     """Python >= 3.12's walk (by module names, no frame objects) agrees with the frame walk;
     run here with an emulated `sys._getframemodulename`."""

@@ -20,6 +20,9 @@ def test_readme_python_blocks_run(capsys):
     assert out[3] == "['beta1_power', 'beta2_power', 'dense/w', 'dense/w/Adam', 'dense/w/Adam_1']"
     # the Supervisor example: the second program resumes from the first one's checkpoint
     assert "0 -> model.ckpt-3" in out and "3 -> model.ckpt-6" in out
+    # tf.image (TF1's align_corners grid) and tf.sparse (embedding_lookup_sparse)
+    assert "[[ 0.  9.]" in out and " [36. 45.]]" in out
+    assert "[[0. 1. 0. 1.]" in out and " [0. 0. 1. 0.]]" in out
 
 
 def test_readme_eager_block_runs_in_its_own_process():

@@ -315,7 +315,8 @@ def test_make_callable():
 
 
 # ===== compile once =========================================================================
-def test_identical_runs_trace_once():
+def test_identical_runs_trace_once(monkeypatch):
+    monkeypatch.setenv("TFVARS_JAX_STEP_CACHE", "0")  # a cached step would not trace at all
     v = tf.Variable(0)
     inc = v.assign_add(1)
     with tf.Session() as sess:

@@ -19,6 +19,7 @@ from tfvars_jax import debugging
 from tfvars_jax import dtypes
 from tfvars_jax import estimator
 from tfvars_jax import functional
+from tfvars_jax import image
 from tfvars_jax import initializers
 from tfvars_jax import keras
 from tfvars_jax import layers
@@ -30,6 +31,7 @@ from tfvars_jax import nn
 from tfvars_jax import random
 from tfvars_jax import sharding
 from tfvars_jax import signal
+from tfvars_jax import sparse
 from tfvars_jax import spectral
 from tfvars_jax import summary
 from tfvars_jax import train
@@ -53,6 +55,34 @@ from tfvars_jax.framework.ops import device
 from tfvars_jax.framework.device_spec import DeviceSpec
 from tfvars_jax.framework.indexed_slices import IndexedSlices
 from tfvars_jax.framework.indexed_slices import IndexedSlicesValue
+from tfvars_jax.framework.sparse_tensor import SparseTensor
+from tfvars_jax.framework.sparse_tensor import SparseTensorValue
+from tfvars_jax.ops.sparse_ops import sparse_add
+from tfvars_jax.ops.sparse_ops import sparse_concat
+from tfvars_jax.ops.sparse_ops import sparse_fill_empty_rows
+from tfvars_jax.ops.sparse_ops import sparse_placeholder
+from tfvars_jax.ops.sparse_ops import sparse_reduce_sum
+from tfvars_jax.ops.sparse_ops import sparse_reorder
+from tfvars_jax.ops.sparse_ops import sparse_reshape
+from tfvars_jax.ops.sparse_ops import sparse_retain
+from tfvars_jax.ops.sparse_ops import sparse_segment_mean
+from tfvars_jax.ops.sparse_ops import sparse_segment_sqrt_n
+from tfvars_jax.ops.sparse_ops import sparse_segment_sum
+from tfvars_jax.ops.sparse_ops import sparse_slice
+from tfvars_jax.ops.sparse_ops import sparse_softmax
+from tfvars_jax.ops.sparse_ops import sparse_tensor_dense_matmul
+from tfvars_jax.ops.sparse_ops import sparse_tensor_to_dense
+from tfvars_jax.ops.sparse_ops import sparse_to_dense
+from tfvars_jax.ops.sparse_ops import sparse_transpose
+from tfvars_jax.ops.sparse_ops import sparse_split
+from tfvars_jax.ops.sparse_ops import sparse_to_indicator
+from tfvars_jax.ops.sparse_ops import sparse_maximum
+from tfvars_jax.ops.sparse_ops import sparse_minimum
+from tfvars_jax.ops.sparse_ops import sparse_reduce_max
+from tfvars_jax.ops.sparse_ops import sparse_reduce_sum_sparse
+from tfvars_jax.ops.sparse_ops import sparse_reduce_max_sparse
+from tfvars_jax.ops.sparse_ops import sparse_reset_shape
+from tfvars_jax.ops.sparse_ops import convert_to_tensor_or_sparse_tensor
 from tfvars_jax.framework.ops import add_to_collection
 from tfvars_jax.framework.ops import add_to_collections
 from tfvars_jax.framework.ops import get_collection
@@ -475,8 +505,8 @@ from tfvars_jax.graph_picture import show_graph
 newaxis = None
 
 __all__ = [
-    "bitwise", "contrib", "dtypes", "estimator", "functional", "initializers", "keras", "losses", "math",
-    "metrics", "nn", "sharding", "signal", "spectral",
+    "bitwise", "contrib", "dtypes", "estimator", "functional", "image", "initializers", "keras",
+    "losses", "math", "metrics", "nn", "sharding", "signal", "spectral",
     "data",
     "summary",
     "random", "layers", "train", "version", "contrib_framework", "errors", "VERSION", "Graph",
@@ -670,6 +700,35 @@ __all__ = [
     "random_poisson",
     "random_crop",
     "assert_near",
+    "sparse",
+    "SparseTensor",
+    "SparseTensorValue",
+    "sparse_add",
+    "sparse_concat",
+    "sparse_fill_empty_rows",
+    "sparse_placeholder",
+    "sparse_reduce_sum",
+    "sparse_reorder",
+    "sparse_reshape",
+    "sparse_retain",
+    "sparse_segment_mean",
+    "sparse_segment_sqrt_n",
+    "sparse_segment_sum",
+    "sparse_slice",
+    "sparse_softmax",
+    "sparse_tensor_dense_matmul",
+    "sparse_tensor_to_dense",
+    "sparse_to_dense",
+    "sparse_transpose",
+    "sparse_split",
+    "sparse_to_indicator",
+    "sparse_maximum",
+    "sparse_minimum",
+    "sparse_reduce_max",
+    "sparse_reduce_sum_sparse",
+    "sparse_reduce_max_sparse",
+    "sparse_reset_shape",
+    "convert_to_tensor_or_sparse_tensor",
 ]
 
 __getattr__ = _namespace.unsupported_getattr(__name__)

@@ -38,6 +38,8 @@ from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits
 from tfvars_jax.ops.nn_ops import softmax_cross_entropy_with_logits_v2
 from tfvars_jax.ops.nn_ops import sigmoid_cross_entropy_with_logits
 from tfvars_jax.ops.embedding_ops import embedding_lookup
+from tfvars_jax.ops.embedding_ops import embedding_lookup_sparse
+from tfvars_jax.ops.embedding_ops import safe_embedding_lookup_sparse
 from tfvars_jax.ops.candidate_sampling_ops import log_uniform_candidate_sampler
 from tfvars_jax.ops.candidate_sampling_ops import uniform_candidate_sampler
 from tfvars_jax.ops.candidate_sampling_ops import fixed_unigram_candidate_sampler
@@ -104,7 +106,8 @@ __all__ = [
     "softmax", "log_softmax", "bias_add", "conv2d", "max_pool", "avg_pool", "l2_loss", "moments",
     "conv1d", "conv3d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d", "max_pool3d",
     "avg_pool3d", "batch_normalization", "fused_batch_norm", "l2_normalize",
-    "sparse_softmax_cross_entropy_with_logits", "dropout", "softmax_cross_entropy_with_logits",
+    "sparse_softmax_cross_entropy_with_logits", "dropout", "embedding_lookup_sparse",
+    "safe_embedding_lookup_sparse", "softmax_cross_entropy_with_logits",
     "softmax_cross_entropy_with_logits_v2", "sigmoid_cross_entropy_with_logits",
     "embedding_lookup", "log_uniform_candidate_sampler", "uniform_candidate_sampler",
     "fixed_unigram_candidate_sampler", "nce_loss", "sampled_softmax_loss",

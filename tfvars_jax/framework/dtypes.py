@@ -168,6 +168,8 @@ def as_dtype(type_value):
     """
     if isinstance(type_value, DType):
         return type_value
+    if isinstance(type_value, np.dtype) and type_value in _BY_NP:
+        return _BY_NP[type_value]
     if isinstance(type_value, str):
         name = _ALIASES.get(type_value, type_value)
         if name.endswith("_ref") and name[:-4] in _REFS:

@@ -25,6 +25,7 @@ from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.op_kind import PURE, FilledArray
+from tfvars_jax.framework.precision import enter_x64, exit_x64
 from tfvars_jax.framework.tensor_shape import TensorShape, as_shape
 
 DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
@@ -52,7 +53,7 @@ class EagerTensor(ops_lib.Tensor):
     NotImplementedError, as in TF's eager mode.
     """
 
-    __slots__ = ("_value",)
+    __slots__ = ("_value", "_dtype", "_shape")  # slots: every eager op makes one
     _is_eager = True  # for messages (`ops.display_name`)
 
     def __init__(self, value, dtype=None):  # no Tensor.__init__: there is no op
@@ -208,14 +209,33 @@ def _numpy_text(tensor, is_repr):
 
 def as_device_value(value):
     """A NumPy (or FilledArray) value as the value of an EagerTensor: a JAX array, or the NumPy
-    object array of a `tf.string` value."""
+    object array of a `tf.string` value.
+
+    Small values (at most 64 bytes: scalars, shapes, the Python numbers of `x * 2.0`) are
+    cached by their exact bytes (so -0.0 and 0.0, or two NaNs, stay apart): a JAX array is
+    immutable, so tensors of one value may share it, and putting a value on the device costs
+    more than the op that uses it. A cached array that was deleted (a user donated it) is made
+    again."""
     if isinstance(value, FilledArray):
         with jax.enable_x64(True):
             return value.materialize()
     if isinstance(value, np.ndarray) and value.dtype == object:
         return value
+    if isinstance(value, (np.ndarray, np.generic)) and value.nbytes <= 64:
+        key = (value.dtype, value.shape, value.tobytes())
+        cached = _small_values.get(key)
+        if cached is None or cached.is_deleted():
+            if len(_small_values) >= _SMALL_VALUES_LIMIT:
+                _small_values.clear()
+            with jax.enable_x64(True):
+                cached = _small_values[key] = jnp.asarray(value)
+        return cached
     with jax.enable_x64(True):
         return jnp.asarray(value)
+
+
+_small_values = {}
+_SMALL_VALUES_LIMIT = 4096
 
 
 class HandleTensor(EagerTensor):
@@ -364,13 +384,16 @@ def _freeze(v):
 def jitted(fn, attrs):
     """`jax.jit` of `fn(*args, **attrs)`, one per (kernel, static attrs); JAX's own cache keys
     the compiled code by the input avals. None when an attr has no hashable form (the caller
-    then calls the kernel op by op)."""
+    then calls the kernel op by op).
+
+    The cache is keyed by `id(fn)` (a `jax.numpy` ufunc hashes in Python, ~0.6 µs); each entry
+    holds `fn`, so the id stays its own while the entry lives."""
     try:
-        key = (fn, tuple(attrs.items())) if attrs else fn
+        key = (id(fn), tuple(attrs.items())) if attrs else id(fn)
         entry = _jit_cache.get(key)
     except TypeError:
         try:
-            key = (fn, _freeze(attrs))
+            key = (id(fn), _freeze(attrs))
         except TypeError:
             return None
         entry = _jit_cache.get(key)
@@ -378,8 +401,8 @@ def jitted(fn, attrs):
         if len(_jit_cache) >= _JIT_CACHE_LIMIT:  # kernels made per call must not pile up
             _jit_cache.clear()
         kernel = (lambda *a: fn(*a, **attrs)) if attrs else fn
-        entry = _jit_cache[key] = jax.jit(kernel)
-    return entry
+        entry = _jit_cache[key] = (fn, jax.jit(kernel))
+    return entry[1]
 
 
 # ----- seeds ------------------------------------------------------------------------------
@@ -519,30 +542,82 @@ def _kernel_jit(op):
     return j if j is not None else fn
 
 
-def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var, check,
-            needs_old, seed):
-    """Runs an op at once (the eager branch of `make_op`) and returns its `EagerOp`."""
+def run_pure(op_type, fn, inputs, name, attrs=None):
+    """Runs the pure op `fn(*inputs, **attrs)` at once and returns its output EagerTensors (a
+    list): the eager fast path, which op functions call directly when their inputs are eager
+    tensors that need no conversion (`make_op` and `op_output` also end here for a pure op).
+
+    `name` is the op's name as `make_op` takes it (scoped by the current name scope, used as
+    is when it ends in "/"); eagerly it only appears in error messages, so it is scoped only
+    when one is raised. The op is recorded on recording tapes."""
     try:
         values = [t._value for t in inputs]  # graph tensors have no value
     except AttributeError:
-        graph_input = next(t for t in inputs if not isinstance(t, EagerTensor))
-        raise TypeError(f"{op_type} ('{name}'): input {graph_input!r} is a graph tensor; in "
-                        "eager mode ops take eager tensors (build graph tensors inside "
-                        "`with tf.Graph().as_default():`).") from None
-    if kind is PURE and not out_specs:  # the common case, kept short: one cached jit call
-        j = jitted(fn, attrs) if attrs else (_jit_cache.get(fn) or jitted(fn, None))
-        try:
-            with jax.enable_x64(True):
-                out = j(*values) if j is not None else fn(*values, **attrs)
-        except errors.OpError:
-            raise
-        except (TypeError, ValueError) as e:
-            raise errors.InvalidArgumentError(None, None, f"{op_type} op '{name}': {e}") from None
+        _reject_graph_inputs(op_type, name, inputs)
+    j = jitted(fn, attrs)
+    token = enter_x64()
+    try:
+        out = j(*values) if j is not None else fn(*values, **attrs)
+    except errors.OpError:
+        raise
+    except (TypeError, ValueError) as e:
+        raise errors.InvalidArgumentError(None, None,
+                                          f"{op_type} op '{_scoped(name)}': {e}") from None
+    finally:
+        exit_x64(token)
+    outs = [EagerTensor(v) for v in out] if type(out) is tuple else [EagerTensor(out)]
+    if _tape.active:
+        op = EagerOp(op_type, _scoped(name), fn, attrs or {}, inputs, PURE)
+        op._outputs = outs
+        _tape.record(op, inputs, outs)
+    return outs
+
+
+def read_variable(var_op, op_type, name, kind, attrs):
+    """The eager fast path of a variable read (`state_ops.read` of a `VarHandleOp`): an
+    EagerTensor of the handle's value now, recorded on recording tapes as the op the general
+    path makes (`kind`, `var`); None when the general path must run (a host value: a
+    `tf.string` variable's; a value not of the variable's dtype, which it reports). The op's
+    handle tensor holds the handle, so the handle is alive and `_handles` names it."""
+    handle = var_op._outputs[0]._handle
+    value = handle.value
+    if isinstance(value, (np.ndarray, np.generic)) or dtype_of(value) is not handle.dtype:
+        return None
+    out = EagerTensor(value, handle.dtype)
+    if _tape.active:
+        op = EagerOp(op_type, name, None, attrs or {}, (var_op._outputs[0],), kind)
+        op.var = var_op.var
+        op._outputs = [out]
+        _tape.record(op, op._inputs, op._outputs)
+    return out
+
+
+def _scoped(name):
+    """An eager op's full name: `name` in the current name scope (as is if it ends in "/")."""
+    if name.endswith("/"):
+        return name[:-1]
+    stack = ops_lib.get_default_graph()._name_stack
+    return f"{stack}/{name}" if stack else name
+
+
+def _reject_graph_inputs(op_type, name, inputs):
+    graph_input = next(t for t in inputs if not isinstance(t, EagerTensor))
+    raise TypeError(f"{op_type} ('{_scoped(name)}'): input {graph_input!r} is a graph tensor; in "
+                    "eager mode ops take eager tensors (build graph tensors inside "
+                    "`with tf.Graph().as_default():`).") from None
+
+
+def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var, check,
+            needs_old, seed):
+    """Runs an op at once (the eager branch of `make_op`) and returns its `EagerOp`."""
+    if kind is PURE and not out_specs:  # the common case: one cached jit call
         op = EagerOp(op_type, name, fn, attrs or {}, inputs, kind)
-        op._outputs = [EagerTensor(v) for v in out] if type(out) is tuple else [EagerTensor(out)]
-        if _tape.active:
-            _tape.record(op, inputs, op._outputs)
+        op._outputs = run_pure(op_type, fn, inputs, name, attrs)  # (recorded by it)
         return op
+    try:
+        values = [t._value for t in inputs]  # graph tensors have no value
+    except AttributeError:
+        _reject_graph_inputs(op_type, name, inputs)
     if not kind.runs_eagerly:
         raise NotImplementedError(
             f"{op_type} ('{name}', an op of kind {kind.name}) is not supported when eager "
@@ -563,7 +638,8 @@ def execute(op_type, fn, inputs, name, attrs, kind, out_specs, num_outputs, var,
         except errors.OpError:
             raise
         except (TypeError, ValueError) as e:
-            raise errors.InvalidArgumentError(None, None, f"{op_type} op '{name}': {e}") from None
+            raise errors.InvalidArgumentError(None, None,
+                                              f"{op_type} op '{_scoped(name)}': {e}") from None
         op = EagerOp(op_type, name, fn, attrs, inputs, kind)
         outs = out if isinstance(out, tuple) else (out,)
     elif kind_name == "const":

@@ -15,6 +15,7 @@ import jax
 import numpy as np
 
 from tfvars_jax.framework import context
+from tfvars_jax.framework import device as device_lib
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
@@ -23,6 +24,7 @@ from tfvars_jax.framework.precision import with_tf_precision
 from tfvars_jax.framework.tensor_shape import TensorShape
 
 _STAND_INS = (7, 11)
+_REF_INPUT_OP_TYPES = device_lib.REF_INPUT_OP_TYPES  # ops placed with the variable they write
 _shape_cache = {}
 
 
@@ -35,7 +37,8 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
       TypeError: a value that cannot be converted to `dtype`.
     """
     if isinstance(value, ops_lib.Tensor):
-        if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
+        if dtype is not None and dtype is not value._dtype and \
+                not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
             raise ValueError(f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for "
                              f"Tensor with dtype {value.dtype.name}: {value!r}")
         return value
@@ -344,21 +347,26 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
       ...
       ValueError: Add op 'Add' cannot take inputs [Const:0: (2,) float32, Const_1:0: (3,) ...
     """
-    if context.EAGER.enabled and context.executing_eagerly():  # the one switch to eager mode
-        return eager.execute(op_type, fn, inputs, name or op_type, attrs, kind, out_specs,
-                             num_outputs, var, check, needs_old, seed)
-    attrs = dict(attrs or {})
-    graph = graph or ops_lib.graph_of(inputs)
-    if context.EAGER.enabled and any(isinstance(t, eager.EagerTensor) for t in inputs):
-        inputs = [capture_eager_tensor(t, graph) if isinstance(t, eager.EagerTensor) else t
-                  for t in inputs]
+    if context.EAGER.enabled:
+        if context.executing_eagerly():  # the one switch to eager mode
+            return eager.execute(op_type, fn, inputs, name or op_type, attrs, kind, out_specs,
+                                 num_outputs, var, check, needs_old, seed)
+        graph = graph or ops_lib.graph_of(inputs)
+        if any(isinstance(t, eager.EagerTensor) for t in inputs):
+            inputs = [capture_eager_tensor(t, graph) if isinstance(t, eager.EagerTensor) else t
+                      for t in inputs]
+    elif graph is None:
+        graph = inputs[0]._op._graph if inputs and type(inputs[0]) is ops_lib.Tensor else \
+            ops_lib.graph_of(inputs)
+    attrs = dict(attrs) if attrs else {}
     for t in inputs:
-        if t.graph is not graph:
+        if t._op._graph is not graph:
             raise ValueError(f"Tensor {t.name} must be from the same graph as the other inputs of "
                              f"{op_type}.")
-    graph._check_not_finalized()
+    if graph._finalized:
+        graph._check_not_finalized()
     name = name or op_type
-    full_name = name[:-1] if name.endswith("/") else graph.unique_name(name)
+    full_name = name[:-1] if name[-1] == "/" else graph.unique_name(name)
     if out_specs is None:
         if any(t.dtype == dtypes.string for t in inputs):
             raise NotImplementedError(f"{op_type} ('{full_name}') on a tf.string input is not "
@@ -370,14 +378,23 @@ def make_op(op_type, fn, inputs, *, name=None, attrs=None, out_specs=None, kind=
             out_specs = [(d, TensorShape(None)) for d,
                          _ in _dtypes_only(fn, attrs, inputs, num_outputs)]
     kernel = functools.partial(fn, **attrs) if (fn is not None and attrs) else fn
-    op = ops_lib.Operation(graph, full_name, op_type, inputs, graph._current_control_inputs(inputs),
-                           "", kernel, kind, attrs, var=var, check=check, needs_old=needs_old)
-    op._outputs = [ops_lib.Tensor(op, i, d, s) for i, (d, s) in enumerate(out_specs)]
-    op._device = graph._device_for(op)  # after the outputs: device functions may read them
-    op.host = any(d._name == "string" for d, _ in out_specs)
+    tls = graph._thread_local
+    op = ops_lib.Operation(graph, full_name, op_type, inputs,
+                           graph._current_control_inputs(inputs) if tls.control_stack else (),
+                           "", kernel, kind, attrs, var, check, needs_old)
+    tensor = ops_lib.Tensor
+    if len(out_specs) == 1:
+        (d, s), = out_specs
+        op._outputs = (tensor(op, 0, d, s),)
+        op.host = d._name == "string"
+    else:
+        op._outputs = tuple(tensor(op, i, d, s) for i, (d, s) in enumerate(out_specs))
+        op.host = any(d._name == "string" for d, _ in out_specs)
+    if tls.device_stack or tls.colocation_stack or op_type in _REF_INPUT_OP_TYPES:
+        op._device = graph._device_for(op)  # after the outputs: device functions may read them
     graph._add_op(op)
     if kind.random:
-        op.seed = graph._op_seeds(seed)
+        op.seed = graph._op_seeds(seed, full_name)
     return op
 
 
@@ -422,6 +439,12 @@ def next_op_name(name):
     return ops_lib.get_default_graph().unique_name(name, mark_as_used=False)
 
 
-def op_output(op_type, fn, inputs, **kwargs):
-    """`make_op(...)` for a single-output op: returns its Tensor."""
-    return make_op(op_type, fn, inputs, **kwargs).outputs[0]
+def op_output(op_type, fn, inputs, *, name=None, attrs=None, kind=PURE, out_specs=None,
+              **kwargs):
+    """`make_op(...)` for a single-output op: returns its Tensor (eagerly, a pure op goes
+    straight to `eager.run_pure`, without an op object)."""
+    if kind is PURE and out_specs is None and context.EAGER.enabled and \
+            context.executing_eagerly():
+        return eager.run_pure(op_type, fn, inputs, name or op_type, attrs)[0]
+    return make_op(op_type, fn, inputs, name=name, attrs=attrs, kind=kind, out_specs=out_specs,
+                   **kwargs).outputs[0]

@@ -9,6 +9,7 @@ import random
 import re
 import sys
 import threading
+import zlib
 
 
 from typing import Optional
@@ -111,18 +112,20 @@ class Operation:
     """
 
     def __init__(self, graph, name: str, op_type: str, inputs, control_inputs, device: str, kernel,
-                 kind: OpKind, attrs: dict, *, var: Optional[str] = None,
+                 kind: OpKind, attrs: dict, var: Optional[str] = None,
                  check: Optional[RunCheck] = None, needs_old: bool = True):
         self._graph = graph
         self._name = name
         self._type = op_type
         self._inputs = tuple(inputs)
-        self._control_inputs = list(control_inputs)
+        # Tuples: an op's empty control inputs are the shared `()`, not a list per op that
+        # the cyclic GC would track (see ARCHITECTURE.md, graph-building cost).
+        self._control_inputs = tuple(control_inputs)
         self._device = device
         self.kernel = kernel
         self.kind = kind
         self.attrs = attrs
-        self._outputs: list = []
+        self._outputs: tuple = ()
         self._id: Optional[int] = None
         self.var = var                # the variable's name, for ops that read or write one
         self.check = check            # a run-time check of a write op
@@ -180,7 +183,7 @@ class Operation:
 
     def _add_control_input(self, op):
         if op not in self._control_inputs:
-            self._control_inputs.append(op)
+            self._control_inputs += (op,)
 
     def run(self, feed_dict=None, session=None):
         """Runs this operation in the default (or given) session."""
@@ -311,8 +314,9 @@ class Graph:
     # ----- names --------------------------------------------------------------------------
     def unique_name(self, name, mark_as_used=True):
         """TF1's `Graph.unique_name`: prefixes the name scope and appends `_1`, `_2` on reuse."""
-        if self._name_stack:
-            name = self._name_stack + "/" + name
+        stack = self._thread_local.name_stack
+        if stack:
+            name = stack + "/" + name
         if context.EAGER.enabled and context.executing_eagerly():
             return name  # eager mode does not uniquify names, as TF
         name_key = name.lower()
@@ -338,26 +342,15 @@ class Graph:
         return _NameScope(self, name)
 
     # ----- control dependencies and devices ---------------------------------------------------
-    @contextlib.contextmanager
     def control_dependencies(self, control_inputs):
         """Ops created inside depend on `control_inputs`; `None` clears outer dependencies.
 
         As TF1, an op one of whose inputs was created inside the same block gets no control
         inputs from that block (it is dominated by that input)."""
-        if context.EAGER.enabled and context.executing_eagerly():
-            yield  # eager ops run in program order: nothing to add, as TF
-            return
-        tls = self._tls
-        if control_inputs is None:
-            # As TF1, this also leaves the control-flow context: ops made here (a variable
-            # and its initializer inside a loop body or cond branch) are outside the program.
-            saved, saved_programs = tls.control_stack, tls.programs
-            tls.control_stack, tls.programs = [], []
-            try:
-                yield
-            finally:
-                tls.control_stack, tls.programs = saved, saved_programs
-            return
+        return _ControlDependencies(self, control_inputs)
+
+    def _control_ops(self, control_inputs):
+        """The distinct ops that `control_dependencies(control_inputs)` adds, in order."""
         ops = {}
         for c in control_inputs:
             if callable(c) and not hasattr(c, "_as_graph_element"):
@@ -366,11 +359,7 @@ class Graph:
                 c = c.op  # as TF1: a resource variable's op (its handle, or a write it reads after)
             op = self.as_graph_element(c, allow_tensor=True, allow_operation=True)
             ops[op if isinstance(op, Operation) else op.op] = None
-        tls.control_stack.append((list(ops), set()))  # (control inputs, ops created in the block)
-        try:
-            yield
-        finally:
-            tls.control_stack.pop()
+        return list(ops)
 
     @contextlib.contextmanager
     def inner_program(self):
@@ -405,7 +394,7 @@ class Graph:
                     self._gradient_override_map.pop(k, None)
 
     def _current_control_inputs(self, inputs):
-        tls = self._tls
+        tls = self._thread_local
         if not tls.control_stack:
             return []
         input_ops = {t.op for t in inputs}
@@ -415,7 +404,6 @@ class Graph:
                 out.update((op, None) for op in ops if op not in input_ops)
         return list(out)
 
-    @contextlib.contextmanager
     def device(self, device_name_or_function):
         """TF1's `Graph.device`: ops created inside get a device from a string or DeviceSpec
         (merged with inner scopes' fields, which win), a function of the op (returning a
@@ -427,29 +415,14 @@ class Graph:
         elif entry is not None and not callable(entry) and not hasattr(entry, "to_string"):
             raise TypeError("tf.device expects a device string, a DeviceSpec, a function of the "
                             f"op or None, got {type(entry).__name__}: {entry!r}")
-        tls = self._tls
-        tls.device_stack.append(entry)
-        try:
-            yield
-        finally:
-            tls.device_stack.pop()
+        return _DeviceScope(self, entry)
 
-    @contextlib.contextmanager
     def _colocate_with(self, op):
         """TF1's `Graph.colocate_with(op)` as far as devices go: ops created inside get `op`'s
         device (the innermost colocation op with a device wins) and the device stack is
         cleared inside, so device functions (a replica_device_setter) are not called for
         them. Colocation groups (`_class` attrs) are not recorded."""
-        op = getattr(op, "op", op)  # a Variable or Tensor colocates with its op
-        tls = self._tls
-        saved = tls.device_stack
-        tls.device_stack = []
-        tls.colocation_stack.append(op)
-        try:
-            yield
-        finally:
-            tls.colocation_stack.pop()
-            tls.device_stack = saved
+        return _Colocation(self, getattr(op, "op", op))  # a Variable or Tensor: its op
 
     def _device_for(self, op):
         """The device of a new op, as TF1's `_apply_device_functions`: the device scopes are
@@ -461,14 +434,17 @@ class Graph:
         CountUpTo, IsVariableInitialized) is colocated with the variable, without the device
         functions, as TF1's op builder does; inside `_colocate_with` the innermost
         colocation op with a device gives its device."""
-        tls = self._tls
+        tls = self._thread_local
         colocation = tls.colocation_stack
-        ref_var = self._ref_input_variable(op)
-        if ref_var is not None:
-            colocation = colocation + [ref_var]
-            stack = ()
-        else:
-            stack = tls.device_stack
+        stack = tls.device_stack
+        if op._type in device_lib.REF_INPUT_OP_TYPES:
+            ref_var = self._ref_input_variable(op)
+            if ref_var is not None:  # the innermost colocation op: its device, if it has one
+                if ref_var.device:
+                    return ref_var.device
+                stack = ()
+        if not colocation and not stack:
+            return ""  # no device scope, no colocation: most ops
         device = ""
         for entry in reversed(stack):
             if entry is None:
@@ -510,20 +486,23 @@ class Graph:
             raise RuntimeError("Graph is finalized and cannot be modified.")
 
     def _add_op(self, op):
+        name = op._name
         with self._lock:
-            self._check_not_finalized()
-            if op.name in self._ops_by_name:
-                raise ValueError(f"Duplicate node name in graph: '{op.name}'")
+            if self._finalized:
+                raise RuntimeError("Graph is finalized and cannot be modified.")
+            if name in self._ops_by_name:
+                raise ValueError(f"Duplicate node name in graph: '{name}'")
             op._id = self._last_id
             self._last_id += 1
             if self._gradient_override_map:
                 op.gradient_override = self._gradient_override_map.get(op.type)
-            for _, seen in self._tls.control_stack:
+            tls = self._thread_local
+            for _, seen in tls.control_stack:
                 seen.add(op)
             self._ops.append(op)
-            if self._tls.programs:
-                self._tls.programs[-1].append(op)
-            self._ops_by_name[op.name] = op
+            if tls.programs:
+                tls.programs[-1].append(op)
+            self._ops_by_name[name] = op
             self._version += 1
 
     def get_operations(self):
@@ -612,18 +591,99 @@ class Graph:
         self._collections.pop(name, None)
 
     # ----- seeds --------------------------------------------------------------------------
-    def _op_seeds(self, op_seed):
+    def _op_seeds(self, op_seed, name=None):
         """TF1's `get_seed`: (graph seed, op seed, salted) for a random op created now.
 
-        An op without a graph or op seed gets seeds drawn here and `salted=True`: a run also
-        folds in its Session's salt, so it draws fresh values in every Session and process,
-        as TF1 does; with either seed set, every Session draws the same sequence.
+        An op without a graph or op seed gets `salted=True`: a run also folds in its
+        Session's salt (drawn per Session), so it draws fresh values in every Session and
+        process, as TF1 does; with either seed set, every Session draws the same sequence.
+        A salted op's seeds only tell it apart from the graph's other ops: they come from its
+        `name` (unique in the graph), so the compiled program is the same in every process
+        and the compilation caches apply (drawn here when no name is given).
         """
         if self._seed is not None:
             return self._seed, (op_seed if op_seed is not None else self._last_id), False
         if op_seed is not None:
             return 87654321, op_seed, False
+        if name is not None:
+            data = name.encode()
+            return zlib.crc32(data) & 0x7FFFFFFF, zlib.crc32(b"op seed:" + data), True
         return _unseeded.getrandbits(31), _unseeded.getrandbits(31), True
+
+
+class _ControlDependencies:
+    """The context of `Graph.control_dependencies` (a plain class: variables enter it twice)."""
+
+    __slots__ = ("_graph", "_inputs", "_saved")
+
+    def __init__(self, graph, control_inputs):
+        self._graph, self._inputs, self._saved = graph, control_inputs, None
+
+    def __enter__(self):
+        if context.EAGER.enabled and context.executing_eagerly():
+            return None  # eager ops run in program order: nothing to add, as TF
+        tls = self._graph._thread_local
+        if self._inputs is None:
+            # As TF1, this also leaves the control-flow context: ops made here (a variable
+            # and its initializer inside a loop body or cond branch) are outside the program.
+            if tls.control_stack or tls.programs:
+                self._saved = (tls.control_stack, tls.programs)
+                tls.control_stack, tls.programs = [], []
+            return None
+        ops = self._graph._control_ops(self._inputs)
+        tls.control_stack.append((ops, set()))  # (control inputs, ops created in the block)
+        self._saved = True
+        return None
+
+    def __exit__(self, *exc):
+        saved = self._saved
+        if saved is None:
+            return False
+        tls = self._graph._thread_local
+        if saved is True:
+            tls.control_stack.pop()
+        else:
+            tls.control_stack, tls.programs = saved
+        return False
+
+
+class _DeviceScope(contextlib.ContextDecorator):
+    """The context of `Graph.device`: the entry is on the thread's device stack inside. As
+    TF1's, it also decorates a function (`@tf.device("/cpu:0")`)."""
+
+    def __init__(self, graph, entry):
+        self._graph, self._entry = graph, entry
+
+    def _recreate_cm(self):
+        return _DeviceScope(self._graph, self._entry)
+
+    def __enter__(self):
+        self._graph._thread_local.device_stack.append(self._entry)
+
+    def __exit__(self, *exc):
+        self._graph._thread_local.device_stack.pop()
+        return False
+
+
+class _Colocation:
+    """The context of `Graph._colocate_with`: `op` on the colocation stack, no device stack."""
+
+    __slots__ = ("_graph", "_op", "_saved")
+
+    def __init__(self, graph, op):
+        self._graph, self._op = graph, op
+
+    def __enter__(self):
+        tls = self._graph._thread_local
+        self._saved = tls.device_stack
+        tls.device_stack = []
+        tls.colocation_stack.append(self._op)
+
+    def __exit__(self, *exc):
+        tls = self._graph._thread_local
+        tls.colocation_stack.pop()
+        tls.device_stack = self._saved
+        return False
 
 
 class _NameScope:
@@ -636,7 +696,7 @@ class _NameScope:
 
     def __enter__(self):
         graph, name = self._graph, self._name
-        tls = graph._tls
+        tls = graph._thread_local
         if name:
             if not isinstance(name, str):
                 raise TypeError(f"name_scope name must be a string, got {name!r}")
@@ -654,7 +714,7 @@ class _NameScope:
         return new + "/" if new else ""
 
     def __exit__(self, *exc):
-        self._graph._tls.name_stack = self._old
+        self._graph._thread_local.name_stack = self._old
         return False
 
 

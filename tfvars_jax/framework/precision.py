@@ -28,6 +28,24 @@ def with_tf_precision(fn):
     return wrapped
 
 
+# The same switch as `tf_precision()` without a context-manager object, for the eager per-op
+# path (0.1 µs instead of 0.5-1 µs per op): `token = enter_x64()` ... `exit_x64(token)`, in a
+# `finally`. It sets the same thread-local value the context manager does (JAX's
+# `StateContextManager` is exactly `swap_local` and `set_local`); JAX versions without those
+# methods get the context manager itself.
+if hasattr(jax.enable_x64, "swap_local") and hasattr(jax.enable_x64, "set_local"):
+    enter_x64 = functools.partial(jax.enable_x64.swap_local, True)
+    exit_x64 = jax.enable_x64.set_local
+else:  # pragma: no cover - older/newer JAX
+    def enter_x64():
+        context = jax.enable_x64(True)
+        context.__enter__()
+        return context
+
+    def exit_x64(context):
+        context.__exit__(None, None, None)
+
+
 def x64_enabled():
     """Whether JAX's x64 mode is on here (globally or in a `tf_precision()` block)."""
     return bool(jax.config.jax_enable_x64)

@@ -99,7 +99,12 @@ class TensorShape:
         else:
             if isinstance(dims, (int, Dimension)):
                 dims = [dims]
-            self._dims = tuple(as_dimension(d).value for d in dims)
+            dims = tuple(dims)
+            for d in dims:  # plain non-negative ints and None (nearly every shape) are kept
+                if d is not None and (type(d) is not int or d < 0):
+                    dims = tuple(as_dimension(d).value for d in dims)
+                    break
+            self._dims = dims
 
     @property
     def dims(self):
@@ -121,7 +126,7 @@ class TensorShape:
         return self._dims
 
     def is_fully_defined(self):
-        return self._dims is not None and all(d is not None for d in self._dims)
+        return self._dims is not None and None not in self._dims
 
     def num_elements(self):
         if not self.is_fully_defined():
@@ -133,7 +138,7 @@ class TensorShape:
 
     def is_compatible_with(self, other):
         other = as_shape(other)
-        if self._dims is None or other._dims is None:
+        if self._dims is None or other._dims is None or self._dims == other._dims:
             return True
         if len(self._dims) != len(other._dims):
             return False
@@ -147,8 +152,8 @@ class TensorShape:
         other = as_shape(other)
         if self._dims is None:
             return other
-        if other._dims is None:
-            return self
+        if other._dims is None or other._dims == self._dims:
+            return self  # shapes are immutable: an equal shape is the merge
         self.assert_is_compatible_with(other)
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
 

@@ -207,15 +207,14 @@ def _shape_kernel(x, out_type):
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002
-    """TF1's `tf.shape`: the dynamic shape (known when the run is traced)."""
+    """TF1's `tf.shape`: the dynamic shape. As TF1 (`optimize=True`), a fully known static
+    shape is a constant named "Shape" instead: running it needs nothing of the input."""
     x = convert_to_tensor(input)
     out_np = np.dtype(dtypes.as_dtype(out_type).as_numpy_dtype)
-    rank = x.shape.ndims
-    out = op_output("Shape", _shape_kernel, [x], name=name or "Shape", attrs={"out_type": out_np},
-                    out_specs=[(dtypes.as_dtype(out_type), TensorShape([rank]))])
     if x.shape.is_fully_defined():
-        out._static_value = np.asarray(x.shape.as_list(), dtype=out_np)
-    return out
+        return constant(np.asarray(x.shape.as_list(), dtype=out_np), name=name or "Shape")
+    return op_output("Shape", _shape_kernel, [x], name=name or "Shape", attrs={"out_type": out_np},
+                     out_specs=[(dtypes.as_dtype(out_type), TensorShape([x.shape.ndims]))])
 
 
 def _size_kernel(x, out_type):
@@ -223,13 +222,16 @@ def _size_kernel(x, out_type):
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002
+    """TF1's `tf.size`; a constant named "Size" when the static shape is fully known or has a
+    zero dimension (TF1's `optimize=True`)."""
     x = convert_to_tensor(input)
     out_np = np.dtype(dtypes.as_dtype(out_type).as_numpy_dtype)
-    out = op_output("Size", _size_kernel, [x], name=name or "Size", attrs={"out_type": out_np},
-                    out_specs=[(dtypes.as_dtype(out_type), TensorShape([]))])
-    if x.shape.is_fully_defined():
-        out._static_value = np.asarray(x.shape.num_elements(), dtype=out_np)
-    return out
+    dims = x.shape.as_list() if x.shape.ndims is not None else None
+    if dims is not None and (None not in dims or 0 in dims):
+        return constant(np.asarray(0 if 0 in dims else x.shape.num_elements(), dtype=out_np),
+                        name=name or "Size")
+    return op_output("Size", _size_kernel, [x], name=name or "Size", attrs={"out_type": out_np},
+                     out_specs=[(dtypes.as_dtype(out_type), TensorShape([]))])
 
 
 def _rank_kernel(x):
@@ -237,12 +239,13 @@ def _rank_kernel(x):
 
 
 def rank(input, name=None):  # noqa: A002
+    """TF1's `tf.rank`; a constant named "Rank" when the static rank is known (TF1's
+    `optimize=True`)."""
     x = convert_to_tensor(input)
-    out = op_output("Rank", _rank_kernel, [x], name=name or "Rank",
-                    out_specs=[(dtypes.int32, TensorShape([]))])
     if x.shape.ndims is not None:
-        out._static_value = np.asarray(x.shape.ndims, dtype=np.int32)
-    return out
+        return constant(np.asarray(x.shape.ndims, dtype=np.int32), name=name or "Rank")
+    return op_output("Rank", _rank_kernel, [x], name=name or "Rank",
+                     out_specs=[(dtypes.int32, TensorShape([]))])
 
 
 def _reshape_kernel(x, shape=None, static_shape=None):

@@ -186,3 +186,115 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         if ids.shape.ndims is not None:
             ret.set_shape(ids.shape.concatenate(element))
         return _clip(ret, ids, max_norm)
+
+
+# ----- lookups of SparseTensor ids (wide-and-deep models) ------------------------------------
+def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod", name=None,
+                            combiner=None, max_norm=None, allow_fast_lookup=False):
+    """TF1's `tf.nn.embedding_lookup_sparse`: per row of the rank-2 SparseTensor `sp_ids`, the
+    `combiner` ("sum", "mean" (default), "sqrtn") of the embeddings of its ids, weighted by
+    `sp_weights` (a SparseTensor with the same indices) or by 1. As TF1 it looks the distinct
+    ids up once (`unique`, `embedding_lookup`) and combines with segment sums over
+    `sp_ids.indices[:, 0]`, so the result has max(row) + 1 rows; "mean" and "sqrtn" with
+    weights divide with `div_no_nan`, as TF 2.x. Gradients into `params` are IndexedSlices."""
+    from tfvars_jax.framework.sparse_tensor import SparseTensor
+    from tfvars_jax.ops import data_dependent_ops, segment_ops, sparse_ops
+    if combiner is None:
+        combiner = "mean"
+    if combiner not in ("mean", "sqrtn", "sum"):
+        raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner}")
+    if not isinstance(sp_ids, SparseTensor):
+        raise TypeError(f"sp_ids must be SparseTensor, got {type(sp_ids).__name__}")
+    if sp_weights is not None and not isinstance(sp_weights, SparseTensor):
+        raise TypeError(f"sp_weights must be either None or SparseTensor, got "
+                        f"{type(sp_weights).__name__}")
+    del allow_fast_lookup  # TF's option of skipping `unique`; the result is the same
+    shards = params if isinstance(params, (list, tuple)) else [params]
+    with ops_lib.name_scope(name, "embedding_lookup_sparse", list(shards) + [sp_ids]):
+        segment_ids = math_ops.cast(sp_ids.indices[:, 0], "int32")
+        ids, idx = data_dependent_ops.unique(sp_ids.values)
+        embeddings = embedding_lookup(params, ids, partition_strategy=partition_strategy,
+                                      max_norm=max_norm)
+        if sp_weights is None:
+            fn = {"sum": sparse_ops.sparse_segment_sum, "mean": sparse_ops.sparse_segment_mean,
+                  "sqrtn": sparse_ops.sparse_segment_sqrt_n}[combiner]
+            return fn(embeddings, idx, segment_ids)
+        embeddings = array_ops.gather(embeddings, idx)
+        weights = sp_weights.values
+        if weights.dtype.base_dtype != embeddings.dtype.base_dtype:
+            weights = math_ops.cast(weights, embeddings.dtype.base_dtype)
+        extra = (embeddings.shape.ndims or 2) - 1
+        weights = array_ops.reshape(weights, [-1] + [1] * extra)
+        embeddings = embeddings * weights
+        total = segment_ops.segment_sum(embeddings, segment_ids)
+        if combiner == "sum":
+            return total
+        if combiner == "sqrtn":
+            weights = math_ops.pow(weights, 2)
+        weight_sum = segment_ops.segment_sum(weights, segment_ids)
+        if combiner == "sqrtn":
+            weight_sum = math_ops.sqrt(weight_sum)
+        return math_ops.div_no_nan(total, weight_sum)
+
+
+def safe_embedding_lookup_sparse(embedding_weights, sparse_ids, sparse_weights=None,
+                                 combiner="mean", default_id=None, name=None,
+                                 partition_strategy="div", max_norm=None,
+                                 allow_fast_lookup=False):
+    """TF1's `tf.nn.safe_embedding_lookup_sparse`: `embedding_lookup_sparse` over the last
+    dimension of `sparse_ids` (any rank >= 2; the leading ones are flattened and restored),
+    after dropping ids < 0 (and, unless combiner is "sum", weights <= 0); a row left empty
+    gets the embedding of `default_id`, or zeros when it is None. The result has one row per
+    row of the dense ids, as TF1."""
+    from tfvars_jax.framework.sparse_tensor import SparseTensor
+    from tfvars_jax.ops import sparse_ops
+    if embedding_weights is None:
+        raise ValueError(f"Missing embedding_weights {embedding_weights}.")
+    shards = list(embedding_weights) if isinstance(embedding_weights, (list, tuple)) or \
+        hasattr(embedding_weights, "_get_variable_list") else [embedding_weights]
+    if not shards:
+        raise ValueError(f"Missing embedding_weights {embedding_weights}.")
+    rank = sparse_ids.dense_shape.shape[0].value if \
+        sparse_ids.dense_shape.shape.ndims == 1 else None
+    if rank is None:
+        raise NotImplementedError("safe_embedding_lookup_sparse: the rank of sparse_ids must be "
+                                  "known when the graph is built.")
+    with ops_lib.name_scope(name, "embedding_lookup", [sparse_ids, sparse_weights]) as scope:
+        original_shape = sparse_ids.dense_shape
+        leading = math_ops.reduce_prod(array_ops.slice(original_shape, [0], [rank - 1]))
+        last = array_ops.gather(original_shape, rank - 1)
+        ids = sparse_ops.sparse_reshape(sparse_ids, array_ops.stack([leading, last]))
+        weights = None
+        if sparse_weights is not None:
+            weights = SparseTensor(ids.indices, sparse_weights.values, ids.dense_shape)
+        valid = math_ops.greater_equal(ids.values, 0)
+        ids = sparse_ops.sparse_retain(ids, valid)
+        if weights is not None:
+            weights = sparse_ops.sparse_retain(weights, valid)
+            if combiner != "sum":
+                positive = math_ops.greater(weights.values, 0)
+                ids = sparse_ops.sparse_retain(ids, positive)
+                weights = sparse_ops.sparse_retain(weights, positive)
+        ids, is_row_empty = sparse_ops.sparse_fill_empty_rows(ids, default_id or 0)
+        if weights is not None:
+            weights, _ = sparse_ops.sparse_fill_empty_rows(weights, 1.0)
+        result = embedding_lookup_sparse(embedding_weights, ids, weights, combiner=combiner,
+                                         partition_strategy=partition_strategy,
+                                         max_norm=max_norm,
+                                         allow_fast_lookup=allow_fast_lookup)
+        if default_id is None:
+            empty = array_ops.reshape(is_row_empty, [-1] + [1] * (
+                (result.shape.ndims or 2) - 1))
+            result = array_ops.where_v2(empty, array_ops.zeros_like(result), result)
+        if rank == 2:  # the rows are already the dense ids' rows
+            return array_ops.identity(result, name=scope[:-1] + "/")
+        static = original_shape._static_value
+        if static is None:
+            raise NotImplementedError("safe_embedding_lookup_sparse: sparse_ids of rank > 2 "
+                                      "need a dense_shape known when the graph is built.")
+        lead = [int(d) for d in np.reshape(static, -1)[:rank - 1]]
+        tail = result.shape.as_list()[1:]
+        if None in tail:
+            raise NotImplementedError("safe_embedding_lookup_sparse: the embedding dimension "
+                                      "must be known when the graph is built.")
+        return array_ops.reshape(result, lead + tail, name=scope[:-1] + "/")

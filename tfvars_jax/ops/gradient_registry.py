@@ -38,6 +38,8 @@ from tfvars_jax.ops.custom_gradient import GRAD_INPUT
 NON_DIFFERENTIABLE = frozenset((
     "Floor", "Ceil", "Round", "Rint", "FloorDiv", "ZerosLike", "OnesLike", "StopGradient", "Shape",
     "Size", "Rank", "ArgMax", "ArgMin", "OneHot", "Range", "TruncateDiv",
+    "HSVToRGB", "NonMaxSuppressionV3",  # tf.image: TF1 declares them not differentiable
+    "SparseConcat",
     "FakeQuantWithMinMaxArgsGradient", "FakeQuantWithMinMaxVarsGradient",
     "FakeQuantWithMinMaxVarsPerChannelGradient",
 ))

@@ -42,6 +42,8 @@ NO_GRADIENT_INPUTS = {"Betainc": (0, 1), "Zeta": (0,), "Polygamma": (0,)}
 # on a path from an x to a y (TF1 does), rather than inventing JAX's derivative.
 NO_GRADIENT_DEFINED = frozenset((
     "TruncateMod", "DenseBincount", "GuaranteeConst",
+    "ResizeArea", "AdjustContrastv2", "AdjustHue", "AdjustSaturation",  # tf.image
+    "SparseReduceMax", "SparseReduceMaxSparse", "SparseReduceSumSparse",  # tf.sparse
 ))
 
 

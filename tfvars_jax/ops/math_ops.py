@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from tfvars_jax.framework import dtypes, errors
+from tfvars_jax.framework import context, dtypes, errors
 from tfvars_jax.framework import eager
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices
@@ -46,7 +46,72 @@ def _convert_operand(value, dtype, name):
     return convert_to_tensor(value, dtype=dtype.base_dtype, name=name)
 
 
+def _eager_pair(x, y):
+    """`_pair(x, y)` on the eager fast path (no name scope, no op objects): eager tensors of
+    one dtype, eager variables (read now, as `_pair` reads them) and Python numbers (converted
+    to the other operand's dtype, as `_pair` converts them); None when the op must take the
+    general path (graph tensors, other values, differing dtypes: its errors are raised there)."""
+    if type(x) is _EagerTensor and type(y) is _EagerTensor:  # the common case, kept short
+        return (x, y) if x._dtype is y._dtype and context.executing_eagerly() else None
+    if not context.EAGER.enabled:
+        return None
+    kx, ky = _eager_kind(x), _eager_kind(y)
+    if not kx or not ky or kx == ky == _NUMBER or not context.executing_eagerly():
+        return None
+    if kx == _VARIABLE:
+        x = x.value()
+    if ky == _VARIABLE:
+        y = y.value()
+    if kx == _NUMBER:
+        x = _number_operand(x, y._dtype, "x")
+    elif ky == _NUMBER:
+        y = _number_operand(y, x._dtype, "y")
+    if type(x) is not _EagerTensor or type(y) is not _EagerTensor or x._dtype is not y._dtype:
+        return None
+    return x, y
+
+
+_TENSOR, _NUMBER, _VARIABLE = 1, 2, 3
+
+
+def _eager_kind(v):
+    """What `_eager_pair` makes of an operand: an eager tensor, a Python number, an eager
+    variable, or 0 (anything else)."""
+    t = type(v)
+    if t is _EagerTensor:
+        return _TENSOR
+    if t in _PYTHON_NUMBERS:
+        return _NUMBER
+    return _VARIABLE if getattr(v, "_eager_handle", None) is not None else 0
+
+
+_EagerTensor = eager.EagerTensor
+_PYTHON_NUMBERS = (int, float, bool)
+_numbers = {}
+
+
+def _number_operand(value, dtype, name):
+    """The eager tensor of the Python number operand `value` as `dtype` (`_convert_operand`'s
+    result): its device value is cached per (type, value, dtype), as a number is converted
+    again on every `x * 2.0`. Floats that compare equal while differing (NaN, -0.0 and 0.0)
+    are converted each time."""
+    if type(value) is float and not (value == value and value != 0.0):
+        return _convert_operand(value, dtype, name)
+    key = (type(value), value, dtype)
+    device_value = _numbers.get(key)
+    if device_value is None or device_value.is_deleted():
+        if len(_numbers) >= 4096:
+            _numbers.clear()
+        t = _convert_operand(value, dtype, name)  # raises as the general path does
+        _numbers[key] = t._value
+        return t
+    return _EagerTensor(device_value, dtype)
+
+
 def _binary(op_type, fn, x, y, name, default_name=None):
+    operands = _eager_pair(x, y)
+    if operands is not None:
+        return eager.run_pure(op_type, fn, operands, name or default_name or op_type)[0]
     graph = ops_lib.graph_of([x, y])
     with graph.name_scope(name or default_name or op_type) as scope:
         x, y = _pair(x, y, scope)
@@ -54,6 +119,8 @@ def _binary(op_type, fn, x, y, name, default_name=None):
 
 
 def _unary(op_type, fn, x, name, **attrs):
+    if type(x) is _EagerTensor and context.executing_eagerly():  # the eager fast path
+        return eager.run_pure(op_type, fn, (x,), name or op_type, attrs)[0]
     x = convert_to_tensor(x, name="x")
     return op_output(op_type, fn, [x], name=name or op_type, attrs=attrs)
 
@@ -370,12 +437,23 @@ def to_int64(x, name="ToInt64"):
 
 
 def saturate_cast(value, dtype, name=None):
+    """TF1's `tf.saturate_cast`: `value` clamped to `dtype`'s range, then cast. A float clamped
+    for an integer type uses the nearest float inside the range (float32 -> int32 saturates at
+    2147483520, as TF: 2147483647 is not a float32)."""
     dtype = dtypes.as_dtype(dtype)
     value = convert_to_tensor(value)
     if dtype.is_integer or dtype.is_floating:
         lo, hi = dtype.min, dtype.max
-        value = clip_by_value(value, max(lo, value.dtype.min) if value.dtype.is_integer else lo,
-                              min(hi, value.dtype.max) if value.dtype.is_integer else hi)
+        if value.dtype.is_integer:
+            lo, hi = max(lo, value.dtype.min), min(hi, value.dtype.max)
+        elif value.dtype.is_floating and dtype.is_integer:
+            np_in = np.dtype(value.dtype.as_numpy_dtype)
+            lo, hi = np_in.type(lo), np_in.type(hi)
+            if float(lo) < dtype.min:
+                lo = np.nextafter(lo, np_in.type(0), dtype=np_in)
+            if float(hi) > dtype.max:
+                hi = np.nextafter(hi, np_in.type(0), dtype=np_in)
+        value = clip_by_value(value, lo, hi)
     return cast(value, dtype, name=name)
 
 
@@ -506,6 +584,16 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
            a_is_sparse=False, b_is_sparse=False, name=None):
     """TF1's `tf.matmul` (batched for rank > 2). The sparse hints only pick kernels in TF1; here
     they change nothing and are accepted."""
+    flags = (transpose_a, transpose_b, adjoint_a, adjoint_b)
+    operands = _eager_pair(a, b)
+    if operands is not None:
+        rank = operands[0]._value.ndim
+        if rank >= 2 and operands[1]._value.ndim >= 2:  # the eager fast path
+            op_type = "MatMul" if rank == 2 else "BatchMatMulV2"
+            if not any(flags):  # `_matmul_kernel` is then `jnp.matmul`: no attrs to look up
+                return eager.run_pure(op_type, jnp.matmul, operands, name or "MatMul")[0]
+            return eager.run_pure(op_type, _matmul_kernel, operands, name or "MatMul",
+                                  _matmul_attrs(*flags))[0]
     graph = ops_lib.graph_of([a, b])
     with graph.name_scope(name or "MatMul") as scope:
         a, b = _pair(a, b, scope)
@@ -514,11 +602,33 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                 raise ValueError(f"Shape must be rank 2 but is rank {t.shape.ndims} for "
                                  f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, "
                                  f"{b.shape}.")
-        return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2", _matmul_kernel, [a, b],
-                         name=scope, attrs={"transpose_a": bool(transpose_a),
-                                            "transpose_b": bool(transpose_b),
-                                            "adjoint_a": bool(adjoint_a),
-                                            "adjoint_b": bool(adjoint_b)})
+        # Rank-2 operands with unknown dimensions: TF1's MatMul shape function (the kernel
+        # evaluated at stand-in sizes cannot give it). An unknown rank is a BatchMatMulV2 in
+        # TF, whose shape is then unknown.
+        out_specs = None
+        if a.shape.ndims == 2 and b.shape.ndims == 2 and not (
+                a.shape.is_fully_defined() and b.shape.is_fully_defined()):
+            out_specs = [(a.dtype, _matmul_shape(a, b, transpose_a or adjoint_a,
+                                                 transpose_b or adjoint_b, scope))]
+        return op_output("MatMul" if (a.shape.ndims or 2) <= 2 else "BatchMatMulV2",
+                         _matmul_kernel, [a, b], name=scope, attrs=_matmul_attrs(*flags),
+                         out_specs=out_specs)
+
+
+def _matmul_attrs(transpose_a, transpose_b, adjoint_a, adjoint_b):
+    return {"transpose_a": bool(transpose_a), "transpose_b": bool(transpose_b),
+            "adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)}
+
+
+def _matmul_shape(a, b, transpose_a, transpose_b, scope):
+    """TF1's MatMul shape function for rank-2 operands: [rows of a, columns of b], the inner
+    dimensions equal where both are known."""
+    ra, rb = a.shape.as_list(), b.shape.as_list()
+    ra, rb = ra[::-1] if transpose_a else ra, rb[::-1] if transpose_b else rb
+    if ra[1] is not None and rb[0] is not None and ra[1] != rb[0]:
+        raise ValueError(f"Dimensions must be equal, but are {ra[1]} and {rb[0]} for "
+                         f"'{scope[:-1]}' (op: 'MatMul') with input shapes: {a.shape}, {b.shape}.")
+    return TensorShape([ra[0], rb[1]])
 
 
 def _einsum_kernel(*xs, equation):

@@ -11,6 +11,7 @@ import functools
 import jax.numpy as jnp
 import numpy as np
 
+from tfvars_jax.framework import context
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import eager
 from tfvars_jax.framework import errors
@@ -197,7 +198,7 @@ def value_spec(var_op):
     """(dtype, shape) of the value of the variable behind a VariableV2 or VarHandleOp op."""
     if var_op.type == "VarHandleOp":
         return var_op.attrs["dtype"], var_op.attrs["shape"]
-    ref_tensor = var_op.outputs[0]
+    ref_tensor = var_op._outputs[0]
     return ref_tensor.dtype.base_dtype, ref_tensor.shape
 
 
@@ -206,9 +207,13 @@ def read(ref, name="read", copy=False):
     precedes it in program order within the run. `copy=True` makes a resource variable's
     read (`ReadVariableOp`), a value rather than an alias of the variable (see `_Read`)."""
     var_op = _ref_of(ref)
-    op = make_op("Identity" if not copy else "ReadVariableOp", None, [var_op.outputs[0]],
-                 name=name, kind=READ, var=var_op.name, attrs={"copy": True} if copy else None,
-                 out_specs=[value_spec(var_op)])
+    op_type, attrs = ("ReadVariableOp", {"copy": True}) if copy else ("Identity", None)
+    if type(var_op) is eager.EagerOp and context.executing_eagerly():
+        value = eager.read_variable(var_op, op_type, name, READ, attrs)
+        if value is not None:
+            return value
+    op = make_op(op_type, None, [var_op.outputs[0]], name=name, kind=READ, var=var_op.name,
+                 attrs=attrs, out_specs=[value_spec(var_op)])
     return op.outputs[0]
 
 
@@ -238,6 +243,11 @@ _VARIABLE_OP_TYPES = ("VariableV2", "VarHandleOp")
 def _ref_of(ref):
     """The variable op behind a Variable, its ref tensor or handle, or the op itself; TypeError
     for anything else."""
+    kind = type(ref)
+    if kind is ops_lib.Operation and ref._type in _VARIABLE_OP_TYPES:
+        return ref  # the common cases first: a variable op, or its ref tensor
+    if kind is ops_lib.Tensor and ref._op._type in _VARIABLE_OP_TYPES:
+        return ref._op
     var_op = getattr(ref, "_variable_op", None)
     if isinstance(ref, ops_lib.Operation) and ref.type in _VARIABLE_OP_TYPES or \
             isinstance(ref, eager.EagerOp) and ref.type == "VarHandleOp":
@@ -366,9 +376,17 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
     if validate:
         _check_same_shape("Assign", var_op.name, ref_shape, v.shape)
-    spec = (dtype, ref_shape.merge_with(v.shape) if validate else v.shape)
-    return _write("Assign", _assign_kernel, var_op, [v], name, out_spec=spec, needs_old=False,
-                  attrs={"validate_shape": validate, "var_name": var_op.name})
+    return assign_op(var_op, v, validate, name)
+
+
+def assign_op(var_op, value, validate, name):
+    """The Assign op of `value` (a Tensor of the variable's dtype, checked by the caller: of a
+    compatible shape when `validate`) to the variable of `var_op`, named `name`; returns what
+    `assign` returns. A variable's own initializer is made with it directly."""
+    dtype, ref_shape = value_spec(var_op)
+    spec = (dtype, ref_shape.merge_with(value.shape) if validate else value.shape)
+    return _write("Assign", _assign_kernel, var_op, [value], name, out_spec=spec,
+                  needs_old=False, attrs={"validate_shape": validate, "var_name": var_op.name})
 
 
 @_in_op_scope("AssignAdd")

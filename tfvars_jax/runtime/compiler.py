@@ -27,6 +27,7 @@ from tfvars_jax.framework.precision import tf_precision
 from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import placement
 from tfvars_jax.runtime import prechecks
+from tfvars_jax.runtime import step_cache
 
 EAGER_WRITE_THRESHOLD = 256  # plans writing more variables than this run op by op
 _WIDE_DTYPES = frozenset(("int64", "uint64", "float64", "complex128"))
@@ -279,18 +280,24 @@ class Plan:
         exe = self._executables.get(key)
         if exe is None:
             nd = len(self.donated)
+            options = _ONE_SHOT_COMPILER_OPTIONS if self.one_shot else None
+            on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
+                                                          "out_shardings": self.sharding}
             with tf_precision():
-                on_device = {} if self.sharding is None else {"in_shardings": self.sharding,
-                                                              "out_shardings": self.sharding}
-                self._traced_prechecks = taken = []
-                try:
-                    compiled = jax.jit(self._flat_step,
+                def trace_and_compile():
+                    self._traced_prechecks = taken = []
+                    try:
+                        return jax.jit(self._flat_step,
                                        donate_argnums=tuple(range(nd)) if donate else (),
-                                       compiler_options=_ONE_SHOT_COMPILER_OPTIONS
-                                       if self.one_shot else None,
-                                       **on_device).lower(*args).compile()
-                finally:
-                    self._traced_prechecks = None
+                                       compiler_options=options,
+                                       **on_device).lower(*args).compile(), taken
+                    finally:
+                        self._traced_prechecks = None
+
+                # Through our cache of steps keyed on the plan's structure
+                # (runtime/step_cache.py): a hit skips tracing and lowering.
+                compiled, taken = step_cache.compiled_step(self, donate, args, options,
+                                                           trace_and_compile)
                 nv = nd + len(self.readonly)
                 self._prechecks[key] = prechecks.PreChecks(
                     taken, [self.feeds[i] for i in self.dev_feed], nv, args) if taken else None
@@ -484,7 +491,9 @@ class Plan:
     def _take_precheck(self, op, args):
         """At a flat trace: whether `op`'s check (on the values `args`) becomes a pre-check of
         the feeds (recorded in `_traced_prechecks`) instead of a flag of the step."""
-        if not prechecks.is_candidate(op):
+        if not self.donated or not prechecks.is_candidate(op):
+            # A step that updates no input variable has no old values to select back: its
+            # check costs nothing in the step, while a pre-check is one more call to wait for.
             return False
         avals = [jax.ShapeDtypeStruct(np.shape(a), a.dtype) for a in args]
         decision = self._precheck_ops.get(op)

@@ -1,12 +1,13 @@
 """FetchMapper: flattens a `Session.run` fetch structure and rebuilds it with values.
 
 Accepts Tensors, Operations, Variables, tensor/op name strings, IndexedSlices (fetched as an
-IndexedSlicesValue) and any nesting of lists, tuples, namedtuples and dicts, as TF1 does.
-Operations fetch `None`.
+IndexedSlicesValue), SparseTensors (fetched as a SparseTensorValue) and any nesting of lists,
+tuples, namedtuples and dicts, as TF1 does. Operations fetch `None`.
 """
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import ops as ops_lib
 from tfvars_jax.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
+from tfvars_jax.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
 
 class FetchMapper:
@@ -53,6 +54,9 @@ class FetchMapper:
         if isinstance(fetch, IndexedSlices):
             parts = (fetch.values, fetch.indices, fetch.dense_shape)
             return ("slices", None, tuple(None if t is None else self._flatten(t) for t in parts))
+        if isinstance(fetch, SparseTensor):
+            parts = (fetch.indices, fetch.values, fetch.dense_shape)
+            return ("sparse", None, tuple(self._flatten(t) for t in parts))
         el = self._element(fetch)
         if isinstance(el, ops_lib.Operation):
             if el not in self.ops:
@@ -91,6 +95,8 @@ def _build(s, values):
         return out
     if kind == "slices":
         return IndexedSlicesValue(*[None if v is None else _build(v, values) for v in s[2]])
+    if kind == "sparse":
+        return SparseTensorValue(*[_build(v, values) for v in s[2]])
     items = [_build(v, values) for v in s[2]]
     if kind == "namedtuple":
         return s[1](*items)

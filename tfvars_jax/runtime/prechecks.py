@@ -7,9 +7,10 @@ no variable changes). The step then carries no flag for it, so it donates its va
 without selecting their old values (the cost of an in-graph check, ARCHITECTURE.md
 "run-time checks"), and a run that fetches nothing has nothing to read later.
 
-Which checks qualify is decided per op at a plan's first trace (`Plan.take_precheck`):
-the op is `CHECKED`, and every argument its predicate depends on (found from the predicate's
-jaxpr) is fed or computed from feeds and constants by pure ops alone.
+Which checks qualify is decided per op at a plan's first trace (`Plan._take_precheck`):
+the step updates variables it reads (else an in-graph check costs nothing: no old values to
+select back), the op is `CHECKED`, and every argument its predicate depends on (found from
+the predicate's jaxpr) is fed or computed from feeds and constants by pure ops alone.
 """
 import jax
 import jax.numpy as jnp

@@ -18,7 +18,9 @@ from tfvars_jax.framework import display
 from tfvars_jax.framework import dtypes
 from tfvars_jax.framework import errors
 from tfvars_jax.framework import ops as ops_lib
+from tfvars_jax.framework import sparse_tensor
 from tfvars_jax.framework.precision import with_tf_precision
+from tfvars_jax.framework.sparse_tensor import SparseTensor
 from tfvars_jax.runtime import cluster as cluster_lib
 from tfvars_jax.runtime import compiler
 from tfvars_jax.runtime import placement
@@ -313,8 +315,13 @@ class Session:
             call = self._runners.get(key)
             if call is None:
                 self._check_open()
-                call = self._runners[key] = self._runner(fetches, list(feed_dict or ()))
-            return self._call_runner(call, feed_dict.values() if feed_dict else ())
+                call = self._runners[key] = _SPARSE_FEEDS if _feeds_sparse(feed_dict) else \
+                    self._runner(fetches, list(feed_dict or ()))
+            if call is not _SPARSE_FEEDS:
+                return self._call_runner(call, feed_dict.values() if feed_dict else ())
+        if _feeds_sparse(feed_dict):  # a SparseTensor key is fed its three tensors
+            return self.run(fetches, sparse_tensor.expand_feeds(feed_dict), options,
+                            run_metadata)
         self._check_open()
         mapper = FetchMapper(self._graph, fetches)
         feed_tensors, feed_values = _feeds(self._graph, feed_dict)
@@ -366,6 +373,9 @@ class Session:
           6.0 20.0
         """
         self._check_open()
+        if any(isinstance(f, SparseTensor) for f in feed_list or ()):
+            raise NotImplementedError("make_callable: feed_list holds a SparseTensor; list its "
+                                      "indices, values and dense_shape tensors instead.")
         runner = self._runner(fetches, feed_list or [])
         n_feeds = len(feed_list or ())
         call_runner = self._call_runner
@@ -705,6 +715,13 @@ class _Runner:
 
 
 _CONTAINERS = (list, tuple, dict)
+# The runner cache's entry for feed keys holding a SparseTensor: the run expands them (so
+# runs without sparse feeds pay nothing for them).
+_SPARSE_FEEDS = object()
+
+
+def _feeds_sparse(feed_dict):
+    return bool(feed_dict) and SparseTensor in map(type, feed_dict)
 
 
 def _runner_key(fetches, feed_dict):

@@ -45,6 +45,10 @@ def as_numpy_dtype(dtype):
     """The NumPy dtype of a numeric dtype as `tf.as_dtype` accepts it (a `tf.DType`, a NumPy
     dtype or scalar type, a name such as "float32" or "double", the Python types `float`
     (float32) and `bool`); TypeError for anything else, as TF1."""
+    if isinstance(dtype, dtypes.DType):  # the common case, looked up (every initializer call)
+        result = _NUMPY_OF_DTYPE.get(dtype)
+        if result is not None:
+            return result
     try:
         result = np.dtype(dtypes.as_dtype(dtype).as_numpy_dtype)
     except TypeError:
@@ -54,6 +58,10 @@ def as_numpy_dtype(dtype):
             f"Cannot convert {dtype!r} to a numeric TensorFlow dtype. Pass a tf.DType, a NumPy "
             f"dtype, or a name such as 'float32' (names: {', '.join(_NUMERIC_NAMES)}).")
     return result
+
+
+_NUMPY_OF_DTYPE = {dtypes.as_dtype(n): np.dtype(dtypes.as_dtype(n).as_numpy_dtype)
+                   for n in _NUMERIC_NAMES}
 
 
 def compute_fans(shape):
@@ -79,6 +87,13 @@ def compute_fans(shape):
 def _as_shape(shape, what="shape"):
     """A fully defined shape (list, tuple or TensorShape) as a tuple of Python ints."""
     dims = shape.as_list() if hasattr(shape, "as_list") else shape
+    if type(dims) in (list, tuple):  # plain non-negative ints (every call get_variable makes)
+        dims = tuple(dims)
+        for d in dims:
+            if type(d) is not int or d < 0:
+                break
+        else:
+            return dims
     try:
         dims = tuple(None if d is None else int(d) for d in dims)
     except TypeError:

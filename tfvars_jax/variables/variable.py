@@ -5,6 +5,7 @@ one adds, as TF1 does, a "VariableV2" op (`v`), an "Assign" initializer op (`v/A
 Identity snapshot (`v/read`) that ops consume when the variable is used as a tensor.
 """
 
+import contextlib
 import inspect
 
 from tfvars_jax.framework import context
@@ -18,6 +19,7 @@ from tfvars_jax.ops import array_ops, state_ops
 from tfvars_jax.ops.tensor_operators import TensorOperators
 
 _UNSUPPORTED = ("variable_def", "import_scope")
+_NO_CONTEXT = contextlib.nullcontext()
 
 
 class VariableSynchronization:
@@ -30,6 +32,18 @@ class VariableAggregation:
     NONE, SUM, MEAN, ONLY_FIRST_REPLICA, ONLY_FIRST_TOWER = 0, 1, 2, 3, 3
 
 
+def _resource_variable_module():
+    """`variables/resource_variable.py` (which imports this module), imported once."""
+    global _RESOURCE_VARIABLE
+    if _RESOURCE_VARIABLE is None:
+        from tfvars_jax.variables import resource_variable
+        _RESOURCE_VARIABLE = resource_variable
+    return _RESOURCE_VARIABLE
+
+
+_RESOURCE_VARIABLE = None
+
+
 class _VariableMeta(type):
     """As TF1's `VariableV1` metaclass: `tf.Variable(...)` makes a `ResourceVariable` when
     `use_resource=True`, or when it is None and the current variable scope says so
@@ -37,11 +51,16 @@ class _VariableMeta(type):
 
     def __call__(cls, *args, **kwargs):
         if cls is Variable:
-            from tfvars_jax.variables import resource_variable
-            bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
-            arguments = dict(bound.arguments)
-            arguments.pop("self")
-            if resource_variable.use_resource_default(arguments.get("use_resource")):
+            resource_variable = _resource_variable_module()
+            # `use_resource` as given (the signature is bound only for a resource variable,
+            # whose constructor orders its arguments differently; a bad call raises TypeError
+            # from either constructor).
+            use_resource = args[_USE_RESOURCE_POSITION] if len(args) > _USE_RESOURCE_POSITION \
+                else kwargs.get("use_resource")
+            if resource_variable.use_resource_default(use_resource):
+                bound = _VARIABLE_SIGNATURE.bind(None, *args, **kwargs)
+                arguments = dict(bound.arguments)
+                arguments.pop("self")
                 arguments.pop("use_resource", None)
                 return resource_variable.ResourceVariable(**arguments)
         return super().__call__(*args, **kwargs)
@@ -107,19 +126,24 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
                  caching_device=None, name=None, variable_def=None, dtype=None, expected_shape=None,
                  import_scope=None, constraint=None, use_resource=None, synchronization=None,
                  aggregation=None, shape=None):
-        _reject_protos(variable_def, import_scope)
+        if variable_def is not None or import_scope is not None:
+            _reject_protos(variable_def, import_scope)
         collections = self._init_attributes(initial_value, trainable, collections, constraint,
                                             caching_device, synchronization, aggregation)
         init_from_fn = _is_initializer_fn(initial_value)
         graph = ops_lib.get_default_graph() if init_from_fn else ops_lib.graph_of([initial_value])
-        with graph.as_default(), graph.control_dependencies(None), \
-                ops_lib.name_scope(name, "Variable",
-                                   [] if init_from_fn else [initial_value]) as scope:
+        # TF1's `name_scope(name, "Variable", [initial_value])`, in `graph` (the value's; the
+        # default graph already for an initializer function).
+        with _NO_CONTEXT if init_from_fn else graph.as_default(), \
+                graph.control_dependencies(None), \
+                graph.name_scope("Variable" if name is None else name) as scope:
             dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else None
             if init_from_fn:
                 # As TF1: an initializer function's ops get no device (TF1 colocates them
-                # with the variable instead, which needs no device of their own).
-                with ops_lib.name_scope("Initializer"), graph.device(None):
+                # with the variable instead, which needs no device of their own); with no
+                # device scope open, `device(None)` changes nothing.
+                with graph.name_scope("Initializer"), \
+                        graph.device(None) if graph._thread_local.device_stack else _NO_CONTEXT:
                     initial_value = convert_to_tensor(initial_value(), dtype=dtype,
                                                       name="initial_value")
             initial_value, var_shape = _initial_value_and_shape(
@@ -127,15 +151,25 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
             initial_value = guard_uninitialized_reads(initial_value)
             self._initial_value = initial_value
             with provenance.Pinned():  # v, v/Assign, v/read: one user location, found once
-                self._variable_op = state_ops.variable_op(var_shape,
-                                                          initial_value.dtype.base_dtype, scope)
-                self._initializer_op = state_ops.assign(self._variable_op.outputs[0],
-                                                        initial_value,
-                                                        validate_shape=validate_shape).op
-                # As TF1: the snapshot is placed on the caching device, else colocated with `v`.
-                with graph.device(caching_device) if caching_device is not None else \
-                        graph._colocate_with(self._variable_op):
-                    self._snapshot = state_ops.read(self._variable_op, name="read")
+                var_op = state_ops.variable_op(var_shape, initial_value.dtype.base_dtype, scope,
+                                               graph)
+                self._variable_op = var_op
+                # `tf.assign(v, initial_value, validate_shape)` in TF1's `v/Assign` name scope,
+                # which the op takes (the value is a tensor of v's dtype and a shape checked
+                # above, so it needs no conversion or check).
+                self._initializer_op = state_ops.assign_op(
+                    var_op, initial_value, True if validate_shape is None else bool(validate_shape),
+                    graph.unique_name("Assign") + "/").op
+                # As TF1: the snapshot is placed on the caching device, else colocated with `v`
+                # (which changes nothing when no device scope or colocation is open).
+                if caching_device is not None:
+                    with graph.device(caching_device):
+                        self._snapshot = state_ops.read(var_op, name="read")
+                elif graph._thread_local.device_stack or graph._thread_local.colocation_stack:
+                    with graph._colocate_with(var_op):
+                        self._snapshot = state_ops.read(var_op, name="read")
+                else:
+                    self._snapshot = state_ops.read(var_op, name="read")
         self._take_sharding()
         graph.variables_by_name[self._variable_op.name] = self
         graph.add_to_collections(collections, self)
@@ -387,6 +421,8 @@ class Variable(TensorOperators, metaclass=_VariableMeta):
 
 
 _VARIABLE_SIGNATURE = inspect.signature(Variable.__init__)
+# `use_resource`'s index among Variable's positional arguments (after `self`).
+_USE_RESOURCE_POSITION = list(_VARIABLE_SIGNATURE.parameters).index("use_resource") - 1
 
 
 def _reject_protos(variable_def, import_scope):
@@ -432,6 +468,9 @@ def guard_uninitialized_reads(initial_value):
     """TF1's `_try_guard_against_uninitialized_dependencies`: in an initial value, reads of other
     variables become their `initialized_value()`, so an initializer never fails because another
     variable is not yet initialized."""
+    op = initial_value.op
+    if not op._inputs and op.kind is not state_ops.READ:
+        return initial_value  # an op without inputs reads no variable (an initializer's value)
     memo = {}
 
     def rewrite(t):

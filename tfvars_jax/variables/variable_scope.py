@@ -76,9 +76,12 @@ def _store(graph=None):
     return store[0]
 
 
+_GLOROT_UNIFORM = init_ops.glorot_uniform_initializer()  # unseeded, stateless: one for all
+
+
 def _default_initializer(name, dtype):
     if dtype.is_floating:
-        return init_ops.glorot_uniform_initializer()
+        return _GLOROT_UNIFORM
     if dtype.is_integer or dtype.is_unsigned or dtype.is_bool:
         return init_ops.zeros_initializer()
     raise ValueError(f"An initializer for variable {name} of {dtype.name} is required")
@@ -150,7 +153,10 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
                              "arguments and the shape should not be provided or an instance of "
                              "`tf.keras.initializers.*' and `shape` should be fully defined.")
     graph = ops_lib.get_default_graph()
-    with graph.control_dependencies(None):
+    # When no user code makes ops while the variable is made (a value, or one of our
+    # initializers), every op it makes has the user location of this call: found once.
+    pin = initializing_from_value or _is_builtin_call(initializer)
+    with graph.control_dependencies(None), provenance.Pinned() if pin else _NO_PIN:
         v = Variable(initial_value=init_val, name=name, trainable=trainable,
                      collections=collections, caching_device=caching_device, dtype=variable_dtype,
                      validate_shape=validate_shape, constraint=constraint,
@@ -166,6 +172,16 @@ def _create_variable(store, name, shape, dtype, initializer, regularizer, reuse,
         if loss is not None:
             ops_lib.add_to_collection(ops_lib.GraphKeys.REGULARIZATION_LOSSES, loss)
     return v
+
+
+_NO_PIN = contextlib.nullcontext()
+
+
+def _is_builtin_call(initializer):
+    """Whether calling `initializer` runs only our code (an `Initializer` whose `__call__` is
+    ours: a subclass's `_check`/`_sample` make no ops)."""
+    return isinstance(initializer, init_ops.Initializer) and \
+        type(initializer).__call__ is init_ops.Initializer.__call__
 
 
 def _defined_at(variable):
@@ -278,7 +294,7 @@ class VariableScope:
         if use_resource is None:
             use_resource = self._use_resource
         full_name = self._name + "/" + name if self._name else name
-        with ops_lib.name_scope(None):
+        with ops_lib.get_default_graph().name_scope(None):
             if dtype is not None and initializer is not None and not callable(initializer):
                 init_dtype = convert_to_tensor(initializer).dtype.base_dtype
                 if init_dtype != dtypes.as_dtype(dtype):
