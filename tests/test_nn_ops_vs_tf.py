@@ -138,3 +138,20 @@ def test_assert_near_as_tf(value, ok):
                         sess.run(check, {p: [1.0, value]})
                 with pytest.raises(tf.errors.InvalidArgumentError):
                     sess.run(tf.assert_near(tf.constant([1.0]), tf.constant([2.0])))
+
+
+def test_dropout_of_rate_zero_is_its_input_as_tf():
+    """TF's fast path: a Python rate of 0 (keep_prob 1) returns the input itself, so nothing
+    made under an enclosing control_dependencies runs for it (fuzz seed 9041: the dependency
+    was an assign_add on an uninitialized variable; TF ran, we raised)."""
+    def build(tf):
+        with tf.Graph().as_default():
+            v = tf.get_variable("v", [2], initializer=tf.zeros_initializer())
+            x = tf.placeholder(tf.float64, [3, 2])
+            with tf.control_dependencies([tf.assign_add(v, [1.0, 1.0])]):
+                same = [tf.nn.dropout(x, rate=0.0), tf.nn.dropout(x, keep_prob=1.0)]
+            other = tf.nn.dropout(x, rate=0.5)
+            with tf.Session() as sess:
+                value = sess.run(same[0], {x: np.ones((3, 2))})
+            return [t is x for t in same], other.op.name.split("/")[0], value.tolist()
+    assert build(tfj) == build(tf1)

@@ -162,6 +162,10 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
         raise ValueError("Specify exactly one of keep_prob and rate.")
     x = convert_to_tensor(x)
     with ops_lib.name_scope(name, "dropout", [x]) as scope:
+        if _is_number(rate) and rate == 0 or _is_number(keep_prob) and keep_prob == 1:
+            # TF's fast path: a Python rate of 0 returns the input itself (no op, so nothing
+            # under an enclosing control_dependencies runs for it).
+            return x
         kp = convert_to_tensor(1.0 - rate if keep_prob is None else keep_prob, dtype=x.dtype,
                                name="keep_prob")
         if kp._static_value is not None and not 0 < float(kp._static_value) <= 1:
@@ -171,6 +175,10 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
             return _dynamic_dropout(x, kp, seed, scope)
         return random_op("Dropout", _dropout_kernel, x.shape.as_list(), x.dtype, seed, scope,
                          [x, kp])
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 def _dynamic_dropout(x, kp, seed, scope):
