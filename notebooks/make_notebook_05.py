@@ -208,18 +208,7 @@ print("latest checkpoint:", os.path.basename(tf.train.latest_checkpoint(logdir))
     ]
 
 
-def build(name=NAME):
-    if name != NAME:
-        raise KeyError(name)
-    return make_notebooks.notebook(cells())
-
-
-def execute(nb, timeout=300):
-    return make_notebooks.execute(nb, timeout=timeout)
-
-
-def main(argv=None):
-    make_notebooks.write_notebooks({NAME: build}, __doc__, argv, execute)
+build, execute, main = make_notebooks.single_notebook(NAME, cells, __doc__)
 
 
 if __name__ == "__main__":

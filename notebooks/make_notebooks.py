@@ -613,6 +613,21 @@ def write_notebooks(builders, doc, argv=None, execute_fn=execute):
         print("wrote", path, file=sys.stderr)
 
 
+def single_notebook(name, cells, doc, timeout=300):
+    """`(build, execute, main)` of a generator writing the one notebook `name` from `cells()`
+    (make_notebook_0N.py): `build()` returns it, `execute(nb)` runs it with `timeout`
+    seconds per cell, `main(argv)` is the command line of `write_notebooks`."""
+    def build_one():
+        return notebook(cells())
+
+    def execute_one(nb):
+        return execute(nb, timeout=timeout)
+
+    def main_one(argv=None):
+        write_notebooks({name: build_one}, doc, argv, execute_one)
+    return build_one, execute_one, main_one
+
+
 def main(argv=None):
     write_notebooks({name: functools.partial(build, name) for name in NOTEBOOKS}, __doc__, argv)
 
