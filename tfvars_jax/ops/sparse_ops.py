@@ -309,8 +309,10 @@ def sparse_reshape(sp_input, shape, name=None):
 
 
 # ----- add -----------------------------------------------------------------------------------
-def _add_groups(ai, av, ashape, bi, bv, thresh):
-    """(entry indices sorted, group start positions, sums, keep) of the union of a and b."""
+def _union(ai, av, ashape, bi, bv):
+    """The entries of a and b grouped by position: (indices and values sorted by position,
+    whether each starts a group, its group number, entries per group, group start positions).
+    Every array has one row per entry of a and b together."""
     keys = jnp.concatenate([_linear(ai, ashape), _linear(bi, ashape)])
     idx = jnp.concatenate([jnp.asarray(ai, jnp.int64), jnp.asarray(bi, jnp.int64)])
     vals = jnp.concatenate([av, bv])
@@ -319,12 +321,19 @@ def _add_groups(ai, av, ashape, bi, bv, thresh):
     k = keys[order]
     first = jnp.concatenate([jnp.ones((min(n, 1),), bool), k[1:] != k[:-1]])
     group = jnp.cumsum(first) - 1
-    sums = jax.ops.segment_sum(vals[order], group, num_segments=n)
     counts = jax.ops.segment_sum(jnp.ones((n,), jnp.int32), group, num_segments=n)
     starts = jnp.nonzero(first, size=n, fill_value=0)[0]
+    return idx[order], vals[order], first, group, counts, starts
+
+
+def _add_groups(ai, av, ashape, bi, bv, thresh):
+    """(entry indices sorted, group start positions, sums, keep) of the union of a and b."""
+    idx, vals, first, group, counts, starts = _union(ai, av, ashape, bi, bv)
+    n = idx.shape[0]
+    sums = jax.ops.segment_sum(vals, group, num_segments=n)
     valid = jnp.arange(n) < jnp.sum(first)
     keep = valid & ((counts == 1) | (jnp.abs(sums) >= thresh))
-    return idx[order], starts, sums, keep
+    return idx, starts, sums, keep
 
 
 def _add_kernel(ai, av, ashape, bi, bv, bshape, thresh, sizes):
@@ -874,23 +883,14 @@ def sparse_to_indicator(sp_input, vocab_size, name=None):
 def _extremum_kernel(ai, av, ashape, bi, bv, bshape, pick, sizes):
     if ai.shape[0] + bi.shape[0] == 0:
         return jnp.zeros((sizes[0], ai.shape[1]), jnp.int64), jnp.zeros((sizes[0],), av.dtype)
-    keys = jnp.concatenate([_linear(ai, ashape), _linear(bi, ashape)])
-    idx = jnp.concatenate([jnp.asarray(ai, jnp.int64), jnp.asarray(bi, jnp.int64)])
-    vals = jnp.concatenate([av, bv])
-    n = keys.shape[0]
-    order = jnp.argsort(keys, stable=True)
-    k = keys[order]
-    first = jnp.concatenate([jnp.ones((1,), bool), k[1:] != k[:-1]])
-    group = jnp.cumsum(first) - 1
+    idx, vals, first, group, counts, starts = _union(ai, av, ashape, bi, bv)
     reduce = jax.ops.segment_max if pick == "max" else jax.ops.segment_min
-    best = reduce(vals[order], group, num_segments=n)
-    counts = jax.ops.segment_sum(jnp.ones((n,), jnp.int32), group, num_segments=n)
+    best = reduce(vals, group, num_segments=idx.shape[0])
     zero = jnp.zeros((), vals.dtype)
     best = jnp.where(counts == 1, (jnp.maximum if pick == "max" else jnp.minimum)(best, zero),
                      best)
-    starts = jnp.nonzero(first, size=n, fill_value=0)[0]
     pos = jnp.arange(sizes[0])
-    return data_dependent_ops._take(idx[order], starts[pos], 0), best[pos]
+    return data_dependent_ops._take(idx, starts[pos], 0), best[pos]
 
 
 def _sparse_extremum(pick, op_type):
